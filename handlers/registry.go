@@ -1,0 +1,90 @@
+package handlers
+
+import (
+	"context"
+	"iter"
+	"slices"
+	"sync"
+)
+
+// ResyncHandler streams the raw items of one kind in batches.
+type ResyncHandler func(ctx context.Context, kind string) iter.Seq2[[]any, error]
+
+// Hook runs at a point of the integration's life: on start, before a resync, or
+// after a resync that completed without errors.
+type Hook func(ctx context.Context) error
+
+// Registry keeps what an integration registered. It is safe for concurrent use.
+type Registry struct {
+	mu             sync.RWMutex
+	byKind         map[string][]ResyncHandler
+	anyKind        []ResyncHandler
+	start          []Hook
+	resyncStart    []Hook
+	resyncComplete []Hook
+}
+
+// OnResync registers h for kind; an empty kind registers it for every kind,
+// after the kind-specific handlers.
+func (r *Registry) OnResync(kind string, h ResyncHandler) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if kind == "" {
+		r.anyKind = append(r.anyKind, h)
+		return
+	}
+	if r.byKind == nil {
+		r.byKind = map[string][]ResyncHandler{}
+	}
+	r.byKind[kind] = append(r.byKind[kind], h)
+}
+
+// ResyncHandlers returns the handlers that produce kind: the kind-specific ones,
+// then the ones registered for every kind.
+func (r *Registry) ResyncHandlers(kind string) []ResyncHandler {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return append(slices.Clone(r.byKind[kind]), r.anyKind...)
+}
+
+// HasResync reports whether any resync handler is registered.
+func (r *Registry) HasResync() bool {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return len(r.byKind) > 0 || len(r.anyKind) > 0
+}
+
+// Kinds returns the kinds with a kind-specific handler, sorted.
+func (r *Registry) Kinds() []string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	kinds := make([]string, 0, len(r.byKind))
+	for k := range r.byKind {
+		kinds = append(kinds, k)
+	}
+	slices.Sort(kinds)
+	return kinds
+}
+
+// OnStart, OnResyncStart and OnResyncComplete register hooks.
+func (r *Registry) OnStart(h Hook)          { r.add(&r.start, h) }
+func (r *Registry) OnResyncStart(h Hook)    { r.add(&r.resyncStart, h) }
+func (r *Registry) OnResyncComplete(h Hook) { r.add(&r.resyncComplete, h) }
+
+// StartHooks, ResyncStartHooks and ResyncCompleteHooks return the hooks in
+// registration order.
+func (r *Registry) StartHooks() []Hook          { return r.get(r.start) }
+func (r *Registry) ResyncStartHooks() []Hook    { return r.get(r.resyncStart) }
+func (r *Registry) ResyncCompleteHooks() []Hook { return r.get(r.resyncComplete) }
+
+func (r *Registry) add(list *[]Hook, h Hook) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	*list = append(*list, h)
+}
+
+func (r *Registry) get(list []Hook) []Hook {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return slices.Clone(list)
+}

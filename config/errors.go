@@ -1,0 +1,72 @@
+package config
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Error is the one-line error returned for a wrong or missing setting. It
+// names the key as the user wrote it, where the value came from and what was
+// expected, so a user can fix it without reading code.
+type Error struct {
+	// Key as written by its source: an env var name (OCEAN__PORT__BASE_URL), a
+	// config.yaml path (port.baseUrl) or an override path (event_listener.type).
+	Key string
+	// Source names where the value came from: "environment", ".env line 4",
+	// "config.yaml line 3", "override", ".port/spec.yaml".
+	Source string
+	// Expected describes the accepted values: "a URL", "an integer number of seconds".
+	Expected string
+	// Got is the offending value, quoted; empty when the value is missing or
+	// sensitive.
+	Got string
+	// Missing is set when a required value was not given; Hint then names the
+	// env var to set.
+	Missing bool
+	Hint    string
+	// Sensitive hides the value: the message says "got a value of the wrong type".
+	Sensitive bool
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("config: ")
+	if e.Missing {
+		fmt.Fprintf(&b, "%s: required by %s, set %s to %s", e.Key, e.Source, e.Hint, e.Expected)
+		return b.String()
+	}
+	if e.Key != "" {
+		fmt.Fprintf(&b, "%s (%s)", e.Key, e.Source)
+	} else {
+		b.WriteString(e.Source)
+	}
+	fmt.Fprintf(&b, ": expected %s", e.Expected)
+	switch {
+	case e.Sensitive:
+		b.WriteString(", got a value of the wrong type")
+	case e.Got != "":
+		b.WriteString(", got " + e.Got)
+	}
+	return b.String()
+}
+
+// gotText renders an offending value for an error message: strings quoted and
+// cut short, containers named rather than dumped.
+func gotText(v any) string {
+	const maxLen = 60
+	switch v := v.(type) {
+	case nil:
+		return "null"
+	case string:
+		if len(v) > maxLen {
+			v = v[:maxLen] + "…"
+		}
+		return fmt.Sprintf("%q", v)
+	case map[string]any, tree:
+		return "an object"
+	case []any:
+		return "a list"
+	default:
+		return fmt.Sprint(v)
+	}
+}

@@ -1,0 +1,226 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// LoadOptions says where settings come from.
+type LoadOptions struct {
+	// Dir is the integration directory holding .env, config.yaml and
+	// .port/spec.yaml; "" is the current directory.
+	Dir string
+	// Environ is the process environment as KEY=value; nil means os.Environ().
+	Environ []string
+	// Overrides win over every other source. Keys are snake_case and nested,
+	// e.g. {"event_listener": {"type": "ONCE"}}.
+	Overrides map[string]any
+	// DefaultType and DefaultVersion are the integration's type and version as
+	// its code declares them; settings may override both.
+	DefaultType, DefaultVersion string
+}
+
+// objectPaths are settings that are objects: a string given for one (from env
+// usually) is decoded as JSON, then deep-merged like any other object.
+var objectPaths = []string{"port", "integration", "event_listener", "application", "local_port", "integration.config"}
+
+// Load reads, merges and validates the settings of the integration in
+// opts.Dir. Sources, highest priority first: opts.Overrides; the process
+// environment; the .env file; config.yaml; defaults. An invalid or missing
+// value fails with a one-line *Error.
+func Load(opts LoadOptions) (*Settings, error) {
+	environ := opts.Environ
+	if environ == nil {
+		environ = os.Environ()
+	}
+	spec, err := LoadSpec(opts.Dir)
+	if err != nil {
+		return nil, err
+	}
+	var dotenv []envVar
+	if data, err := readOptional(opts.Dir, ".env"); err != nil {
+		return nil, err
+	} else if data != nil {
+		var perr *Error
+		if dotenv, perr = parseDotenv(string(data)); perr != nil {
+			return nil, perr
+		}
+	}
+	procEnv := parseEnviron(environ)
+	root := tree{}
+	if data, err := readOptional(opts.Dir, "config.yaml"); err != nil {
+		return nil, err
+	} else if data != nil {
+		yt, perr := yamlTree("config.yaml", data, lookupFunc(dotenv, procEnv))
+		if perr != nil {
+			return nil, perr
+		}
+		root = yt
+	}
+	et, warnings := envTree(dotenv, procEnv)
+	ot := fromPlain(opts.Overrides, nil, origin{where: "override"})
+	for _, src := range []tree{root, et, ot} {
+		if err := expandObjects(src); err != nil {
+			return nil, err
+		}
+	}
+	merge(root, et)
+	merge(root, ot)
+
+	s, rerr := readSettings(root, spec, opts)
+	if rerr != nil {
+		return nil, rerr
+	}
+	s.Warnings = warnings
+	return s, nil
+}
+
+func readOptional(dir, name string) ([]byte, error) {
+	data, err := os.ReadFile(filepath.Join(dir, name))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("config: read %s: %w", name, err)
+	}
+	return data, nil
+}
+
+// expandObjects decodes JSON strings given for object settings and drops
+// empty ones, so that sources deep-merge object by object.
+func expandObjects(t tree) *Error {
+	for _, path := range objectPaths {
+		parent, key := t, path
+		if i := strings.LastIndexByte(path, '.'); i >= 0 {
+			p := t.get(path[:i])
+			if p == nil || !p.isObject() {
+				continue
+			}
+			parent, key = p.sub, path[i+1:]
+		}
+		e := parent[key]
+		if e == nil || e.isObject() {
+			continue
+		}
+		if e.unset() {
+			delete(parent, key)
+			continue
+		}
+		m, ok := jsonContainer[map[string]any](e.val)
+		if !ok {
+			return &Error{Key: e.from.key, Source: e.from.where, Expected: "an object (JSON when given as a string)", Got: gotText(e.val)}
+		}
+		e.sub, e.val = fromPlain(m.(map[string]any), strings.Split(path, "."), e.from), nil
+	}
+	return nil
+}
+
+func readSettings(root tree, spec *Spec, opts LoadOptions) (*Settings, *Error) {
+	r := &reader{root: root}
+	for _, p := range objectPaths {
+		r.object(p)
+	}
+	s := &Settings{Spec: spec, raw: root}
+
+	s.Port = PortSettings{
+		ClientID:              r.secret("port.client_id"),
+		ClientSecret:          r.secret("port.client_secret"),
+		BaseURL:               r.url("port.base_url", "https://api.getport.io", false),
+		PortAppConfigCacheTTL: r.duration("port.port_app_config_cache_ttl", 60*time.Second, time.Second, true),
+		FeatureFlagsCacheTTL:  r.duration("port.feature_flags_cache_ttl_seconds", 300*time.Second, time.Second, false),
+		BlueprintCacheTTL:     r.duration("port.blueprint_cache_ttl_seconds", 120*time.Second, time.Second, false),
+		RateLimit:             r.number("port.rate_limit", 100),
+		RateBurst:             r.count("port.rate_burst", 100, 1),
+	}
+	if (s.Port.ClientID == "") != (s.Port.ClientSecret == "") && r.err == nil {
+		missing := "port.client_secret"
+		if s.Port.ClientID == "" {
+			missing = "port.client_id"
+		}
+		other := map[string]string{"port.client_id": "port.client_secret", "port.client_secret": "port.client_id"}[missing]
+		r.missing(missing, "a string", other, envName(missing))
+	}
+
+	typ := strings.ToLower(r.str("integration.type", ""))
+	if typ == "" {
+		typ = strings.ToLower(opts.DefaultType)
+	}
+	if typ == "" && spec != nil {
+		typ = strings.ToLower(spec.Type)
+	}
+	if typ == "" && r.err == nil {
+		r.missing("integration.type", "a string", "the integration", envName("integration.type"))
+	}
+	s.Integration = IntegrationSettings{
+		Identifier:              r.str("integration.identifier", strings.ToLower("my-"+typ+"-integration")),
+		Type:                    typ,
+		Version:                 r.str("integration.version", opts.DefaultVersion),
+		Config:                  integrationConfig(r, spec),
+		IncrementalSyncEnabled:  r.boolean("integration.incremental_sync_enabled", false),
+		IncrementalSyncInterval: r.duration("integration.incremental_sync_interval", 15*time.Minute, time.Minute, true),
+	}
+	if iv := s.Integration.IncrementalSyncInterval; iv != 15*time.Minute && iv != 30*time.Minute && iv != time.Hour && r.err == nil {
+		r.fail(root.get("integration.incremental_sync_interval"), "15, 30 or 60 minutes", false)
+	}
+
+	s.EventListener = readListener(r)
+	s.Application = ApplicationSettings{
+		LogLevel:          readLogLevel(r),
+		Port:              r.port("application.port", 8000),
+		EnableHTTPLogging: r.boolean("application.enable_http_logging", true),
+	}
+	s.LocalPort = LocalPortSettings{Dir: inDir(opts.Dir, r.str("local_port.dir", ".ocean"))}
+
+	s.InitializePortResources = r.boolean("initialize_port_resources", true)
+	s.ScheduledResyncInterval = r.duration("scheduled_resync_interval", 0, time.Minute, true)
+	s.StatusHeartbeatInterval = r.duration("status_heartbeat_interval_seconds", 10*time.Second, time.Second, true)
+	s.SendRawDataExamples = r.boolean("send_raw_data_examples", true)
+	s.AllowEnvironmentVariablesJQAccess = r.boolean("allow_environment_variables_jq_access", true)
+	s.ClientTimeout = r.duration("client_timeout", 60*time.Second, time.Second, true)
+	s.CreatePortResourcesOrigin = r.oneOf("create_port_resources_origin", "", "Empty", "Ocean", "Default", "Port")
+	s.BaseURL = r.url("base_url", "", false)
+	s.PathPrefix = strings.Trim(r.str("path_prefix", ""), "/")
+	s.EventWorkersCount = r.count("event_workers_count", 1, 1)
+	s.MaxEventProcessingTime = r.duration("max_event_processing_seconds", 90*time.Second, time.Second, false)
+	s.MaxWaitBeforeShutdown = r.duration("max_wait_seconds_before_shutdown", 5*time.Second, time.Second, false)
+	s.Runtime = Runtime(r.oneOf("runtime", string(RuntimeOnPrem), string(RuntimeOnPrem), string(RuntimeSaas)))
+	s.ResourcesPath = inDir(opts.Dir, r.str("resources_path", ".port/resources"))
+	s.UpsertEntitiesBatchMaxLength = r.count("upsert_entities_batch_max_length", 20, 1)
+	s.UpsertEntitiesBatchMaxSizeInBytes = r.count("upsert_entities_batch_max_size_in_bytes", 1<<20, 1)
+	s.DeleteEntitiesMaxBatchSize = r.count("delete_entities_max_batch_size", 1000, 1)
+	s.YieldItemsToParseBatchSize = r.count("yield_items_to_parse_batch_size", 200, 1)
+	s.ProcessInQueueTimeout = r.duration("process_in_queue_timeout", 120*time.Second, time.Second, true)
+	s.ProcessInQueueMaxWorkers = r.count("process_in_queue_max_workers", cpuLimit(cgroupCPUMax), 1)
+
+	if s.Runtime == RuntimeSaas && (spec == nil || !spec.Saas.Enabled) && r.err == nil {
+		r.fail(root.get("runtime"), "OnPrem: .port/spec.yaml does not enable saas", false)
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	return s, nil
+}
+
+var logLevels = []string{"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
+
+func readLogLevel(r *reader) string {
+	if e := r.root.get("application.log_level"); e != nil {
+		if s, ok := e.val.(string); ok && strings.EqualFold(strings.TrimSpace(s), "WARN") {
+			return "WARNING"
+		}
+	}
+	return r.oneOf("application.log_level", "INFO", logLevels...)
+}
+
+// inDir resolves a relative path against the integration directory.
+func inDir(dir, p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(dir, p)
+}

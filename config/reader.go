@@ -1,0 +1,189 @@
+package config
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// reader reads typed settings from the merged tree. It keeps the first error
+// so that Load reports exactly one line, in a stable field order.
+type reader struct {
+	root tree
+	err  *Error
+}
+
+func (r *reader) fail(e *entry, expected string, sensitive bool) {
+	if r.err != nil {
+		return
+	}
+	err := &Error{Key: e.from.key, Source: e.from.where, Expected: expected, Sensitive: sensitive}
+	if !sensitive {
+		if e.isObject() {
+			err.Got = "an object"
+		} else {
+			err.Got = gotText(e.val)
+		}
+	}
+	r.err = err
+}
+
+// missing records a required value that was not given; hint is the env var to set.
+func (r *reader) missing(path, expected, why, hint string) {
+	if r.err == nil {
+		r.err = &Error{Key: path, Source: why, Expected: expected, Missing: true, Hint: hint}
+	}
+}
+
+// envName is the env var that sets a canonical path.
+func envName(path string) string {
+	up := strings.ToUpper(strings.ReplaceAll(path, ".", "__"))
+	if rest, ok := strings.CutPrefix(up, "APPLICATION__"); ok {
+		return appEnvPrefix + rest
+	}
+	return envPrefix + up
+}
+
+func (r *reader) str(path, def string) string {
+	return r.text(path, def, false)
+}
+
+func (r *reader) secret(path string) string {
+	return r.text(path, "", true)
+}
+
+func (r *reader) text(path, def string, sensitive bool) string {
+	e := r.root.get(path)
+	if e == nil || (!e.isObject() && e.val == nil) {
+		return def
+	}
+	if s, ok := asString(e); ok && !e.isObject() {
+		return s
+	}
+	r.fail(e, "a string", sensitive)
+	return def
+}
+
+func (r *reader) boolean(path string, def bool) bool {
+	e := r.root.get(path)
+	if e.unset() {
+		return def
+	}
+	if b, ok := asBool(e); ok && !e.isObject() {
+		return b
+	}
+	r.fail(e, "a boolean (true/false, yes/no, on/off, 1/0)", false)
+	return def
+}
+
+// count reads an integer of at least min.
+func (r *reader) count(path string, def, min int) int {
+	e := r.root.get(path)
+	if e.unset() {
+		return def
+	}
+	n, ok := asInt(e)
+	if !ok || e.isObject() {
+		r.fail(e, "an integer", false)
+		return def
+	}
+	if n < int64(min) || n > 1<<31 {
+		r.fail(e, "an integer of at least "+strconv.Itoa(min), false)
+		return def
+	}
+	return int(n)
+}
+
+func (r *reader) port(path string, def int) int {
+	e := r.root.get(path)
+	if e.unset() {
+		return def
+	}
+	n, ok := asInt(e)
+	if !ok || e.isObject() || n < 1 || n > 65535 {
+		r.fail(e, "a port number (1-65535)", false)
+		return def
+	}
+	return int(n)
+}
+
+// number reads a non-negative float.
+func (r *reader) number(path string, def float64) float64 {
+	e := r.root.get(path)
+	if e.unset() {
+		return def
+	}
+	f, ok := asFloat(e)
+	if !ok || e.isObject() || f < 0 {
+		r.fail(e, "a non-negative number", false)
+		return def
+	}
+	return f
+}
+
+// duration reads a positive number of units; a Go duration string ("90s",
+// "2m") is accepted too. integer rejects fractions, as Ocean's int fields do.
+func (r *reader) duration(path string, def, unit time.Duration, integer bool) time.Duration {
+	e := r.root.get(path)
+	if e.unset() {
+		return def
+	}
+	kind := "a number of " + unitName(unit)
+	if integer {
+		kind = "an integer number of " + unitName(unit)
+	}
+	d, ok := asDuration(e, unit, integer)
+	if !ok || e.isObject() {
+		r.fail(e, kind, false)
+		return def
+	}
+	if d <= 0 {
+		r.fail(e, "a positive "+strings.TrimPrefix(strings.TrimPrefix(kind, "an "), "a "), false)
+		return def
+	}
+	return d
+}
+
+func unitName(unit time.Duration) string {
+	if unit == time.Minute {
+		return "minutes"
+	}
+	return "seconds"
+}
+
+func (r *reader) url(path, def string, sensitive bool) string {
+	e := r.root.get(path)
+	if e.unset() {
+		return def
+	}
+	u, ok := asURL(e)
+	if !ok || e.isObject() {
+		r.fail(e, "a URL", sensitive)
+		return def
+	}
+	return u
+}
+
+// oneOf reads one of choices, case-insensitively, returning its canonical spelling.
+func (r *reader) oneOf(path, def string, choices ...string) string {
+	e := r.root.get(path)
+	if e.unset() {
+		return def
+	}
+	if s, ok := e.val.(string); ok && !e.isObject() {
+		for _, c := range choices {
+			if strings.EqualFold(strings.TrimSpace(s), c) {
+				return c
+			}
+		}
+	}
+	r.fail(e, "one of "+strings.Join(choices, ", "), false)
+	return def
+}
+
+// object checks that path, if set, is an object.
+func (r *reader) object(path string) {
+	if e := r.root.get(path); e != nil && !e.isObject() && !e.unset() {
+		r.fail(e, "an object", false)
+	}
+}

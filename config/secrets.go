@@ -1,0 +1,167 @@
+package config
+
+import (
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Redaction is what Redacted shows instead of a sensitive value.
+const Redaction = "[REDACTED]"
+
+// Secrets returns every sensitive value: Port credentials, the WEBHOOK
+// listener's app_host and the string values of integration settings the spec
+// marks sensitive (all strings inside objects and arrays too). Register them
+// with the logger so they are masked wherever they appear.
+func (s *Settings) Secrets() []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(v string) {
+		if v != "" && !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	walkSensitive(reflect.ValueOf(*s), false, add)
+	for _, name := range s.sensitiveConfigNames() {
+		collectStrings(s.Integration.Config[name], add)
+	}
+	return out
+}
+
+func (s *Settings) sensitiveConfigNames() []string {
+	if s.Spec == nil {
+		return nil
+	}
+	var names []string
+	for _, c := range s.Spec.Configurations {
+		if c.Sensitive {
+			names = append(names, c.Name)
+		}
+	}
+	return names
+}
+
+// walkSensitive calls add for each string field tagged sensitive:"true".
+func walkSensitive(v reflect.Value, sensitive bool, add func(string)) {
+	switch v.Kind() {
+	case reflect.Struct:
+		for i := range v.NumField() {
+			f := v.Type().Field(i)
+			if f.IsExported() {
+				walkSensitive(v.Field(i), f.Tag.Get("sensitive") == "true", add)
+			}
+		}
+	case reflect.String:
+		if sensitive {
+			add(v.String())
+		}
+	}
+}
+
+func collectStrings(v any, add func(string)) {
+	switch v := v.(type) {
+	case string:
+		add(v)
+	case map[string]any:
+		for _, c := range v {
+			collectStrings(c, add)
+		}
+	case []any:
+		for _, c := range v {
+			collectStrings(c, add)
+		}
+	}
+}
+
+// secretishKey guesses sensitive keys in a config without spec, where nothing
+// else says what is secret.
+var secretishKey = regexp.MustCompile(`(?i)(token|secret|password|passwd|credential|private|api_?key|auth)`)
+
+// urlPassword matches the password part of scheme://user:password@host.
+var urlPassword = regexp.MustCompile(`(://[^/\s:@]*:)[^/\s@]+@`)
+
+// Redacted returns the effective settings as a map with snake_case keys and
+// durations as text, fit for logging: sensitive values become [REDACTED],
+// and any other string containing a secret or a URL password is masked.
+func (s *Settings) Redacted() map[string]any {
+	m := redactValue(reflect.ValueOf(*s), false).(map[string]any)
+	cfg := map[string]any{}
+	sensitive := map[string]bool{}
+	for _, name := range s.sensitiveConfigNames() {
+		sensitive[name] = true
+	}
+	for k, v := range s.Integration.Config {
+		if sensitive[k] || (s.Spec == nil && secretishKey.MatchString(k)) {
+			cfg[k] = Redaction
+		} else {
+			cfg[k] = v
+		}
+	}
+	m["integration"].(map[string]any)["config"] = cfg
+	replacer := secretReplacer(s.Secrets())
+	return maskStrings(m, replacer).(map[string]any)
+}
+
+func redactValue(v reflect.Value, sensitive bool) any {
+	if d, ok := v.Interface().(time.Duration); ok {
+		return d.String()
+	}
+	switch v.Kind() {
+	case reflect.Struct:
+		out := map[string]any{}
+		for i := range v.NumField() {
+			f := v.Type().Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if !f.IsExported() || name == "-" || name == "" {
+				continue
+			}
+			out[name] = redactValue(v.Field(i), f.Tag.Get("sensitive") == "true")
+		}
+		return out
+	case reflect.String:
+		if sensitive && v.String() != "" {
+			return Redaction
+		}
+		return v.String()
+	}
+	return v.Interface()
+}
+
+func secretReplacer(secrets []string) *strings.Replacer {
+	// Longest first, so a secret containing another is masked whole.
+	slices.SortFunc(secrets, func(a, b string) int { return len(b) - len(a) })
+	pairs := make([]string, 0, 2*len(secrets))
+	for _, sec := range secrets {
+		pairs = append(pairs, sec, Redaction)
+	}
+	return strings.NewReplacer(pairs...)
+}
+
+func maskStrings(v any, r *strings.Replacer) any {
+	switch v := v.(type) {
+	case string:
+		return urlPassword.ReplaceAllString(r.Replace(v), "${1}"+Redaction+"@")
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, c := range v {
+			out[k] = maskStrings(c, r)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, c := range v {
+			out[i] = maskStrings(c, r)
+		}
+		return out
+	case []string:
+		out := make([]any, len(v))
+		for i, c := range v {
+			out[i] = maskStrings(c, r)
+		}
+		return out
+	}
+	return v
+}

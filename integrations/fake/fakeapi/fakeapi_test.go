@@ -1,0 +1,182 @@
+package fakeapi
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ocean-go/ocean/integrations/fake/fakeorg"
+)
+
+// server serves the fake API on a real listener, like the App does, and
+// records the query of every call.
+type server struct {
+	*httptest.Server
+	mu    sync.Mutex
+	calls []string
+}
+
+func start(t *testing.T) *server {
+	t.Helper()
+	gin.SetMode(gin.TestMode)
+	s := &server{}
+	e := gin.New()
+	g := e.Group("/integration", func(c *gin.Context) {
+		s.mu.Lock()
+		s.calls = append(s.calls, c.Request.URL.Path+"?"+c.Request.URL.RawQuery)
+		s.mu.Unlock()
+	})
+	Register(g)
+	s.Server = httptest.NewServer(e)
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *server) client() *Client { return NewClient(s.URL+"/integration", 10*time.Second) }
+
+func (s *server) callCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.calls)
+}
+
+func (s *server) call(i int) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls[i]
+}
+
+func collect(t *testing.T, c *Client, cfg fakeorg.Config) (pages []int, ids []string) {
+	t.Helper()
+	for batch, err := range c.Persons(context.Background(), cfg) {
+		require.NoError(t, err)
+		pages = append(pages, len(batch))
+		for _, it := range batch {
+			ids = append(ids, it.(map[string]any)["id"].(string))
+		}
+	}
+	return pages, ids
+}
+
+func TestPersonsPaging(t *testing.T) {
+	tests := []struct {
+		name  string
+		cfg   fakeorg.Config
+		pages []int
+	}{
+		{"defaults: 400 per department in one page", fakeorg.Config{-1, -1, -1, -1, false}, []int{400, 400, 400, 400, 400}},
+		{"batches plus a remainder", fakeorg.Config{EntityAmount: 25, ThirdPartyBatchSize: 10, SingleDepartmentRun: true}, []int{10, 10, 5}},
+		{"exact batches", fakeorg.Config{EntityAmount: 20, ThirdPartyBatchSize: 10, SingleDepartmentRun: true}, []int{10, 10}},
+		{"batch larger than the department", fakeorg.Config{EntityAmount: 7, ThirdPartyBatchSize: 1000}, []int{7, 7, 7, 7, 7}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := start(t)
+			pages, ids := collect(t, s.client(), tt.cfg)
+			assert.Equal(t, tt.pages, pages)
+			assert.Equal(t, len(tt.pages), s.callCount(), "one call per page")
+
+			// The pages add up to exactly the generated departments.
+			cfg := tt.cfg.Resolved()
+			var want []string
+			for _, d := range cfg.Departments() {
+				for _, p := range fakeorg.Persons(d, 0, cfg.EntityAmount, cfg.EntityKBSize) {
+					want = append(want, p.ID)
+				}
+			}
+			assert.Equal(t, want, ids)
+		})
+	}
+}
+
+func TestPersonsCarryTheirDepartmentAndSize(t *testing.T) {
+	s := start(t)
+	cfg := fakeorg.Config{EntityAmount: 3, EntityKBSize: 2, SingleDepartmentRun: true}
+	for batch, err := range s.client().Persons(context.Background(), cfg) {
+		require.NoError(t, err)
+		for _, it := range batch {
+			p := it.(map[string]any)
+			assert.Equal(t, map[string]any{"id": "hr", "name": "hr"}, p["department"])
+			assert.Greater(t, len(p["bio"].(string)), 2*1024-20)
+			assert.IsType(t, json.Number(""), p["age"], "numbers decoded as json.Number")
+		}
+	}
+}
+
+func TestStaticKinds(t *testing.T) {
+	s := start(t)
+	c := s.client()
+	ctx := context.Background()
+	for _, tt := range []struct {
+		name string
+		list func(context.Context, fakeorg.Config) ([]any, error)
+		n    int
+	}{
+		{"departments", c.Departments, 5},
+		{"offices", c.Offices, 8},
+		{"teams", c.Teams, 12},
+		{"projects", c.Projects, 40},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			items, err := tt.list(ctx, fakeorg.Config{})
+			require.NoError(t, err)
+			assert.Len(t, items, tt.n)
+		})
+	}
+}
+
+func TestLatencyIsServerSide(t *testing.T) {
+	s := start(t)
+	begin := time.Now()
+	_, err := s.client().Teams(context.Background(), fakeorg.Config{ThirdPartyLatencyMS: 120})
+	require.NoError(t, err)
+	assert.GreaterOrEqual(t, time.Since(begin), 120*time.Millisecond)
+	assert.Contains(t, s.call(0), "latency=120")
+}
+
+func TestServerRejectsBadRequests(t *testing.T) {
+	s := start(t)
+	for _, tt := range []struct {
+		path string
+		code int
+	}{
+		{"/integration/department/nope/employees", http.StatusNotFound},
+		{"/integration/department/hr/employees?limit=ten", http.StatusBadRequest},
+		{"/integration/teams?latency=soon", http.StatusBadRequest},
+		{"/integration/department/hr/employees?amount=5&offset=10", http.StatusOK},
+	} {
+		resp, err := http.Get(s.URL + tt.path)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, tt.code, resp.StatusCode, tt.path)
+	}
+}
+
+func TestPersonsReportFailedPages(t *testing.T) {
+	s := start(t)
+	c := NewClient(s.URL+"/elsewhere", time.Second)
+	var errs int
+	for batch, err := range c.Persons(context.Background(), fakeorg.Config{EntityAmount: 10}) {
+		assert.Nil(t, batch)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "404")
+		errs++
+	}
+	assert.Equal(t, 5, errs, "one error per department, then the next department")
+}
+
+func TestPersonsStopWhenTheConsumerStops(t *testing.T) {
+	s := start(t)
+	for range s.client().Persons(context.Background(), fakeorg.Config{EntityAmount: 100, ThirdPartyBatchSize: 10}) {
+		break
+	}
+	assert.Equal(t, 1, s.callCount())
+}

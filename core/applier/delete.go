@@ -1,0 +1,99 @@
+package applier
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/ocean-go/ocean/clients/port"
+)
+
+// target is an entity to delete: its key and, for ordering, its relations.
+type target struct {
+	Key  port.Key
+	Refs []relRef
+}
+
+// errNotDeleted is reported for an entity a bulk delete did not list as
+// deleted (already gone, or refused).
+var errNotDeleted = errors.New("not confirmed deleted by Port")
+
+// deleteAll deletes targets and returns, per target, nil when it is gone.
+func (a *Applier) deleteAll(ctx context.Context, targets []target, opts Options) []error {
+	if len(targets) == 0 {
+		return nil
+	}
+	if opts.DeleteDependentEntities {
+		return a.deleteBulk(ctx, targets, opts)
+	}
+	return a.deleteOrdered(ctx, targets, opts)
+}
+
+// deleteBulk deletes with delete_dependents=true, so order does not matter.
+func (a *Applier) deleteBulk(ctx context.Context, targets []target, opts Options) []error {
+	keys := make([]port.Key, len(targets))
+	for i, t := range targets {
+		keys[i] = t.Key
+	}
+	deleted, err := a.client.DeleteEntities(ctx, keys, opts.delete())
+	gone := make(map[port.Key]bool, len(deleted))
+	for _, k := range deleted {
+		gone[k] = true
+	}
+	errs := make([]error, len(keys))
+	for i, k := range keys {
+		if !gone[k] {
+			errs[i] = fmt.Errorf("delete %s: %w", k, firstErr(err, errNotDeleted))
+		}
+	}
+	return errs
+}
+
+// deleteOrdered deletes one entity per request, each entity before the
+// entities it relates to, because Port refuses to delete an entity that others
+// still point at. (Ocean deletes relation targets first, the order it uses for
+// upserts, and so fails on required relations; this is deliberate.) Entities
+// with no order between them are deleted concurrently.
+func (a *Applier) deleteOrdered(ctx context.Context, targets []target, opts Options) []error {
+	keys := make([]port.Key, len(targets))
+	refs := make([][]relRef, len(targets))
+	for i, t := range targets {
+		keys[i], refs[i] = t.Key, t.Refs
+	}
+	relatesTo := a.targets(ctx).dependencyEdges(keys, refs)
+	errs := make([]error, len(targets))
+	for _, layer := range layers(reverse(relatesTo)) {
+		lerrs := parallel(len(layer), deleteConcurrency, func(n int) error {
+			k := keys[layer[n]]
+			return a.client.DeleteEntity(ctx, k.Blueprint, k.Identifier, opts.delete())
+		})
+		for n, err := range lerrs {
+			if err != nil {
+				errs[layer[n]] = fmt.Errorf("delete %s: %w", keys[layer[n]], err)
+			}
+		}
+	}
+	return errs
+}
+
+// protection is the set of entities a deletion must spare because entities
+// being written relate to them.
+type protection struct {
+	keys  map[port.Key]bool
+	anyBP map[string]bool // target blueprint unknown: spare the id in any blueprint
+}
+
+func (a *Applier) protect(ctx context.Context, refs map[relRef]struct{}) protection {
+	p := protection{keys: map[port.Key]bool{}, anyBP: map[string]bool{}}
+	t := a.targets(ctx)
+	for ref := range refs {
+		if bp := t.target(ref.Blueprint, ref.Relation); bp != "" {
+			p.keys[port.Key{Blueprint: bp, Identifier: ref.ID}] = true
+		} else {
+			p.anyBP[ref.ID] = true
+		}
+	}
+	return p
+}
+
+func (p protection) has(k port.Key) bool { return p.keys[k] || p.anyBP[k.Identifier] }

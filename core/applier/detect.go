@@ -1,0 +1,106 @@
+package applier
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/ocean-go/ocean/clients/port"
+)
+
+// findUnchanged reports, per entity, whether Port already holds it exactly as
+// given, so writing it would change nothing. It asks Port for the entities the
+// integration owns, 50 identifiers of one blueprint per search. Entities that
+// use search queries, or whose key appears twice in the batch, are never
+// reported unchanged; neither are those whose lookup failed.
+func (a *Applier) findUnchanged(ctx context.Context, entities []port.Entity, merge bool) []bool {
+	unchanged := make([]bool, len(entities))
+	seen := make(map[port.Key]int, len(entities))
+	for i := range entities {
+		seen[entities[i].Key()]++
+	}
+	groups := map[string][]int{}
+	var blueprints []string
+	for i := range entities {
+		e := &entities[i]
+		if usesSearch(e) || seen[e.Key()] > 1 {
+			continue
+		}
+		if _, ok := groups[e.Blueprint]; !ok {
+			blueprints = append(blueprints, e.Blueprint)
+		}
+		groups[e.Blueprint] = append(groups[e.Blueprint], i)
+	}
+	var chunks [][]int
+	for _, bp := range blueprints {
+		chunks = slices.AppendSeq(chunks, slices.Chunk(groups[bp], lookupChunk))
+	}
+	// Each chunk writes only its own indices of unchanged.
+	errs := parallel(len(chunks), lookupConcurrency, func(c int) error {
+		return a.compareChunk(ctx, entities, chunks[c], merge, unchanged)
+	})
+	failed, first := 0, error(nil)
+	for c, err := range errs {
+		if err != nil {
+			failed += len(chunks[c])
+			first = cmp.Or(first, err)
+		}
+	}
+	if first != nil {
+		a.log.WithError(first).WithField("entities", failed).Warn("Cannot compare some entities with Port; writing them without comparison")
+	}
+	return unchanged
+}
+
+// compareChunk looks up entities[idx] (one blueprint) and marks the unchanged.
+func (a *Applier) compareChunk(ctx context.Context, entities []port.Entity, idx []int, merge bool, unchanged []bool) error {
+	ids := make([]string, len(idx))
+	props, rels := map[string]bool{}, map[string]bool{}
+	for n, i := range idx {
+		e := &entities[i]
+		ids[n], _ = e.ID()
+		for k := range e.Properties {
+			props[k] = true
+		}
+		for k := range e.Relations {
+			rels[k] = true
+		}
+	}
+	q := port.And(
+		port.Cond("$identifier", "in", ids),
+		port.Cond("$blueprint", "=", entities[idx[0]].Blueprint),
+	)
+	include := append([]string{"blueprint", "identifier", "title", "icon", "team"},
+		append(includePaths("properties", props), includePaths("relations", rels)...)...)
+	found, err := a.client.SearchOwnedEntities(ctx, q, include...)
+	if err != nil {
+		return err
+	}
+	byID := make(map[string]*port.Entity, len(found))
+	for j := range found {
+		if id, ok := found[j].ID(); ok {
+			byID[id] = &found[j]
+		}
+	}
+	for n, i := range idx {
+		if t, ok := byID[ids[n]]; ok && sameAsPort(&entities[i], t, merge) {
+			unchanged[i] = true
+		}
+	}
+	return nil
+}
+
+// includePaths names the sub-keys a search should return ("properties.p").
+// A key with a dot cannot be named that way, so the whole map is asked for.
+func includePaths(field string, keys map[string]bool) []string {
+	var out []string
+	for k := range keys {
+		if strings.Contains(k, ".") {
+			return []string{field}
+		}
+		out = append(out, field+"."+k)
+	}
+	slices.Sort(out)
+	return out
+}

@@ -1,0 +1,50 @@
+// Package applier decides what is written to Port and what is deleted from it.
+//
+// Writing. Applier.Load writes one batch of a resync. It first asks Port for
+// the entities the integration already owns (50 identifiers of one blueprint
+// per search) and skips those that would not change: same title, icon and team
+// (teams as sets), same properties and relations compared as JSON with numbers
+// by value (1.10 equals 1.1, big integers exactly) and null equal to absent.
+// So a resync over unchanged data writes nothing. Entities that use search
+// queries (identifier, team or relations) are always written; if the lookup
+// fails, everything is written. The rest goes to Port in bulk; an entity Port
+// refuses never stops the others and is kept for a retry.
+//
+// Deleting. A Reconciler follows one resync: it records the key of every
+// entity produced, whether or not it changed and whether or not Port accepted
+// it, and retries failed upserts in dependency order. Reconcile then deletes
+// the owned entities nobody produced. The caller decides whether reconciliation
+// runs at all: the resync engine skips it when any kind or batch failed, when
+// the mapping could not be read, and when the resync was aborted.
+//
+// Nothing is deleted, by construction:
+//   - that the integration does not own (its data source is another
+//     integration, another integration identifier, or a user);
+//   - that was updated after the resync started (a live event, a user), since
+//     only entities last updated before the start are listed;
+//   - that this resync produced, even if its upsert failed;
+//   - of a blueprint whose stale share is above the deletion threshold. The
+//     threshold applies per blueprint, not to the whole integration: a kind
+//     whose source suddenly returns nothing would remove 100% of its
+//     blueprint, so that blueprint is skipped (with a warning giving the
+//     numbers) while the others still reconcile. Threshold 0 disables
+//     deletion; 1 allows deleting everything;
+//   - of a blueprint where an entity with a search identifier could not be
+//     written, since which owned entity it stands for is unknown;
+//   - that is a relation target of a produced entity, when Port created it as
+//     a placeholder (CreateMissingRelatedEntities) or deleting it would
+//     cascade into produced entities (DeleteDependentEntities);
+//   - when the owned entities could not be listed completely: deletion
+//     starts only after the last page.
+//
+// Without DeleteDependentEntities, entities are deleted one per request, each
+// before the entities it relates to, so that Port does not refuse to delete an
+// entity something still points at.
+//
+// The other sync operations follow the same rules: Unregister and ApplyDiff
+// delete only entities Port confirms the integration owns; ApplyDiff never
+// deletes what it just wrote; Sync reconciles like a resync.
+//
+// Memory: a Reconciler keeps keys (and relation keys where protection or
+// ordering needs them), never whole entities, except failed upserts (bounded).
+package applier

@@ -1,0 +1,176 @@
+package applier
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/ocean-go/ocean/clients/port"
+)
+
+// ReconcileResult is what reconciliation did, blueprint by blueprint.
+type ReconcileResult struct {
+	Blueprints []BlueprintResult // sorted by blueprint
+}
+
+// Deleted is the number of entities deleted in all blueprints.
+func (r ReconcileResult) Deleted() int {
+	n := 0
+	for _, b := range r.Blueprints {
+		n += b.Deleted
+	}
+	return n
+}
+
+// BlueprintResult is what reconciliation did with one blueprint.
+type BlueprintResult struct {
+	Blueprint string
+	Kinds     []string // kinds that produced or map to it, sorted
+	Produced  int      // entities this resync produced
+	Stale     int      // owned entities, last updated before the resync, not produced
+	Ratio     float64  // Stale / (Produced + Stale): the share deletion would remove
+	Deleted   int
+	Kept      int    // stale but spared: relation targets of produced entities
+	Failed    int    // deletions Port refused or did not confirm
+	Skipped   string // why nothing was deleted; empty when deletion ran
+}
+
+// Reconcile deletes the entities the integration owns in Port, last updated
+// before startedAt, that this resync did not produce. Call it only when every
+// kind succeeded. Each blueprint is judged alone: its stale entities are
+// deleted only if they are at most threshold of its entities (threshold 0
+// never deletes, 1 always may), so one kind whose source suddenly returns
+// nothing cannot wipe its blueprint. Relation targets of produced entities are
+// spared when Port created them (CreateMissingRelatedEntities) or deleting
+// them would cascade (DeleteDependentEntities).
+//
+// An error means the owned entities could not be listed; nothing is deleted
+// then. Deletions that fail are counted in the result, not returned as errors.
+func (r *Reconciler) Reconcile(ctx context.Context, startedAt time.Time, threshold float64) (ReconcileResult, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	stale, err := r.listStale(ctx, startedAt)
+	if err != nil {
+		return ReconcileResult{}, fmt.Errorf("list owned entities: %w", err)
+	}
+	var spared protection
+	if r.opts.protectsRelated() {
+		spared = r.a.protect(ctx, r.related)
+	}
+
+	var res ReconcileResult
+	var doomed []target
+	var owner []int // index in res.Blueprints of each doomed target
+	for _, bp := range r.blueprints(stale) {
+		br := BlueprintResult{
+			Blueprint: bp,
+			Kinds:     slices.Sorted(maps.Keys(r.kinds[bp])),
+			Produced:  len(r.produced[bp]),
+			Stale:     len(stale[bp]),
+		}
+		if br.Stale > 0 {
+			br.Ratio = float64(br.Stale) / float64(br.Produced+br.Stale)
+			br.Skipped = r.skipReason(br, threshold)
+		}
+		if br.Skipped != "" {
+			r.a.log.WithFields(map[string]any{"blueprint": bp, "kinds": br.Kinds}).Warn(br.Skipped + "; skipping")
+		} else {
+			for _, t := range stale[bp] {
+				if spared.has(t.Key) {
+					br.Kept++
+					continue
+				}
+				doomed = append(doomed, t)
+				owner = append(owner, len(res.Blueprints))
+			}
+		}
+		res.Blueprints = append(res.Blueprints, br)
+	}
+
+	for i, err := range r.a.deleteAll(ctx, doomed, r.opts) {
+		br := &res.Blueprints[owner[i]]
+		if err != nil {
+			br.Failed++
+			r.a.log.WithError(err).Warn("Could not delete a stale entity")
+		} else {
+			br.Deleted++
+		}
+	}
+	for _, br := range res.Blueprints {
+		if br.Stale > 0 && br.Skipped == "" {
+			r.a.log.WithFields(map[string]any{
+				"blueprint": br.Blueprint, "deleted": br.Deleted, "kept": br.Kept, "failed": br.Failed,
+			}).Info("Deleted stale entities")
+		}
+	}
+	return res, nil
+}
+
+// skipReason says why a blueprint's stale entities must stay, or "".
+func (r *Reconciler) skipReason(br BlueprintResult, threshold float64) string {
+	if n := r.unresolved[br.Blueprint]; n > 0 {
+		return fmt.Sprintf("%d %s entities with a search identifier were not written, so which entities are stale is unknown", n, br.Blueprint)
+	}
+	if !(threshold > 0) { // also NaN
+		return fmt.Sprintf("would delete %d of %d %s entities but the deletion threshold is 0 (deletion disabled)",
+			br.Stale, br.Produced+br.Stale, br.Blueprint)
+	}
+	if br.Ratio > threshold {
+		return fmt.Sprintf("would delete %d of %d %s entities (%s%% > threshold %s%%)",
+			br.Stale, br.Produced+br.Stale, br.Blueprint, percent(br.Ratio), percent(threshold))
+	}
+	return ""
+}
+
+func percent(x float64) string { return strconv.FormatFloat(math.Round(x*10000)/100, 'f', -1, 64) }
+
+// listStale streams the owned entities and keeps the keys of those not
+// produced, with their relations when deletion order will need them.
+func (r *Reconciler) listStale(ctx context.Context, startedAt time.Time) (map[string][]target, error) {
+	stale := map[string][]target{}
+	seen := map[port.Key]bool{}
+	for page, err := range r.a.client.OwnedEntities(ctx, startedAt) {
+		if err != nil {
+			return nil, err
+		}
+		for i := range page {
+			e := &page[i]
+			id, ok := e.ID()
+			if !ok {
+				continue
+			}
+			if _, done := r.produced[e.Blueprint][id]; done {
+				continue
+			}
+			k := port.Key{Blueprint: e.Blueprint, Identifier: id}
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			t := target{Key: k}
+			if !r.opts.DeleteDependentEntities {
+				t.Refs = relRefs(e, false)
+			}
+			stale[e.Blueprint] = append(stale[e.Blueprint], t)
+		}
+	}
+	return stale, nil
+}
+
+// blueprints lists every blueprint seen: produced, mapped or stale.
+func (r *Reconciler) blueprints(stale map[string][]target) []string {
+	set := map[string]bool{}
+	for _, m := range []map[string]map[string]struct{}{r.produced, r.kinds} {
+		for bp := range m {
+			set[bp] = true
+		}
+	}
+	for bp := range stale {
+		set[bp] = true
+	}
+	return slices.Sorted(maps.Keys(set))
+}

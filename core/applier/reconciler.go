@@ -1,0 +1,206 @@
+package applier
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/ocean-go/ocean/clients/port"
+)
+
+// maxKeptFailures bounds the failed entities a Reconciler keeps for retry, so
+// that a Port outage during a huge resync cannot grow memory without limit.
+// Failures beyond it are counted but not retried.
+const maxKeptFailures = 10_000
+
+// Reconciler follows one resync (or Sync): it records the keys of every entity
+// produced, keeps failed upserts for a retry, and at the end deletes the owned
+// entities nobody produced. It keeps keys, never whole entities, except the
+// failed ones. It is safe for concurrent use.
+type Reconciler struct {
+	a    *Applier
+	opts Options
+
+	mu       sync.Mutex
+	produced map[string]map[string]struct{} // blueprint → identifiers produced
+	kinds    map[string]map[string]struct{} // blueprint → kinds producing it
+	// unresolved counts, per blueprint, produced entities with a search
+	// identifier Port did not resolve: one of the owned entities is theirs,
+	// but which is unknown, so nothing of that blueprint may be deleted.
+	unresolved map[string]int
+	related    map[relRef]struct{} // relation targets of produced entities
+	failures   []Failure
+	overflow   int // failures not kept (beyond maxKeptFailures)
+}
+
+// NewReconciler starts following one resync written with opts.
+func (a *Applier) NewReconciler(opts Options) *Reconciler {
+	return &Reconciler{
+		a: a, opts: opts,
+		produced:   map[string]map[string]struct{}{},
+		kinds:      map[string]map[string]struct{}{},
+		unresolved: map[string]int{},
+		related:    map[relRef]struct{}{},
+	}
+}
+
+// Load writes a batch of kind through the Applier (see Applier.Load) and
+// records it: the keys produced (search identifiers as Port resolved them) and
+// the failures, for RetryFailed.
+func (r *Reconciler) Load(ctx context.Context, kind string, entities []port.Entity) (LoadResult, error) {
+	r.mu.Lock()
+	for i := range entities {
+		r.track(kind, &entities[i], false)
+	}
+	r.mu.Unlock()
+
+	res, written, err := r.a.load(ctx, entities, r.opts)
+
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for i := range written {
+		r.addProduced(written[i].Blueprint, written[i].Identifier)
+	}
+	for _, f := range res.Failures {
+		if f.Entity.HasSearchIdentifier() {
+			r.unresolved[f.Entity.Blueprint]++
+		}
+		if len(r.failures) < maxKeptFailures {
+			r.failures = append(r.failures, f)
+		} else {
+			r.overflow++
+		}
+	}
+	return res, err
+}
+
+// Track records entities of kind produced but not written through Load. An
+// entity with a search identifier recorded here protects its whole blueprint
+// from deletion, since which entity it is remains unknown.
+func (r *Reconciler) Track(kind string, entities []port.Entity) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for i := range entities {
+		r.track(kind, &entities[i], true)
+	}
+}
+
+// TrackBlueprint records that kind maps to blueprint even if it produces
+// nothing, so that reconciliation reports that blueprint under kind.
+func (r *Reconciler) TrackBlueprint(kind, blueprint string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.addKind(blueprint, kind)
+}
+
+func (r *Reconciler) track(kind string, e *port.Entity, searchUnresolved bool) {
+	r.addKind(e.Blueprint, kind)
+	if e.HasSearchIdentifier() {
+		if searchUnresolved {
+			r.unresolved[e.Blueprint]++
+		}
+	} else {
+		r.addProduced(e.Blueprint, e.Identifier)
+	}
+	if r.opts.protectsRelated() {
+		for _, ref := range relRefs(e, false) {
+			r.related[ref] = struct{}{}
+		}
+	}
+}
+
+func (r *Reconciler) addKind(blueprint, kind string) {
+	if kind == "" {
+		return
+	}
+	if r.kinds[blueprint] == nil {
+		r.kinds[blueprint] = map[string]struct{}{}
+	}
+	r.kinds[blueprint][kind] = struct{}{}
+}
+
+func (r *Reconciler) addProduced(blueprint string, identifier any) {
+	id, ok := identifier.(string)
+	if !ok {
+		r.unresolved[blueprint]++
+		return
+	}
+	if r.produced[blueprint] == nil {
+		r.produced[blueprint] = map[string]struct{}{}
+	}
+	r.produced[blueprint][id] = struct{}{}
+}
+
+// Failures returns the upserts that failed and were not recovered, and how
+// many more failed beyond those kept.
+func (r *Reconciler) Failures() ([]Failure, int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]Failure(nil), r.failures...), r.overflow
+}
+
+// RetryFailed re-upserts the failed entities one by one, relation targets
+// before the entities pointing at them, so that an entity that failed because
+// its target did not exist yet succeeds once the target is written. Entities
+// in a dependency cycle keep their original order. It does nothing when Port
+// creates missing related entities itself. It returns how many recovered.
+func (r *Reconciler) RetryFailed(ctx context.Context) int {
+	if r.opts.CreateMissingRelatedEntities {
+		return 0
+	}
+	r.mu.Lock()
+	failed := r.failures
+	r.failures = nil
+	r.mu.Unlock()
+	if len(failed) == 0 {
+		return 0
+	}
+
+	keys := make([]port.Key, len(failed))
+	refs := make([][]relRef, len(failed))
+	for i := range failed {
+		keys[i] = retryKey(&failed[i].Entity)
+		refs[i] = relRefs(&failed[i].Entity, true)
+	}
+	order := layers(r.a.targets(ctx).dependencyEdges(keys, refs))
+
+	var remaining []Failure
+	recovered := 0
+	for _, layer := range order {
+		for _, i := range layer {
+			e := &failed[i].Entity
+			if ctx.Err() != nil {
+				remaining = append(remaining, failed[i])
+				continue
+			}
+			got, err := r.a.client.UpsertEntity(ctx, *e, r.opts.upsert())
+			if err != nil {
+				remaining = append(remaining, Failure{Entity: *e, Err: fmt.Errorf("retry upsert %s: %w", e.Key(), err)})
+				continue
+			}
+			recovered++
+			r.mu.Lock()
+			if e.HasSearchIdentifier() {
+				r.unresolved[e.Blueprint]--
+			}
+			r.addProduced(e.Blueprint, got.Identifier)
+			r.mu.Unlock()
+		}
+	}
+	r.mu.Lock()
+	r.failures = append(remaining, r.failures...)
+	r.mu.Unlock()
+	r.a.log.WithFields(map[string]any{"retried": len(failed), "recovered": recovered}).Info("Retried failed upserts in dependency order")
+	return recovered
+}
+
+// retryKey is the key other failed entities use to point at e: for a search
+// identifier, its `$identifier =` value when it has one.
+func retryKey(e *port.Entity) port.Key {
+	if e.HasSearchIdentifier() {
+		if ids := queryIdentifiers(e.Identifier); len(ids) > 0 {
+			return port.Key{Blueprint: e.Blueprint, Identifier: ids[0]}
+		}
+	}
+	return e.Key()
+}

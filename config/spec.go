@@ -95,6 +95,10 @@ func LoadSpec(dir string) (*Spec, error) {
 
 func parseSpec(name string, data []byte) (*Spec, *Error) {
 	var doc yaml.Node
+	var check any // applies the parser's limits on alias expansion
+	if err := yaml.Unmarshal(data, &check); err != nil {
+		return nil, &Error{Source: name, Expected: "valid YAML or JSON", Got: fmt.Sprintf("%q", yamlErrText(err))}
+	}
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, &Error{Source: name, Expected: "valid YAML or JSON", Got: fmt.Sprintf("%q", yamlErrText(err))}
 	}

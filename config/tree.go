@@ -164,7 +164,10 @@ func fromPlain(m map[string]any, parent []string, o origin) tree {
 	t := make(tree, len(m))
 	for name, v := range m {
 		k := canonKey(parent, name)
-		child := origin{key: o.key + "." + name, where: o.where}
+		child := origin{key: name, where: o.where}
+		if o.key != "" {
+			child.key = o.key + "." + name
+		}
 		e := &entry{name: name, from: child}
 		switch v := v.(type) {
 		case map[string]any:

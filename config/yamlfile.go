@@ -15,6 +15,12 @@ var providerRef = regexp.MustCompile(`^\{\{\s*from\s+([A-Za-z0-9]+)\s+(.*?)\s*\}
 // settings keys by canonKey; "{{ from env X }}" values are replaced by the env
 // var X, or dropped when X is unset.
 func yamlTree(name string, data []byte, lookup func(string) (string, bool)) (tree, *Error) {
+	// Decoding to values first applies the parser's limits on alias
+	// expansion, which the node walk below would not.
+	var check any
+	if err := yaml.Unmarshal(data, &check); err != nil {
+		return nil, &Error{Source: name, Expected: "valid YAML", Got: fmt.Sprintf("%q", yamlErrText(err))}
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, &Error{Source: name, Expected: "valid YAML", Got: fmt.Sprintf("%q", yamlErrText(err))}

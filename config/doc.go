@@ -1,0 +1,100 @@
+// Package config loads, merges and validates the settings of an integration.
+//
+// # Sources
+//
+// Highest priority first; objects are deep-merged, so a source overrides only
+// the keys it sets:
+//
+//  1. LoadOptions.Overrides (what `sail --once` sets), snake_case nested keys.
+//  2. The process environment, then the .env file of the integration directory.
+//     Names are case-insensitive: OCEAN__A__B sets a.b. A variable for an object
+//     may hold JSON (OCEAN__EVENT_LISTENER='{"type":"KAFKA"}'); nested variables
+//     refine it. APPLICATION__X sets application.x.
+//  3. config.yaml of the integration directory, camelCase keys. A value
+//     "{{ from env NAME }}" is the env var NAME (process env, then .env); the key
+//     is dropped when NAME is unset. Any other provider is an error.
+//  4. The defaults below.
+//
+// Unknown keys are allowed and readable with Settings.Lookup. Booleans accept
+// true/false, yes/no, on/off, 1/0 in any case. Durations are a number in the
+// unit shown or a Go duration ("90s", "2m"). An empty env value means "use the
+// default". OCEAN__PROCESS_EXECUTION_MODE is obsolete: it is ignored with a warning.
+//
+// # Settings
+//
+//	env (config.yaml key)                              default                     field
+//	OCEAN__PORT__CLIENT_ID (port.clientId)             none: local Port            Port.ClientID (sensitive)
+//	OCEAN__PORT__CLIENT_SECRET (port.clientSecret)     none: local Port            Port.ClientSecret (sensitive)
+//	OCEAN__PORT__BASE_URL                              https://api.getport.io      Port.BaseURL
+//	OCEAN__PORT__PORT_APP_CONFIG_CACHE_TTL             60 (s, integer)             Port.PortAppConfigCacheTTL
+//	OCEAN__PORT__FEATURE_FLAGS_CACHE_TTL_SECONDS       300 (s)                     Port.FeatureFlagsCacheTTL
+//	OCEAN__PORT__BLUEPRINT_CACHE_TTL_SECONDS           120 (s)                     Port.BlueprintCacheTTL
+//	OCEAN__PORT__RATE_LIMIT                            100 (requests/s, 0: off)    Port.RateLimit
+//	OCEAN__PORT__RATE_BURST                            100                         Port.RateBurst
+//	OCEAN__INTEGRATION__IDENTIFIER                     my-{type}-integration       Integration.Identifier
+//	OCEAN__INTEGRATION__TYPE                           LoadOptions.DefaultType,    Integration.Type (lower-cased)
+//	                                                   else spec type
+//	OCEAN__INTEGRATION__VERSION                        LoadOptions.DefaultVersion  Integration.Version
+//	OCEAN__INTEGRATION__CONFIG__<NAME>                 spec defaults               Integration.Config
+//	OCEAN__INTEGRATION__INCREMENTAL_SYNC_ENABLED       false                       Integration.IncrementalSyncEnabled
+//	OCEAN__INTEGRATION__INCREMENTAL_SYNC_INTERVAL      15 (min: 15, 30 or 60)      Integration.IncrementalSyncInterval
+//	OCEAN__EVENT_LISTENER__TYPE                        POLLING                     EventListener.Type
+//	OCEAN__EVENT_LISTENER__SHOULD_RESYNC               true (false: *_ONLY)        EventListener.ShouldResync
+//	OCEAN__EVENT_LISTENER__SHOULD_PROCESS_WEBHOOKS     true (false: ONCE,          EventListener.ShouldProcessWebhooks
+//	                                                   ACTIONS_ONLY)
+//	OCEAN__EVENT_LISTENER__SHOULD_RUN_ACTIONS          true (false: ONCE,          EventListener.ShouldRunActions
+//	                                                   WEBHOOKS_ONLY)
+//	OCEAN__EVENT_LISTENER__RESYNC_ON_START             true (POLLING)              EventListener.ResyncOnStart
+//	OCEAN__EVENT_LISTENER__INTERVAL                    60 (s, integer; POLLING)    EventListener.Interval
+//	OCEAN__EVENT_LISTENER__BROKERS                     Port's brokers (KAFKA)      EventListener.Brokers (comma list or JSON array)
+//	OCEAN__EVENT_LISTENER__SECURITY_PROTOCOL           SASL_SSL (KAFKA)            EventListener.SecurityProtocol
+//	OCEAN__EVENT_LISTENER__AUTHENTICATION_MECHANISM    SCRAM-SHA-512 (KAFKA)       EventListener.AuthenticationMechanism
+//	OCEAN__EVENT_LISTENER__KAFKA_SECURITY_ENABLED      true (KAFKA)                EventListener.KafkaSecurityEnabled
+//	OCEAN__EVENT_LISTENER__CONSUMER_POLL_TIMEOUT       1 (s, integer; KAFKA)       EventListener.ConsumerPollTimeout
+//	OCEAN__EVENT_LISTENER__APP_HOST                    required (URL; WEBHOOK)     EventListener.AppHost (sensitive)
+//	OCEAN__INITIALIZE_PORT_RESOURCES                   true                        InitializePortResources
+//	OCEAN__SCHEDULED_RESYNC_INTERVAL                   none (min, integer)         ScheduledResyncInterval
+//	OCEAN__STATUS_HEARTBEAT_INTERVAL_SECONDS           10 (s, integer)             StatusHeartbeatInterval
+//	OCEAN__SEND_RAW_DATA_EXAMPLES                      true                        SendRawDataExamples
+//	OCEAN__ALLOW_ENVIRONMENT_VARIABLES_JQ_ACCESS       true                        AllowEnvironmentVariablesJQAccess
+//	OCEAN__CLIENT_TIMEOUT                              60 (s, integer)             ClientTimeout
+//	OCEAN__CREATE_PORT_RESOURCES_ORIGIN                none (Empty, Ocean,         CreatePortResourcesOrigin
+//	                                                   Default, Port)
+//	OCEAN__BASE_URL                                    none (URL)                  BaseURL
+//	OCEAN__PATH_PREFIX                                 none                        PathPrefix (without slashes)
+//	OCEAN__EVENT_WORKERS_COUNT                         1                           EventWorkersCount
+//	OCEAN__MAX_EVENT_PROCESSING_SECONDS                90 (s)                      MaxEventProcessingTime
+//	OCEAN__MAX_WAIT_SECONDS_BEFORE_SHUTDOWN            5 (s)                       MaxWaitBeforeShutdown
+//	OCEAN__RUNTIME                                     OnPrem (or Saas)            Runtime
+//	OCEAN__RESOURCES_PATH                              .port/resources             ResourcesPath
+//	OCEAN__UPSERT_ENTITIES_BATCH_MAX_LENGTH            20                          UpsertEntitiesBatchMaxLength
+//	OCEAN__UPSERT_ENTITIES_BATCH_MAX_SIZE_IN_BYTES     1048576                     UpsertEntitiesBatchMaxSizeInBytes
+//	OCEAN__DELETE_ENTITIES_MAX_BATCH_SIZE              1000 (used: at most 100)    DeleteEntitiesMaxBatchSize
+//	OCEAN__YIELD_ITEMS_TO_PARSE_BATCH_SIZE             200                         YieldItemsToParseBatchSize
+//	OCEAN__PROCESS_IN_QUEUE_TIMEOUT                    120 (s, integer)            ProcessInQueueTimeout
+//	OCEAN__PROCESS_IN_QUEUE_MAX_WORKERS                cgroup CPU limit, else CPUs ProcessInQueueMaxWorkers
+//	OCEAN__LOCAL_PORT__DIR                             .ocean                      LocalPort.Dir
+//	APPLICATION__LOG_LEVEL                             INFO                        Application.LogLevel
+//	APPLICATION__PORT                                  8000                        Application.Port
+//	APPLICATION__ENABLE_HTTP_LOGGING                   true                        Application.EnableHTTPLogging
+//
+// Relative paths (ResourcesPath, LocalPort.Dir) are resolved against the
+// integration directory. Unlike Ocean, overrides (CLI flags) win over
+// APPLICATION__ variables.
+//
+// # Integration config and .port/spec.yaml
+//
+// With a spec (.port/spec.json, spec.yaml or spec.yml), each configuration is
+// found by its name with case and '_' ignored (OCEAN__INTEGRATION__CONFIG__API_TOKEN
+// is apiToken), coerced to its type (string, url, integer, number, boolean,
+// object, array; objects and arrays may be JSON strings), defaulted, or
+// reported missing when required. Undeclared keys are dropped. Without a spec
+// the config is free-form, keys from env in camelCase. DecodeIntegrationConfig
+// turns it into a struct.
+//
+// # Errors and secrets
+//
+// Load fails with one *Error line naming the key as written, its source and
+// what was expected. Sensitive values (see Settings.Secrets) never appear in
+// an error; Settings.Redacted is the effective config fit for a log line.
+package config

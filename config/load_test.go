@@ -1,0 +1,192 @@
+package config
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestPrecedence(t *testing.T) {
+	yaml := map[string]string{"config.yaml": "port:\n  baseUrl: https://yaml.example.com\n"}
+	withDotenv := map[string]string{
+		"config.yaml": yaml["config.yaml"],
+		".env":        "OCEAN__PORT__BASE_URL=https://dotenv.example.com\n",
+	}
+	for _, tc := range []struct {
+		name string
+		c    setup
+		want string
+	}{
+		{"default", setup{}, "https://api.getport.io"},
+		{"config.yaml over default", setup{files: yaml}, "https://yaml.example.com"},
+		{".env over config.yaml", setup{files: withDotenv}, "https://dotenv.example.com"},
+		{"environment over .env", setup{files: withDotenv, env: []string{"OCEAN__PORT__BASE_URL=https://env.example.com"}}, "https://env.example.com"},
+		{"environment over .env whatever the case", setup{files: withDotenv, env: []string{"ocean__port__base_url=https://env.example.com"}}, "https://env.example.com"},
+		{"override over environment", setup{
+			files:     withDotenv,
+			env:       []string{"OCEAN__PORT__BASE_URL=https://env.example.com"},
+			overrides: map[string]any{"port": map[string]any{"base_url": "https://override.example.com/"}},
+		}, "https://override.example.com"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, tc.c.mustLoad(t).Port.BaseURL)
+		})
+	}
+}
+
+func TestDeepMerge(t *testing.T) {
+	s := setup{
+		files: map[string]string{"config.yaml": `
+eventListener:
+  type: POLLING
+  interval: 30
+  resyncOnStart: false
+port:
+  clientId: from-yaml
+  clientSecret: secret-from-yaml
+`},
+		env:       []string{"OCEAN__EVENT_LISTENER__INTERVAL=10", "OCEAN__PORT__CLIENT_SECRET=secret-from-env"},
+		overrides: map[string]any{"event_listener": map[string]any{"resync_on_start": true}},
+	}.mustLoad(t)
+	assert.Equal(t, ListenerPolling, s.EventListener.Type)
+	assert.Equal(t, 10*time.Second, s.EventListener.Interval)
+	assert.True(t, s.EventListener.ResyncOnStart)
+	assert.Equal(t, "from-yaml", s.Port.ClientID)
+	assert.Equal(t, "secret-from-env", s.Port.ClientSecret)
+}
+
+func TestEnvMapping(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		c     setup
+		check func(t *testing.T, s *Settings)
+	}{
+		{"nested keys", setup{env: []string{"OCEAN__PORT__CLIENT_ID=id", "OCEAN__PORT__CLIENT_SECRET=sec", "OCEAN__INITIALIZE_PORT_RESOURCES=false"}},
+			func(t *testing.T, s *Settings) {
+				assert.Equal(t, "id", s.Port.ClientID)
+				assert.True(t, s.Port.HasCredentials())
+				assert.False(t, s.InitializePortResources)
+			}},
+		{"JSON object", setup{env: []string{`OCEAN__EVENT_LISTENER={"type":"KAFKA","brokers":["a:1","b:2"]}`}},
+			func(t *testing.T, s *Settings) {
+				assert.Equal(t, ListenerKafka, s.EventListener.Type)
+				assert.Equal(t, []string{"a:1", "b:2"}, s.EventListener.Brokers)
+			}},
+		{"JSON object refined by a nested var", setup{env: []string{`OCEAN__EVENT_LISTENER={"type":"POLLING","interval":5}`, "OCEAN__EVENT_LISTENER__INTERVAL=7"}},
+			func(t *testing.T, s *Settings) { assert.Equal(t, 7*time.Second, s.EventListener.Interval) }},
+		{"JSON object merges with config.yaml", setup{
+			files: map[string]string{"config.yaml": "eventListener:\n  type: POLLING\n  interval: 30\n"},
+			env:   []string{`OCEAN__EVENT_LISTENER={"resync_on_start":false}`},
+		}, func(t *testing.T, s *Settings) {
+			assert.Equal(t, 30*time.Second, s.EventListener.Interval)
+			assert.False(t, s.EventListener.ResyncOnStart)
+		}},
+		{"JSON integration config", setup{env: []string{`OCEAN__INTEGRATION__CONFIG={"jiraHost":"https://jira","n":2}`}},
+			func(t *testing.T, s *Settings) {
+				assert.Equal(t, map[string]any{"jiraHost": "https://jira", "n": float64(2)}, s.Integration.Config)
+			}},
+		{"case-insensitive names and values", setup{env: []string{"Ocean__Event_Listener__Type=once", "ocean__send_raw_data_examples=OFF"}},
+			func(t *testing.T, s *Settings) {
+				assert.Equal(t, ListenerOnce, s.EventListener.Type)
+				assert.False(t, s.SendRawDataExamples)
+			}},
+		{"config keys from env become camelCase without a spec", setup{env: []string{"OCEAN__INTEGRATION__CONFIG__JIRA_HOST=h", "OCEAN__INTEGRATION__CONFIG__TOKEN=t"}},
+			func(t *testing.T, s *Settings) {
+				assert.Equal(t, map[string]any{"jiraHost": "h", "token": "t"}, s.Integration.Config)
+			}},
+		{"application settings", setup{env: []string{"APPLICATION__LOG_LEVEL=debug", "APPLICATION__PORT=9000"}},
+			func(t *testing.T, s *Settings) {
+				assert.Equal(t, "DEBUG", s.Application.LogLevel)
+				assert.Equal(t, 9000, s.Application.Port)
+			}},
+		{"WARN is WARNING", setup{env: []string{"APPLICATION__LOG_LEVEL=warn"}},
+			func(t *testing.T, s *Settings) { assert.Equal(t, "WARNING", s.Application.LogLevel) }},
+		{"obsolete setting warns", setup{env: []string{"OCEAN__PROCESS_EXECUTION_MODE=multi_process"}},
+			func(t *testing.T, s *Settings) {
+				assert.Equal(t, []string{"OCEAN__PROCESS_EXECUTION_MODE is obsolete and ignored"}, s.Warnings)
+			}},
+		{"empty value means default", setup{env: []string{"OCEAN__CLIENT_TIMEOUT=", "OCEAN__EVENT_LISTENER="}},
+			func(t *testing.T, s *Settings) {
+				assert.Equal(t, 60*time.Second, s.ClientTimeout)
+				assert.Equal(t, ListenerPolling, s.EventListener.Type)
+			}},
+		{"durations accept Go syntax", setup{env: []string{"OCEAN__CLIENT_TIMEOUT=2m", "OCEAN__SCHEDULED_RESYNC_INTERVAL=90", "OCEAN__MAX_EVENT_PROCESSING_SECONDS=1.5"}},
+			func(t *testing.T, s *Settings) {
+				assert.Equal(t, 2*time.Minute, s.ClientTimeout)
+				assert.Equal(t, 90*time.Minute, s.ScheduledResyncInterval)
+				assert.Equal(t, 1500*time.Millisecond, s.MaxEventProcessingTime)
+			}},
+		{"unknown keys are kept for Lookup", setup{env: []string{"OCEAN__METRICS__WEBHOOK_URL=http://m"}},
+			func(t *testing.T, s *Settings) {
+				v, ok := s.Lookup("metrics.webhook_url")
+				assert.True(t, ok)
+				assert.Equal(t, "http://m", v)
+			}},
+		{"other variables are ignored", setup{env: []string{"HOME=/root", "OCEANX=1", "PATH=/bin"}},
+			func(t *testing.T, s *Settings) { assert.Empty(t, s.Warnings) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) { tc.check(t, tc.c.mustLoad(t)) })
+	}
+}
+
+func TestDefaults(t *testing.T) {
+	// Dir "" is the current directory: this package's, which has no settings files.
+	s, err := Load(LoadOptions{Environ: []string{}, DefaultType: "Fake", DefaultVersion: "1.2.3"})
+	require.NoError(t, err)
+	assert.Equal(t, "fake", s.Integration.Type)
+	assert.Equal(t, "my-fake-integration", s.Integration.Identifier)
+	assert.Equal(t, "1.2.3", s.Integration.Version)
+	assert.Equal(t, "https://api.getport.io", s.Port.BaseURL)
+	assert.False(t, s.Port.HasCredentials())
+	assert.Equal(t, 60*time.Second, s.Port.PortAppConfigCacheTTL)
+	assert.Equal(t, 100.0, s.Port.RateLimit)
+	assert.True(t, s.InitializePortResources)
+	assert.True(t, s.SendRawDataExamples)
+	assert.True(t, s.AllowEnvironmentVariablesJQAccess)
+	assert.Zero(t, s.ScheduledResyncInterval)
+	assert.Equal(t, RuntimeOnPrem, s.Runtime)
+	assert.Equal(t, 20, s.UpsertEntitiesBatchMaxLength)
+	assert.Equal(t, 1<<20, s.UpsertEntitiesBatchMaxSizeInBytes)
+	assert.Equal(t, 1000, s.DeleteEntitiesMaxBatchSize)
+	assert.Equal(t, 100, s.DeleteBatchSize())
+	assert.Equal(t, 200, s.YieldItemsToParseBatchSize)
+	assert.Equal(t, 120*time.Second, s.ProcessInQueueTimeout)
+	assert.GreaterOrEqual(t, s.ProcessInQueueMaxWorkers, 1)
+	assert.Equal(t, "INFO", s.Application.LogLevel)
+	assert.Equal(t, 8000, s.Application.Port)
+	assert.Equal(t, ".port/resources", s.ResourcesPath)
+	assert.Equal(t, ".ocean", s.LocalPort.Dir)
+	assert.Equal(t, map[string]any{}, s.Integration.Config)
+}
+
+func TestTypeFallsBackToSpec(t *testing.T) {
+	s, err := Load(LoadOptions{Dir: "testdata/integration", Environ: []string{"OCEAN__INTEGRATION__CONFIG__API_TOKEN=t"}})
+	require.NoError(t, err)
+	assert.Equal(t, "example", s.Integration.Type)
+	assert.Equal(t, "my-example-integration", s.Integration.Identifier)
+}
+
+func TestMissingType(t *testing.T) {
+	_, err := Load(LoadOptions{Dir: t.TempDir(), Environ: []string{}})
+	var cerr *Error
+	require.True(t, errors.As(err, &cerr))
+	assert.Equal(t, "config: integration.type: required by the integration, set OCEAN__INTEGRATION__TYPE to a string", err.Error())
+}
+
+func TestCPULimit(t *testing.T) {
+	for _, tc := range []struct {
+		file string
+		want int
+	}{
+		{"testdata/cpu.max/two", 2},
+		{"testdata/cpu.max/half", 1},
+		{"testdata/cpu.max/one-and-a-half", 2},
+	} {
+		assert.Equal(t, tc.want, cpuLimit(tc.file), tc.file)
+	}
+	assert.GreaterOrEqual(t, cpuLimit("testdata/cpu.max/unlimited"), 1)
+	assert.GreaterOrEqual(t, cpuLimit("testdata/cpu.max/absent"), 1)
+}

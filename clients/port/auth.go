@@ -1,0 +1,133 @@
+package port
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// refreshMargin: a token is renewed this long before Port says it expires, so a
+// request never leaves with a token about to die in flight.
+const refreshMargin = 60 * time.Second
+
+type token struct {
+	header  string // "{tokenType} {accessToken}"; never logged
+	renewAt time.Time
+}
+
+// authenticator holds the access token. Concurrent callers that find no valid
+// token share one fetch (a flight) instead of each asking Port.
+type authenticator struct {
+	c   *Client
+	now func() time.Time
+
+	mu     sync.Mutex
+	cur    *token
+	flight *flight
+}
+
+type flight struct {
+	done chan struct{}
+	tok  *token
+	err  error
+}
+
+func newAuthenticator(c *Client) *authenticator {
+	return &authenticator{c: c, now: time.Now}
+}
+
+// get returns a valid token, fetching one when needed. A caller whose ctx ends
+// stops waiting; the fetch itself completes for the others.
+func (a *authenticator) get(ctx context.Context) (*token, error) {
+	a.mu.Lock()
+	if a.cur != nil && a.now().Before(a.cur.renewAt) {
+		t := a.cur
+		a.mu.Unlock()
+		return t, nil
+	}
+	f := a.flight
+	if f == nil {
+		f = &flight{done: make(chan struct{})}
+		a.flight = f
+		go a.fetch(context.WithoutCancel(ctx), f)
+	}
+	a.mu.Unlock()
+
+	select {
+	case <-f.done:
+		return f.tok, f.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// invalidate drops used if it is still the current token, so that a burst of
+// 401s answered to the same token causes a single refresh.
+func (a *authenticator) invalidate(used *token) {
+	a.mu.Lock()
+	if used != nil && a.cur == used {
+		a.cur = nil
+	}
+	a.mu.Unlock()
+}
+
+func (a *authenticator) fetch(ctx context.Context, f *flight) {
+	defer func() {
+		if r := recover(); r != nil {
+			f.tok, f.err = nil, fmt.Errorf("port: token request panicked: %v", r)
+		}
+		a.mu.Lock()
+		if f.err == nil {
+			a.cur = f.tok
+		}
+		a.flight = nil
+		a.mu.Unlock()
+		close(f.done)
+	}()
+	f.tok, f.err = a.request(ctx)
+}
+
+type tokenResponse struct {
+	AccessToken string `json:"accessToken"`
+	ExpiresIn   int64  `json:"expiresIn"` // seconds
+	TokenType   string `json:"tokenType"`
+}
+
+func (a *authenticator) request(ctx context.Context) (*token, error) {
+	body := map[string]string{"clientId": a.c.cfg.ClientID, "clientSecret": a.c.cfg.ClientSecret}
+	var resp tokenResponse
+	start := a.now()
+	_, err := a.c.do(ctx, call{
+		method: http.MethodPost, path: "/auth/access_token", body: body,
+		retryable: true, noAuth: true,
+	}, &resp)
+	if err != nil {
+		if errors.Is(err, ErrUnauthorized) {
+			return nil, fmt.Errorf("%w: %w", ErrBadCredentials, err)
+		}
+		return nil, fmt.Errorf("port: get access token: %w", err)
+	}
+	if resp.AccessToken == "" {
+		return nil, errors.New("port: get access token: response has no accessToken")
+	}
+	if resp.TokenType == "" {
+		resp.TokenType = "Bearer"
+	}
+	return &token{
+		header:  resp.TokenType + " " + resp.AccessToken,
+		renewAt: renewAt(start, time.Duration(resp.ExpiresIn)*time.Second),
+	}, nil
+}
+
+// renewAt keeps the token until refreshMargin before expiry; a short-lived token
+// (tests, or a nearly expired reused one) keeps three quarters of its life. With
+// no expiry given the token is kept until Port answers 401.
+func renewAt(issued time.Time, lifetime time.Duration) time.Time {
+	if lifetime <= 0 {
+		return issued.Add(100 * 365 * 24 * time.Hour)
+	}
+	return issued.Add(lifetime - min(refreshMargin, lifetime/4))
+}

@@ -1,0 +1,278 @@
+package port
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+)
+
+// UpsertOptions are the query parameters of entity writes (port-api.md §4.6).
+type UpsertOptions struct {
+	Merge                        bool // update only the fields sent; false replaces the entity
+	CreateMissingRelatedEntities bool
+	ValidationOnly               bool
+	EventType                    string // ocean_info_event_type, when set
+	ResyncID                     string // ocean_info_resync_id, when set
+}
+
+func (o UpsertOptions) params() params {
+	var p params
+	p = p.add("upsert", "true")
+	p = p.addBool("merge", o.Merge)
+	p = p.addBool("create_missing_related_entities", o.CreateMissingRelatedEntities)
+	p = p.addBool("validation_only", o.ValidationOnly)
+	p = p.addIf("ocean_info_event_type", o.EventType)
+	return p.addIf("ocean_info_resync_id", o.ResyncID)
+}
+
+// UpsertResult is the outcome of one entity of UpsertEntities.
+type UpsertResult struct {
+	// Entity as sent, with Identifier replaced by the identifier Port resolved
+	// (the matched entity's identifier for a search identifier).
+	Entity  Entity
+	Created bool
+	// Err is nil on success; an *EntityError for a failure Port reported for this
+	// entity in a bulk answer; otherwise the error of the request that carried it
+	// (*APIError or a transport error). All match the package sentinels.
+	Err error
+	// Dropped: the entity's search identifier matched no entity, so nothing was
+	// written. Neither a success nor a failure (Ocean ignores these).
+	Dropped bool
+}
+
+// UpsertEntity creates or updates one entity through the single-entity route and
+// returns Port's copy. Its Identifier is a string unless Port could not resolve
+// a search identifier.
+func (c *Client) UpsertEntity(ctx context.Context, e Entity, opts UpsertOptions) (*Entity, error) {
+	if err := validateEntity(&e); err != nil {
+		return nil, err
+	}
+	body, err := json.Marshal(e)
+	if err != nil {
+		return nil, fmt.Errorf("%w: encode entity: %v", ErrValidation, err)
+	}
+	got, _, err := c.upsertOne(ctx, e.Blueprint, body, opts)
+	if err != nil {
+		return nil, err
+	}
+	if got == nil {
+		return &e, nil
+	}
+	return got, nil
+}
+
+func (c *Client) upsertOne(ctx context.Context, bp string, body []byte, opts UpsertOptions) (*Entity, bool, error) {
+	var resp struct {
+		Entity *Entity `json:"entity"`
+	}
+	status, err := c.do(ctx, call{
+		method: http.MethodPost, path: "/blueprints/" + seg(bp) + "/entities",
+		query: opts.params(), body: body, feature: true, retryable: true,
+	}, &resp)
+	return resp.Entity, status == http.StatusCreated, err
+}
+
+// UpsertEntities writes entities through the bulk route: grouped by blueprint,
+// in batches of at most UpsertBatchMaxLength entities and UpsertBatchMaxBytes of
+// body, BulkConcurrency batches at a time. Result i belongs to entities[i].
+//
+// Failures are per entity (see UpsertResult). A batch Port refuses as too large
+// is re-sent entity by entity through the single route; an entity too large for
+// a bulk body on its own goes through the single route directly. The returned
+// error is set only when the whole call stopped: ctx ended, or Port rejected the
+// credentials; entities not written by then carry that error too.
+func (c *Client) UpsertEntities(ctx context.Context, entities []Entity, opts UpsertOptions) ([]UpsertResult, error) {
+	results := make([]UpsertResult, len(entities))
+	done := make([]bool, len(entities))
+	var tasks []upsertTask
+	for _, g := range c.groupForUpsert(entities, results, done) {
+		batches, oversize := planBatches(g.items, c.cfg.UpsertBatchMaxLength, c.cfg.UpsertBatchMaxBytes)
+		for _, b := range batches {
+			t := upsertTask{blueprint: g.blueprint, body: bulkBody(g.items, b), bulk: true}
+			for _, pos := range b {
+				t.idx = append(t.idx, g.idx[pos])
+				t.items = append(t.items, g.items[pos])
+			}
+			tasks = append(tasks, t)
+		}
+		for _, pos := range oversize {
+			tasks = append(tasks, upsertTask{blueprint: g.blueprint, idx: []int{g.idx[pos]}, items: [][]byte{g.items[pos]}})
+		}
+	}
+	err := forEach(ctx, len(tasks), c.cfg.BulkConcurrency, func(ctx context.Context, i int) error {
+		return c.runUpsert(ctx, tasks[i], opts, results, done)
+	})
+	if err != nil {
+		for i := range results {
+			if !done[i] {
+				results[i].Err = err
+			}
+		}
+		return results, err
+	}
+	return results, nil
+}
+
+type upsertGroup struct {
+	blueprint string
+	idx       []int    // positions in the input
+	items     [][]byte // encoded entities
+}
+
+// groupForUpsert encodes the entities and groups them by blueprint in order of
+// first appearance; invalid entities are marked failed in results.
+func (c *Client) groupForUpsert(entities []Entity, results []UpsertResult, done []bool) []*upsertGroup {
+	var groups []*upsertGroup
+	byBP := map[string]*upsertGroup{}
+	for i := range entities {
+		results[i].Entity = entities[i]
+		e := &entities[i]
+		err := validateEntity(e)
+		var b []byte
+		if err == nil {
+			if b, err = json.Marshal(e); err != nil {
+				err = fmt.Errorf("%w: encode entity: %v", ErrValidation, err)
+			}
+		}
+		if err != nil {
+			results[i].Err, done[i] = fmt.Errorf("port: entity %d: %w", i, err), true
+			continue
+		}
+		g := byBP[e.Blueprint]
+		if g == nil {
+			g = &upsertGroup{blueprint: e.Blueprint}
+			byBP[e.Blueprint] = g
+			groups = append(groups, g)
+		}
+		g.idx = append(g.idx, i)
+		g.items = append(g.items, b)
+	}
+	return groups
+}
+
+type upsertTask struct {
+	blueprint string
+	idx       []int    // input positions
+	items     [][]byte // their encoded entities
+	body      []byte   // bulk body; nil = single route
+	bulk      bool
+}
+
+// runUpsert sends one task and records its results. It returns an error only
+// when the whole call must stop.
+func (c *Client) runUpsert(ctx context.Context, t upsertTask, opts UpsertOptions, results []UpsertResult, done []bool) error {
+	if !t.bulk {
+		return c.upsertSingles(ctx, t, opts, results, done)
+	}
+	var resp bulkResponse
+	_, err := c.do(ctx, call{
+		method: http.MethodPost, path: "/blueprints/" + seg(t.blueprint) + "/entities/bulk",
+		query: opts.params(), body: t.body, feature: true, retryable: true,
+	}, &resp)
+	switch {
+	case err == nil:
+		c.applyBulk(t, &resp, results, done)
+		return nil
+	case fatal(ctx, err):
+		return err
+	case errors.Is(err, ErrTooLarge):
+		c.log.WithField("blueprint", t.blueprint).WithField("entities", len(t.idx)).
+			Warn("Port refused a bulk upsert as too large, sending its entities one by one")
+		return c.upsertSingles(ctx, t, opts, results, done)
+	}
+	for _, gi := range t.idx {
+		results[gi].Err, done[gi] = err, true
+	}
+	return nil
+}
+
+func (c *Client) upsertSingles(ctx context.Context, t upsertTask, opts UpsertOptions, results []UpsertResult, done []bool) error {
+	for k, gi := range t.idx {
+		got, created, err := c.upsertOne(ctx, t.blueprint, t.items[k], opts)
+		if err != nil && fatal(ctx, err) {
+			return err
+		}
+		r := &results[gi]
+		r.Err, r.Created = err, created
+		if got != nil {
+			if id, ok := got.Identifier.(string); ok && id != "" {
+				r.Entity.Identifier = id
+			}
+		}
+		done[gi] = true
+	}
+	return nil
+}
+
+type bulkResponse struct {
+	Entities []struct {
+		Index      int  `json:"index"`
+		Identifier any  `json:"identifier"`
+		Created    bool `json:"created"`
+	} `json:"entities"`
+	Errors []struct {
+		Index      int    `json:"index"`
+		Identifier any    `json:"identifier"`
+		StatusCode int    `json:"statusCode"`
+		Error      string `json:"error"`
+		Message    string `json:"message"`
+	} `json:"errors"`
+}
+
+// applyBulk maps a 200/207 bulk answer back to the input positions.
+func (c *Client) applyBulk(t upsertTask, resp *bulkResponse, results []UpsertResult, done []bool) {
+	at := func(i int) (int, bool) {
+		if i < 0 || i >= len(t.idx) || done[t.idx[i]] {
+			return 0, false
+		}
+		return t.idx[i], true
+	}
+	for _, ok := range resp.Entities {
+		gi, valid := at(ok.Index)
+		if !valid {
+			continue
+		}
+		r := &results[gi]
+		if id, isStr := ok.Identifier.(string); isStr && id != "" {
+			r.Entity.Identifier = id
+		}
+		r.Created, done[gi] = ok.Created, true
+	}
+	for _, fail := range resp.Errors {
+		gi, valid := at(fail.Index)
+		if !valid {
+			continue
+		}
+		r := &results[gi]
+		id, _ := fail.Identifier.(string)
+		if id == "unknown" && r.Entity.HasSearchIdentifier() {
+			r.Dropped, done[gi] = true, true
+			continue
+		}
+		r.Err = &EntityError{Index: gi, Identifier: id, StatusCode: fail.StatusCode, Code: fail.Error, Message: fail.Message}
+		done[gi] = true
+	}
+	for k, gi := range t.idx {
+		if !done[gi] {
+			results[gi].Err = fmt.Errorf("port: bulk upsert to %s reported no result for entity %d (batch position %d)", t.blueprint, gi, k)
+			done[gi] = true
+		}
+	}
+}
+
+func validateEntity(e *Entity) error {
+	switch id := e.Identifier.(type) {
+	case nil:
+		return fmt.Errorf("%w: entity has no identifier", ErrValidation)
+	case string:
+		if id == "" {
+			return fmt.Errorf("%w: entity has an empty identifier", ErrValidation)
+		}
+	}
+	if e.Blueprint == "" {
+		return fmt.Errorf("%w: entity %v has no blueprint", ErrValidation, e.Identifier)
+	}
+	return nil
+}

@@ -1,0 +1,241 @@
+package port
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// call describes one logical request; do turns it into attempts.
+type call struct {
+	method string
+	path   string // escaped path below /v1 ("/blueprints/x"), or an absolute URL when abs
+	abs    bool
+	query  params
+	body   any // JSON-encoded once; []byte is sent as is
+	header http.Header
+
+	feature   bool // User-Agent with the entity-call feature
+	retryable bool // a non-idempotent request that is safe to repeat (marked, as in Ocean)
+	noAuth    bool // the token call itself
+	noLimit   bool // ingest sinks are not Port API calls and skip the limiter
+}
+
+// params is an ordered query string: Port's docs list parameters in a fixed
+// order and url.Values would sort them.
+type params []string
+
+func (p params) add(k, v string) params { return append(p, k, v) }
+
+func (p params) addBool(k string, v bool) params {
+	if v {
+		return p.add(k, "true")
+	}
+	return p.add(k, "false")
+}
+
+func (p params) addIf(k, v string) params {
+	if v == "" {
+		return p
+	}
+	return p.add(k, v)
+}
+
+func (p params) encode() string {
+	var b strings.Builder
+	for i := 0; i+1 < len(p); i += 2 {
+		if b.Len() > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(url.QueryEscape(p[i]) + "=" + url.QueryEscape(p[i+1]))
+	}
+	return b.String()
+}
+
+// seg escapes one path segment so that '/' and '+' inside an identifier survive
+// any server-side decoding.
+func seg(s string) string {
+	return strings.ReplaceAll(url.PathEscape(s), "+", "%2B")
+}
+
+// maxResponseBody bounds what is read from one response; Port bodies are well
+// below it, a runaway body must not exhaust memory.
+const maxResponseBody = 256 << 20
+
+// do sends c with retries and token refresh, decodes a 2xx JSON body into out
+// (when non-nil) and returns the status. A non-2xx answer is an *APIError.
+func (c *Client) do(ctx context.Context, cl call, out any) (int, error) {
+	body, err := encodeBody(cl.body)
+	if err != nil {
+		return 0, fmt.Errorf("port: %s %s: encode body: %w", cl.method, cl.path, err)
+	}
+	target := cl.path
+	if !cl.abs {
+		target = c.apiURL + cl.path
+	}
+	if q := cl.query.encode(); q != "" {
+		if strings.Contains(target, "?") {
+			target += "&" + q
+		} else {
+			target += "?" + q
+		}
+	}
+	logPath := cl.path
+	if cl.abs {
+		if u, err := url.Parse(cl.path); err == nil {
+			logPath = u.Path
+		}
+	}
+	retryable := cl.retryable || idempotent(cl.method)
+	ua := c.uaPlain
+	if cl.feature {
+		ua = c.uaFeature
+	}
+
+	refreshed := false
+	for attempt := 0; ; attempt++ {
+		if !cl.noLimit {
+			if err := c.limiter.Wait(ctx); err != nil {
+				return 0, ctxErr(ctx, err)
+			}
+		}
+		req, err := http.NewRequestWithContext(ctx, cl.method, target, bytes.NewReader(body))
+		if err != nil {
+			return 0, fmt.Errorf("port: %s %s: %w", cl.method, logPath, err)
+		}
+		for k, v := range cl.header {
+			req.Header[k] = v
+		}
+		req.Header.Set("User-Agent", ua)
+		req.Header.Set("Accept", "application/json")
+		if body != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		var tok *token
+		if !cl.noAuth {
+			if tok, err = c.auth.get(ctx); err != nil {
+				return 0, err
+			}
+			req.Header.Set("Authorization", tok.header)
+		}
+
+		status, respBody, hdr, err := c.send(req)
+		if err != nil {
+			if ctx.Err() != nil {
+				return 0, ctx.Err()
+			}
+			if retryable && attempt < c.retry.MaxRetries {
+				if err := c.backoff(ctx, cl.method, logPath, attempt+1, 0, nil, err); err != nil {
+					return 0, err
+				}
+				continue
+			}
+			return 0, fmt.Errorf("port: %s %s: %w", cl.method, logPath, err)
+		}
+		if status >= 200 && status < 300 {
+			if out != nil && len(bytes.TrimSpace(respBody)) > 0 {
+				if err := decodeJSON(respBody, out); err != nil {
+					return status, fmt.Errorf("port: %s %s: decode response: %w", cl.method, logPath, err)
+				}
+			}
+			return status, nil
+		}
+		apiErr := parseAPIError(cl.method, logPath, status, hdr.Get("X-Trace-Id"), respBody)
+		if status == http.StatusUnauthorized && !cl.noAuth && !refreshed {
+			// The token may have expired server-side earlier than we thought:
+			// refresh once and replay once, whatever the method.
+			refreshed = true
+			c.auth.invalidate(tok)
+			c.log.WithFields(map[string]any{"method": cl.method, "path": logPath}).Debug("Port answered 401, refreshing the token")
+			attempt--
+			continue
+		}
+		if retryable && retryableStatus(status) && attempt < c.retry.MaxRetries {
+			if err := c.backoff(ctx, cl.method, logPath, attempt+1, status, hdr, nil); err != nil {
+				return 0, err
+			}
+			continue
+		}
+		return status, apiErr
+	}
+}
+
+// send performs one attempt and reads the whole body, so that a body cut short
+// counts as a transport error (and is retried) rather than a decode error.
+func (c *Client) send(req *http.Request) (int, []byte, http.Header, error) {
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
+	if err != nil {
+		return 0, nil, nil, fmt.Errorf("read response: %w", err)
+	}
+	return resp.StatusCode, b, resp.Header, nil
+}
+
+// backoff logs and waits before retry n.
+func (c *Client) backoff(ctx context.Context, method, path string, n, status int, hdr http.Header, cause error) error {
+	var resp *http.Response
+	if hdr != nil {
+		resp = &http.Response{Header: hdr}
+	}
+	d := c.retry.wait(n, resp, time.Now())
+	fields := map[string]any{"method": method, "path": path, "attempt": n, "wait": d.Round(time.Millisecond).String()}
+	if status != 0 {
+		fields["status"] = status
+	}
+	entry := c.log.WithFields(fields)
+	if cause != nil {
+		entry = entry.WithError(cause)
+	}
+	if n >= 3 || status == http.StatusTooManyRequests {
+		entry.Warn("Retrying Port request")
+	} else {
+		entry.Debug("Retrying Port request")
+	}
+	if err := sleep(ctx, d); err != nil {
+		return ctxErr(ctx, err)
+	}
+	return nil
+}
+
+func encodeBody(b any) ([]byte, error) {
+	switch v := b.(type) {
+	case nil:
+		return nil, nil
+	case []byte:
+		return v, nil
+	case json.RawMessage:
+		return v, nil
+	}
+	return json.Marshal(b)
+}
+
+// decodeJSON keeps numbers exact (json.Number) so that entity properties
+// round-trip without float rounding.
+func decodeJSON(b []byte, out any) error {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	return d.Decode(out)
+}
+
+// ctxErr prefers the context's own error, so callers can errors.Is it.
+func ctxErr(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	// rate.Limiter.Wait fails early when the wait would outlast the deadline.
+	return fmt.Errorf("port: %w", err)
+}

@@ -11,12 +11,12 @@ import (
 
 // Sentinels for errors.Is; *APIError and *EntityError map their status to these.
 var (
-	ErrNotFound     = errors.New("port: not found")           // 404
-	ErrUnauthorized = errors.New("port: unauthorized")        // 401, 403
-	ErrRateLimited  = errors.New("port: rate limited")        // 429
-	ErrTooLarge     = errors.New("port: request too large")   // 413
-	ErrValidation   = errors.New("port: validation failed")   // 400, 422
-	ErrConflict     = errors.New("port: conflict")            // 409
+	ErrNotFound     = errors.New("port: not found")         // 404
+	ErrUnauthorized = errors.New("port: unauthorized")      // 401, 403
+	ErrRateLimited  = errors.New("port: rate limited")      // 429
+	ErrTooLarge     = errors.New("port: request too large") // 413
+	ErrValidation   = errors.New("port: validation failed") // 400, 422
+	ErrConflict     = errors.New("port: conflict")          // 409
 
 	// ErrBadCredentials: the token call was answered 401/403. It is not retried,
 	// and bulk calls stop at once instead of failing every batch the same way.

@@ -1,0 +1,99 @@
+package localport
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/ocean-go/ocean/localport/internal/query"
+)
+
+const (
+	defaultDatasourceLimit = 5000
+	maxDatasourceLimit     = 10000
+)
+
+// POST /v1/blueprints/entities/datasource-entities: the entities whose
+// datasource (last writer's User-Agent) starts with the prefix and ends with the
+// suffix, optionally last updated before an instant, paged by an opaque cursor.
+func (s *Server) datasourceEntities(c *call) (int, any, error) {
+	data, err := c.body()
+	if err != nil {
+		return 0, nil, err
+	}
+	var req struct {
+		Prefix *string `json:"datasource_prefix"`
+		Suffix *string `json:"datasource_suffix"`
+		Limit  *int    `json:"limit"`
+		Before *string `json:"before"`
+		From   *string `json:"from"`
+	}
+	if err := decodeJSON(data, &req); err != nil {
+		return 0, nil, err
+	}
+	if req.Prefix == nil || req.Suffix == nil {
+		return 0, nil, invalid("datasource_prefix and datasource_suffix are required strings")
+	}
+	limit := defaultDatasourceLimit
+	if req.Limit != nil {
+		limit = *req.Limit
+	}
+	if limit < 1 || limit > maxDatasourceLimit {
+		return 0, nil, invalid("limit must be between 1 and %d, got %d", maxDatasourceLimit, limit)
+	}
+	conds := []string{"id > ?"}
+	args := []any{int64(0)}
+	if req.From != nil && *req.From != "" {
+		after, err := strconv.ParseInt(*req.From, 10, 64)
+		if err != nil || after < 0 {
+			return 0, nil, invalid("from %q is not a cursor returned as next by this route", *req.From)
+		}
+		args[0] = after
+	}
+	if req.Before != nil && *req.Before != "" {
+		t, parsed := query.ParseTime(*req.Before)
+		if !parsed {
+			return 0, nil, invalid("before %q is not an ISO-8601 date-time", *req.Before)
+		}
+		conds = append(conds, "updated_us < ?")
+		args = append(args, t.UnixMicro())
+	}
+	if *req.Prefix != "" {
+		conds = append(conds, "substr(datasource, 1, ?) = ?")
+		args = append(args, utf8.RuneCountInString(*req.Prefix), *req.Prefix)
+	}
+	if *req.Suffix != "" {
+		conds = append(conds, "substr(datasource, ?) = ?")
+		args = append(args, -utf8.RuneCountInString(*req.Suffix), *req.Suffix)
+	}
+	args = append(args, limit+1)
+	rows, err := s.db.r.QueryContext(c.r.Context(), "SELECT "+rowCols+" FROM entities WHERE "+strings.Join(conds, " AND ")+" ORDER BY id LIMIT ?", args...)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer rows.Close()
+	entities := make([]*entity, 0)
+	var next any
+	var lastID int64
+	for rows.Next() {
+		r, err := scanRow(rows)
+		if err != nil {
+			return 0, nil, err
+		}
+		if len(entities) == limit {
+			next = strconv.FormatInt(lastID, 10)
+			break
+		}
+		e, err := r.entity()
+		if err != nil {
+			return 0, nil, err
+		}
+		entities = append(entities, e)
+		lastID = r.id
+	}
+	if err := rows.Err(); err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, ok("entities", entities, "next", next), nil
+}

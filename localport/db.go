@@ -1,0 +1,150 @@
+package localport
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+
+	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+)
+
+// schema: entity bodies are JSON TEXT decoded in Go (SQLite's JSON functions
+// would turn big integers into floats); the columns beside them exist for indexes.
+const schema = `
+CREATE TABLE IF NOT EXISTS blueprints (
+	identifier TEXT PRIMARY KEY,
+	body       TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS entities (
+	id         INTEGER PRIMARY KEY, -- stable across updates: the datasource cursor
+	blueprint  TEXT NOT NULL,
+	identifier TEXT NOT NULL,
+	datasource TEXT NOT NULL DEFAULT '',
+	updated_us INTEGER NOT NULL,   -- updatedAt in microseconds, for "before"
+	body       TEXT NOT NULL,
+	UNIQUE (blueprint, identifier)
+);
+CREATE INDEX IF NOT EXISTS entities_by_identifier ON entities (identifier);
+CREATE INDEX IF NOT EXISTS entities_by_datasource ON entities (datasource);
+CREATE TABLE IF NOT EXISTS relations (
+	src_blueprint     TEXT NOT NULL,
+	src_identifier    TEXT NOT NULL,
+	relation          TEXT NOT NULL,
+	target_blueprint  TEXT NOT NULL,
+	target_identifier TEXT NOT NULL,
+	PRIMARY KEY (src_blueprint, src_identifier, relation, target_identifier)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS relations_by_target ON relations (target_blueprint, target_identifier);
+CREATE TABLE IF NOT EXISTS documents (
+	kind TEXT NOT NULL,
+	id   TEXT NOT NULL,
+	body TEXT NOT NULL,
+	PRIMARY KEY (kind, id)
+) WITHOUT ROWID;
+`
+
+// db holds two pools over one SQLite file in WAL mode: a single writer
+// connection behind a mutex (writes are serialized, never torn or lost) and a
+// pool of readers that run concurrently with it.
+type db struct {
+	writeMu sync.Mutex
+	w       *sql.DB
+	r       *sql.DB
+	tempDir string // removed on close when the database is private
+}
+
+func openDB(path string) (*db, error) {
+	d := &db{}
+	if path == "" {
+		// A private throwaway file rather than ":memory:": it keeps WAL and
+		// concurrent readers, so tests exercise the same code as a persistent store.
+		dir, err := os.MkdirTemp("", "localport-")
+		if err != nil {
+			return nil, fmt.Errorf("create private database directory: %w", err)
+		}
+		d.tempDir = dir
+		path = filepath.Join(dir, "port.db")
+	} else if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("create database directory: %w", err)
+		}
+	}
+	dsn := func(extra string) string {
+		q := url.Values{}
+		q.Add("_pragma", "busy_timeout(10000)")
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "synchronous(NORMAL)")
+		if extra != "" {
+			q.Add("_txlock", extra)
+		}
+		return "file:" + path + "?" + q.Encode()
+	}
+	var err error
+	if d.w, err = sql.Open("sqlite", dsn("immediate")); err != nil {
+		return nil, d.fail(fmt.Errorf("open database %s: %w", path, err))
+	}
+	d.w.SetMaxOpenConns(1)
+	if _, err := d.w.Exec(schema); err != nil {
+		return nil, d.fail(fmt.Errorf("create schema in %s: %w", path, err))
+	}
+	if d.r, err = sql.Open("sqlite", dsn("")); err != nil {
+		return nil, d.fail(fmt.Errorf("open database %s: %w", path, err))
+	}
+	d.r.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)*2))
+	return d, nil
+}
+
+func (d *db) fail(err error) error {
+	_ = d.close()
+	return err
+}
+
+func (d *db) close() error {
+	var errs []error
+	for _, p := range []*sql.DB{d.r, d.w} {
+		if p != nil {
+			if err := p.Close(); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	if d.tempDir != "" {
+		if err := os.RemoveAll(d.tempDir); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("close database: %v", errs)
+	}
+	return nil
+}
+
+// querier is what reads need: the reader pool or the writer's transaction.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// write runs fn in one serialized transaction; it commits when fn returns nil.
+func (d *db) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	d.writeMu.Lock()
+	defer d.writeMu.Unlock()
+	tx, err := d.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}

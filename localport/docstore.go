@@ -1,0 +1,142 @@
+package localport
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Document kinds stored in the documents table.
+const (
+	docIntegration = "integration"
+	docMigration   = "migration"
+	docScorecard   = "scorecard"
+	docPage        = "page"
+	docAction      = "action"
+	docExamples    = "examples"
+	docCursor      = "cursor"
+)
+
+// loadDoc decodes a document into into; found is false when it does not exist.
+func loadDoc(ctx context.Context, q querier, kind, id string, into any) (found bool, err error) {
+	var body string
+	err = q.QueryRowContext(ctx, "SELECT body FROM documents WHERE kind = ? AND id = ?", kind, id).Scan(&body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("load %s %q: %w", kind, id, err)
+	}
+	dec := json.NewDecoder(strings.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(into); err != nil {
+		return false, fmt.Errorf("decode %s %q: %w", kind, id, err)
+	}
+	return true, nil
+}
+
+func saveDoc(ctx context.Context, tx querier, kind, id string, v any) error {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %s %q: %w", kind, id, err)
+	}
+	_, err = tx.ExecContext(ctx, "INSERT INTO documents (kind, id, body) VALUES (?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET body = excluded.body", kind, id, string(body))
+	if err != nil {
+		return fmt.Errorf("save %s %q: %w", kind, id, err)
+	}
+	return nil
+}
+
+// deleteDoc removes a document; found is false when it did not exist.
+func deleteDoc(ctx context.Context, tx querier, kind, id string) (found bool, err error) {
+	res, err := tx.ExecContext(ctx, "DELETE FROM documents WHERE kind = ? AND id = ?", kind, id)
+	if err != nil {
+		return false, fmt.Errorf("delete %s %q: %w", kind, id, err)
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
+
+// loadBlueprint returns the compiled blueprint, or nil when it does not exist.
+func loadBlueprint(ctx context.Context, q querier, id string) (*blueprint, error) {
+	var body string
+	err := q.QueryRowContext(ctx, "SELECT body FROM blueprints WHERE identifier = ?", id).Scan(&body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load blueprint %q: %w", id, err)
+	}
+	return decodeBlueprint(body)
+}
+
+func decodeBlueprint(body string) (*blueprint, error) {
+	var m map[string]any
+	if err := decodeJSON([]byte(body), &m); err != nil {
+		return nil, fmt.Errorf("decode stored blueprint: %w", err)
+	}
+	return compileBlueprint(m)
+}
+
+func listBlueprints(ctx context.Context, q querier) ([]*blueprint, error) {
+	rows, err := q.QueryContext(ctx, "SELECT body FROM blueprints ORDER BY identifier")
+	if err != nil {
+		return nil, fmt.Errorf("list blueprints: %w", err)
+	}
+	defer rows.Close()
+	var out []*blueprint
+	for rows.Next() {
+		var body string
+		if err := rows.Scan(&body); err != nil {
+			return nil, err
+		}
+		bp, err := decodeBlueprint(body)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, bp)
+	}
+	return out, rows.Err()
+}
+
+func saveBlueprint(ctx context.Context, tx querier, bp *blueprint) error {
+	body, err := json.Marshal(bp.body)
+	if err != nil {
+		return fmt.Errorf("encode blueprint %q: %w", bp.id, err)
+	}
+	_, err = tx.ExecContext(ctx, "INSERT INTO blueprints (identifier, body) VALUES (?, ?) ON CONFLICT (identifier) DO UPDATE SET body = excluded.body", bp.id, string(body))
+	if err != nil {
+		return fmt.Errorf("save blueprint %q: %w", bp.id, err)
+	}
+	return nil
+}
+
+// blueprints memoizes blueprint lookups within one request.
+type blueprints struct {
+	ctx context.Context
+	q   querier
+	m   map[string]*blueprint
+}
+
+func newBlueprints(ctx context.Context, q querier) *blueprints {
+	return &blueprints{ctx: ctx, q: q, m: map[string]*blueprint{}}
+}
+
+// get returns the blueprint or a 404 not_found error.
+func (b *blueprints) get(id string) (*blueprint, error) {
+	if bp, cached := b.m[id]; cached {
+		return bp, nil
+	}
+	bp, err := loadBlueprint(b.ctx, b.q, id)
+	if err != nil {
+		return nil, err
+	}
+	if bp == nil {
+		return nil, notFound("Blueprint %q was not found", id)
+	}
+	b.m[id] = bp
+	return bp, nil
+}

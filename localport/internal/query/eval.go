@@ -1,0 +1,159 @@
+package query
+
+import "strings"
+
+type node interface {
+	match(r Record) bool
+}
+
+type group struct {
+	and      bool
+	children []node
+}
+
+// match: an empty "and" matches everything, an empty "or" nothing.
+func (g *group) match(r Record) bool {
+	for _, c := range g.children {
+		if c.match(r) != g.and {
+			return !g.and
+		}
+	}
+	return g.and
+}
+
+type rule struct {
+	property string
+	op       string
+	value    any
+	str      string
+	list     []any
+	lo, hi   *bound
+}
+
+func (ru *rule) match(r Record) bool {
+	v, _ := r.Field(ru.property)
+	switch ru.op {
+	case "=":
+		return matchEqual(v, ru.value)
+	case "!=":
+		return !matchEqual(v, ru.value)
+	case "in":
+		return matchIn(v, ru.list)
+	case "notIn":
+		return !matchIn(v, ru.list)
+	case "contains":
+		return hasSubstring(v, ru.str)
+	case "doesNotContains":
+		return !hasSubstring(v, ru.str)
+	case "containsAny":
+		return containsAny(v, ru.list)
+	case "beginsWith":
+		return anyString(v, func(s string) bool { return strings.HasPrefix(s, ru.str) })
+	case "doesNotBeginsWith":
+		return !anyString(v, func(s string) bool { return strings.HasPrefix(s, ru.str) })
+	case "endsWith":
+		return anyString(v, func(s string) bool { return strings.HasSuffix(s, ru.str) })
+	case "doesNotEndsWith":
+		return !anyString(v, func(s string) bool { return strings.HasSuffix(s, ru.str) })
+	case "isEmpty":
+		return isEmpty(v)
+	case "isNotEmpty":
+		return !isEmpty(v)
+	case ">", ">=", "<", "<=":
+		c, ok := compareBound(v, ru.lo)
+		return ok && (ru.op == ">" && c > 0 || ru.op == ">=" && c >= 0 || ru.op == "<" && c < 0 || ru.op == "<=" && c <= 0)
+	case "between":
+		return between(v, ru.lo, ru.hi)
+	case "notBetween":
+		return !between(v, ru.lo, ru.hi)
+	}
+	return false
+}
+
+// matchEqual: an array field equals a scalar when one of its elements does.
+func matchEqual(field, value any) bool {
+	if list, ok := field.([]any); ok {
+		if _, valueIsList := value.([]any); !valueIsList {
+			for _, e := range list {
+				if equal(e, value) {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	return equal(field, value)
+}
+
+func matchIn(field any, list []any) bool {
+	for _, want := range list {
+		if matchEqual(field, want) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsAny: a string field contains one of the strings, an array field holds one of them.
+func containsAny(field any, list []any) bool {
+	for _, want := range list {
+		if s, ok := want.(string); ok && hasSubstring(field, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func anyString(field any, pred func(string) bool) bool {
+	ss, _ := fieldStrings(field)
+	for _, s := range ss {
+		if pred(s) {
+			return true
+		}
+	}
+	return false
+}
+
+func between(v any, lo, hi *bound) bool {
+	a, okA := compareBound(v, lo)
+	b, okB := compareBound(v, hi)
+	return okA && okB && a >= 0 && b <= 0
+}
+
+// relatedRule is a relatedTo rule; Resolve fills in the matching keys.
+type relatedRule struct {
+	Blueprint   string
+	Identifiers []string
+	Direction   string // "", "upstream" or "downstream"
+	Required    bool
+	keys        map[Key]bool
+}
+
+func (rr *relatedRule) match(r Record) bool { return rr.keys[r.Key()] }
+
+// Related describes a relatedTo rule for its resolver.
+type Related struct {
+	Blueprint   string
+	Identifiers []string
+	// Direction "upstream" follows relations from the given entities to their
+	// targets, "downstream" from the entities that point at them, "" both.
+	Direction string
+	// Required follows only relations marked required in their blueprint.
+	Required bool
+}
+
+// Resolve computes, once per query, the entities each relatedTo rule matches.
+func (q *Query) Resolve(resolve func(Related) (map[Key]bool, error)) error {
+	for _, r := range q.related {
+		keys, err := resolve(Related{Blueprint: r.Blueprint, Identifiers: r.Identifiers, Direction: r.Direction, Required: r.Required})
+		if err != nil {
+			return err
+		}
+		r.keys = keys
+	}
+	return nil
+}
+
+// Match reports whether the record satisfies the query. Call Resolve first when
+// the query has relatedTo rules.
+func (q *Query) Match(r Record) bool { return q.root.match(r) }

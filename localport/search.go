@@ -1,0 +1,136 @@
+package localport
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ocean-go/ocean/localport/internal/query"
+)
+
+// POST /v1/entities/search
+func (s *Server) searchEntities(c *call) (int, any, error) {
+	proj, err := projectionOf(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	data, err := c.body()
+	if err != nil {
+		return 0, nil, err
+	}
+	var raw any
+	if err := decodeJSON(data, &raw); err != nil {
+		return 0, nil, err
+	}
+	qu, err := query.Parse(raw, time.Now())
+	if err != nil {
+		return 0, nil, invalid("invalid search query: %v", err)
+	}
+	rows, err := findEntities(c.r.Context(), s.db.r, qu, "")
+	if err != nil {
+		return 0, nil, err
+	}
+	entities := make([]any, 0, len(rows))
+	for _, r := range rows {
+		e, _ := r.entity() // findEntities only returns decodable rows
+		entities = append(entities, proj.apply(e))
+	}
+	matching, err := s.matchingBlueprints(c, qu.Plan())
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, ok("matchingBlueprints", matching, "entities", entities), nil
+}
+
+// matchingBlueprints: the existing blueprints the query can match.
+func (s *Server) matchingBlueprints(c *call, p query.Plan) ([]string, error) {
+	out := []string{}
+	if p.None {
+		return out, nil
+	}
+	all, err := listBlueprints(c.r.Context(), s.db.r)
+	if err != nil {
+		return nil, err
+	}
+	for _, bp := range all {
+		if p.Blueprints == nil || slices.Contains(p.Blueprints, bp.id) {
+			out = append(out, bp.id)
+		}
+	}
+	return out, nil
+}
+
+// projection is the include/exclude query of search and get: top-level keys
+// or dotted "properties.x" / "relations.y".
+type projection struct {
+	include, exclude []string
+}
+
+func projectionOf(c *call) (projection, error) {
+	q := c.r.URL.Query()
+	for _, flag := range []string{"exclude_calculated_properties", "attach_title_to_relation", "attach_identifier_to_title_mirror_properties", "allow_partial_results"} {
+		if _, err := c.flag(flag, false); err != nil {
+			return projection{}, err
+		}
+	}
+	p := projection{include: q["include"], exclude: q["exclude"]}
+	for _, f := range append(slices.Clone(p.include), p.exclude...) {
+		if f == "" || strings.HasSuffix(f, ".") || strings.HasPrefix(f, ".") {
+			return projection{}, invalid("include/exclude field %q is not a key or a dotted key such as properties.name", f)
+		}
+	}
+	return p, nil
+}
+
+// apply renders the entity: itself when nothing is projected, else a map.
+func (p projection) apply(e *entity) any {
+	if len(p.include) == 0 && len(p.exclude) == 0 {
+		return e
+	}
+	full := e.toMap()
+	out := full
+	if len(p.include) > 0 {
+		out = map[string]any{}
+		for _, f := range p.include {
+			top, sub, dotted := strings.Cut(f, ".")
+			v, has := full[top]
+			if !has {
+				continue
+			}
+			if !dotted {
+				out[top] = v
+				continue
+			}
+			src, isObj := v.(map[string]any)
+			if !isObj {
+				continue
+			}
+			dst, _ := out[top].(map[string]any)
+			if dst == nil {
+				dst = map[string]any{}
+				out[top] = dst
+			}
+			if sv, has := src[sub]; has {
+				dst[sub] = sv
+			}
+		}
+	}
+	for _, f := range p.exclude {
+		top, sub, dotted := strings.Cut(f, ".")
+		if !dotted {
+			delete(out, top)
+			continue
+		}
+		if m, isObj := out[top].(map[string]any); isObj {
+			trimmed := make(map[string]any, len(m))
+			for k, v := range m {
+				if k != sub {
+					trimmed[k] = v
+				}
+			}
+			out[top] = trimmed
+		}
+	}
+	return out
+}

@@ -1,0 +1,203 @@
+package localport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sirupsen/logrus"
+)
+
+// Options configures a Server.
+type Options struct {
+	DBPath       string        // file path; "" = a private throwaway database, removed on Close
+	ClientID     string        // with ClientID and ClientSecret set, credentials are checked
+	ClientSecret string        // otherwise every client id and secret gets a token
+	TokenTTL     time.Duration // default 3h
+	OrgID        string        // default "org_local"
+	FeatureFlags []string
+	Logger       logrus.FieldLogger // nil = discard
+}
+
+// Server is a Port-compatible API server persisted in SQLite.
+type Server struct {
+	opts   Options
+	log    logrus.FieldLogger
+	db     *db
+	auth   *tokens
+	faults *faults
+	sinks  *sinks
+	api    router
+	admin  router
+
+	mu      sync.Mutex
+	httpSrv *http.Server
+	baseURL string
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// New opens (or creates) the database and builds the server; call Start to
+// listen, or use the Server as an http.Handler.
+func New(opts Options) (*Server, error) {
+	if opts.TokenTTL <= 0 {
+		opts.TokenTTL = 3 * time.Hour
+	}
+	if opts.OrgID == "" {
+		opts.OrgID = "org_local"
+	}
+	log := opts.Logger
+	if log == nil {
+		l := logrus.New()
+		l.SetOutput(io.Discard)
+		log = l
+	}
+	d, err := openDB(opts.DBPath)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		opts:   opts,
+		log:    log,
+		db:     d,
+		auth:   newTokens(opts.ClientID, opts.ClientSecret, opts.TokenTTL),
+		faults: newFaults(),
+		sinks:  newSinks(),
+	}
+	s.routes()
+	return s, nil
+}
+
+// ChecksCredentials reports whether token requests must present the configured credentials.
+func (s *Server) ChecksCredentials() bool { return s.auth.checks() }
+
+// ServeHTTP serves the Port API, the ingest sinks and the /_admin routes.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	defer func() {
+		if p := recover(); p != nil {
+			s.log.WithField("panic", p).WithField("path", r.URL.Path).Error("local port: handler panicked")
+			writeError(rec, fmt.Errorf("panic: %v", p))
+		}
+		s.log.WithFields(logrus.Fields{
+			"method": r.Method, "path": r.URL.EscapedPath(), "status": rec.status, "duration": time.Since(start),
+		}).Debug("local port request")
+	}()
+	path := r.URL.EscapedPath()
+	if strings.HasPrefix(path, "/_admin/") {
+		s.serve(rec, r, &s.admin, path, false)
+		return
+	}
+	if s.faults.intercept(rec, r, path) {
+		return
+	}
+	s.serve(rec, r, &s.api, path, true)
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *router, path string, authenticate bool) {
+	if r.ContentLength > maxBody {
+		writeError(w, errTooLarge)
+		return
+	}
+	rte, params, apiErr := rt.match(r.Method, path)
+	if apiErr != nil {
+		writeError(w, apiErr)
+		return
+	}
+	c := &call{w: w, r: r, params: params}
+	if authenticate && !rte.public {
+		clientID, err := s.auth.check(r)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		c.clientID = clientID
+	}
+	status, body, err := rte.handle(c)
+	if err != nil {
+		ae := asAPIError(err)
+		if ae.status >= 500 {
+			s.log.WithError(err).WithField("path", path).Error("local port: request failed")
+		}
+		writeError(w, ae)
+		return
+	}
+	writeJSON(w, status, body)
+}
+
+// Start listens on addr ("127.0.0.1:0" picks a free port) and serves in the
+// background. It returns the base URL, e.g. "http://127.0.0.1:5555" (clients append /v1).
+func (s *Server) Start(addr string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.httpSrv != nil {
+		return "", errors.New("local port: already started")
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", fmt.Errorf("local port: listen on %s: %w", addr, err)
+	}
+	s.httpSrv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	s.baseURL = "http://" + ln.Addr().String()
+	srv := s.httpSrv
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				s.log.WithField("panic", p).Error("local port: server goroutine panicked")
+			}
+		}()
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.WithError(err).Error("local port: serve failed")
+		}
+	}()
+	return s.baseURL, nil
+}
+
+// URL is the base URL given by Start ("" before Start).
+func (s *Server) URL() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.baseURL
+}
+
+// Close shuts the listener down gracefully (waiting up to 5 s for requests in
+// flight) and closes the database. It is safe to call more than once.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		s.mu.Lock()
+		srv := s.httpSrv
+		s.mu.Unlock()
+		var errs []error
+		if srv != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			if err := srv.Shutdown(ctx); err != nil {
+				errs = append(errs, fmt.Errorf("shutdown: %w", err))
+				_ = srv.Close()
+			}
+			cancel()
+		}
+		if err := s.db.close(); err != nil {
+			errs = append(errs, err)
+		}
+		s.closeErr = errors.Join(errs...)
+	})
+	return s.closeErr
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(status int) {
+	r.status = status
+	r.ResponseWriter.WriteHeader(status)
+}

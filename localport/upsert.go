@@ -1,0 +1,353 @@
+package localport
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"time"
+
+	"github.com/ocean-go/ocean/localport/internal/query"
+)
+
+// writeOptions are the query parameters of the upsert routes plus who writes.
+type writeOptions struct {
+	upsert, merge, createMissing, validationOnly bool
+	datasource                                   string // the writer's User-Agent
+	actor                                        string // the token's client id
+	now                                          time.Time
+}
+
+func writeOptionsOf(c *call) (writeOptions, error) {
+	o := writeOptions{datasource: c.r.UserAgent(), actor: c.clientID, now: time.Now()}
+	for _, f := range []struct {
+		name string
+		dst  *bool
+	}{{"upsert", &o.upsert}, {"merge", &o.merge}, {"create_missing_related_entities", &o.createMissing}, {"validation_only", &o.validationOnly}} {
+		v, err := c.flag(f.name, false)
+		if err != nil {
+			return o, err
+		}
+		*f.dst = v
+	}
+	return o, nil
+}
+
+// entityInput is one entity of a request body; has* tell which keys were sent.
+type entityInput struct {
+	identifier any // string, or a search query object
+	title      *string
+	icon       *string
+	team       []string
+	properties map[string]any
+	relations  map[string]any
+	hasTitle   bool
+	hasIcon    bool
+	hasTeam    bool
+}
+
+func parseEntityInput(raw any, bpID string) (*entityInput, error) {
+	obj, isObj := raw.(map[string]any)
+	if !isObj {
+		return nil, invalid("an entity must be a JSON object, got %s", jsonType(raw))
+	}
+	in := &entityInput{identifier: obj["identifier"]}
+	switch id := in.identifier.(type) {
+	case string, map[string]any:
+	case nil:
+		return nil, invalid("identifier is required")
+	default:
+		return nil, invalid("identifier must be a string or a search query object, got %s", jsonType(id))
+	}
+	if b, has := obj["blueprint"]; has && b != nil && b != bpID {
+		return nil, invalid("blueprint %s in the body does not match blueprint %q in the path", compact(b), bpID)
+	}
+	var err error
+	if in.title, in.hasTitle, err = optionalString(obj, "title"); err != nil {
+		return nil, err
+	}
+	if in.icon, in.hasIcon, err = optionalString(obj, "icon"); err != nil {
+		return nil, err
+	}
+	if t, has := obj["team"]; has {
+		in.hasTeam = true
+		if in.team, err = parseTeam(t); err != nil {
+			return nil, err
+		}
+	}
+	if in.properties, err = optionalObject(obj, "properties"); err != nil {
+		return nil, err
+	}
+	if in.relations, err = optionalObject(obj, "relations"); err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+func optionalString(obj map[string]any, key string) (*string, bool, error) {
+	v, has := obj[key]
+	if !has || v == nil {
+		return nil, has, nil
+	}
+	s, isString := v.(string)
+	if !isString {
+		return nil, true, invalid("%s must be a string or null, got %s", key, jsonType(v))
+	}
+	return &s, true, nil
+}
+
+func optionalObject(obj map[string]any, key string) (map[string]any, error) {
+	switch v := obj[key].(type) {
+	case nil:
+		return nil, nil
+	case map[string]any:
+		return v, nil
+	default:
+		return nil, invalid("%s must be an object or null, got %s", key, jsonType(v))
+	}
+}
+
+func parseTeam(v any) ([]string, error) {
+	switch t := v.(type) {
+	case nil:
+		return nil, nil
+	case string:
+		return []string{t}, nil
+	case []any:
+		out := make([]string, 0, len(t))
+		for i, e := range t {
+			s, isString := e.(string)
+			if !isString {
+				return nil, invalid("team[%d] must be a string, got %s", i, jsonType(e))
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	case map[string]any:
+		return nil, invalid("team as a search query is not supported by the local Port")
+	}
+	return nil, invalid("team must be a string, an array of strings or null, got %s", jsonType(v))
+}
+
+// upsertResult is the outcome of one entity write.
+type upsertResult struct {
+	entity  *entity
+	created bool
+}
+
+// errUnresolved marks a search identifier that matched nothing (bulk reports
+// its identifier as "unknown").
+type errUnresolved struct{ *apiError }
+
+func (u errUnresolved) Unwrap() error { return u.apiError }
+
+// upsertOne validates and writes one entity inside tx.
+func upsertOne(ctx context.Context, tx querier, bps *blueprints, bp *blueprint, in *entityInput, o writeOptions) (*upsertResult, error) {
+	id, err := resolveIdentifier(ctx, tx, bp, in.identifier)
+	if err != nil {
+		return nil, err
+	}
+	existingRow, err := loadRow(ctx, tx, bp.id, id)
+	if err != nil {
+		return nil, err
+	}
+	if existingRow != nil && !o.upsert {
+		return nil, conflict("Entity %q of blueprint %q already exists (send upsert=true to update it)", id, bp.id)
+	}
+	rels, err := resolveRelations(ctx, tx, bp, in.relations)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkInput(bp, in.properties, rels); err != nil {
+		return nil, err
+	}
+
+	e := &entity{Identifier: id, Blueprint: bp.id, CreatedAt: stamp(o.now), CreatedBy: o.actor}
+	if existingRow != nil {
+		old, err := existingRow.entity()
+		if err != nil {
+			return nil, fmt.Errorf("decode stored entity %s/%s: %w", bp.id, id, err)
+		}
+		e.CreatedAt, e.CreatedBy = old.CreatedAt, old.CreatedBy
+		if o.merge {
+			e.Title, e.Icon, e.Team = old.Title, old.Icon, old.Team
+			e.Properties, e.Relations = maps.Clone(old.Properties), maps.Clone(old.Relations)
+		}
+	}
+	if in.hasTitle || !o.merge || existingRow == nil {
+		e.Title = in.title
+	}
+	if in.hasIcon || !o.merge || existingRow == nil {
+		e.Icon = in.icon
+	}
+	if in.hasTeam || !o.merge || existingRow == nil {
+		e.Team = in.team
+	}
+	e.normalize()
+	maps.Copy(e.Properties, in.properties)
+	maps.Copy(e.Relations, rels)
+	if err := checkRequired(bp, e); err != nil {
+		return nil, err
+	}
+	if err := ensureTargets(ctx, tx, bps, bp, rels, o); err != nil {
+		return nil, err
+	}
+	e.UpdatedAt, e.UpdatedBy = stamp(o.now), o.actor
+	if !o.validationOnly {
+		if err := saveEntity(ctx, tx, e, bp, o.datasource, o.now.UnixMicro()); err != nil {
+			return nil, err
+		}
+	}
+	return &upsertResult{entity: e, created: existingRow == nil}, nil
+}
+
+// resolveIdentifier checks a string identifier, or finds the one entity of the
+// blueprint a search identifier matches.
+func resolveIdentifier(ctx context.Context, tx querier, bp *blueprint, raw any) (string, error) {
+	if id, isString := raw.(string); isString {
+		return id, checkEntityID(id)
+	}
+	qu, err := query.Parse(raw, time.Now())
+	if err != nil {
+		return "", invalid("invalid search identifier: %v", err)
+	}
+	rows, err := findEntities(ctx, tx, qu, bp.id)
+	if err != nil {
+		return "", err
+	}
+	switch len(rows) {
+	case 0:
+		return "", errUnresolved{notFound("The search identifier matched no entity of blueprint %q", bp.id)}
+	case 1:
+		return rows[0].identifier, nil
+	}
+	return "", invalid("the search identifier must match exactly one entity of blueprint %q, it matched %d", bp.id, len(rows))
+}
+
+// resolveRelations replaces search-query relation values with the identifiers
+// they match in the relation's target blueprint; unknown relations fail.
+func resolveRelations(ctx context.Context, tx querier, bp *blueprint, rels map[string]any) (map[string]any, error) {
+	out := make(map[string]any, len(rels))
+	for name, v := range rels {
+		rel := bp.relations[name]
+		if rel == nil {
+			return nil, validationFailed("relation %q is not defined in blueprint %q (relations: %s)", name, bp.id, describeKeys(bp.relations))
+		}
+		sq, isQuery := v.(map[string]any)
+		if !isQuery {
+			out[name] = v
+			continue
+		}
+		qu, err := query.Parse(sq, time.Now())
+		if err != nil {
+			return nil, invalid("relations.%s: invalid search query: %v", name, err)
+		}
+		rows, err := findEntities(ctx, tx, qu, rel.target)
+		if err != nil {
+			return nil, err
+		}
+		if len(rows) > 100 {
+			return nil, invalid("relations.%s: the search query matched %d entities, at most 100 are allowed", name, len(rows))
+		}
+		if !rel.many {
+			if len(rows) != 1 {
+				return nil, invalid("relations.%s: a single relation's search query must match exactly one entity of blueprint %q, it matched %d", name, rel.target, len(rows))
+			}
+			out[name] = rows[0].identifier
+			continue
+		}
+		ids := make([]any, len(rows))
+		for i, r := range rows {
+			ids[i] = r.identifier
+		}
+		out[name] = ids
+	}
+	return out, nil
+}
+
+// checkInput validates the sent properties and relations against the blueprint.
+func checkInput(bp *blueprint, props, rels map[string]any) error {
+	for _, key := range sortedKeys(props) {
+		p := bp.props[key]
+		if p == nil {
+			return validationFailed("property %q is not defined in blueprint %q (properties: %s)", key, bp.id, describeKeys(bp.props))
+		}
+		if err := p.checkValue(props[key]); err != nil {
+			return validationFailed("property %q: %v", key, err)
+		}
+	}
+	for _, name := range sortedKeys(rels) {
+		rel := bp.relations[name]
+		switch v := rels[name].(type) {
+		case nil:
+		case string:
+			if rel.many {
+				return validationFailed("relation %q is a many relation: its value must be an array of identifiers, got a string", name)
+			}
+			if err := checkEntityID(v); err != nil {
+				return validationFailed("relation %q: %v", name, err)
+			}
+		case []any:
+			if !rel.many {
+				return validationFailed("relation %q is a single relation: its value must be an identifier string, got an array", name)
+			}
+			for i, t := range v {
+				s, isString := t.(string)
+				if !isString {
+					return validationFailed("relation %q[%d] must be an identifier string, got %s", name, i, jsonType(t))
+				}
+				if err := checkEntityID(s); err != nil {
+					return validationFailed("relation %q[%d]: %v", name, i, err)
+				}
+			}
+		default:
+			return validationFailed("relation %q must be an identifier, an array of identifiers, null or a search query, got %s", name, jsonType(v))
+		}
+	}
+	return nil
+}
+
+func checkRequired(bp *blueprint, e *entity) error {
+	for _, name := range bp.required {
+		if e.Properties[name] == nil {
+			return validationFailed("required property %q of blueprint %q is missing", name, bp.id)
+		}
+	}
+	for _, name := range sortedKeys(bp.relations) {
+		if bp.relations[name].required && len(relationTargets(e.Relations[name])) == 0 {
+			return validationFailed("required relation %q of blueprint %q is missing", name, bp.id)
+		}
+	}
+	return nil
+}
+
+// ensureTargets checks that every related entity exists; missing ones are
+// created as bare placeholders with create_missing_related_entities, else 404.
+func ensureTargets(ctx context.Context, tx querier, bps *blueprints, bp *blueprint, rels map[string]any, o writeOptions) error {
+	for _, name := range sortedKeys(rels) {
+		rel := bp.relations[name]
+		for _, target := range relationTargets(rels[name]) {
+			exists, err := entityExists(ctx, tx, rel.target, target)
+			if err != nil {
+				return err
+			}
+			if exists {
+				continue
+			}
+			if !o.createMissing {
+				return notFound("Related entity %q of blueprint %q was not found (relation %q)", target, rel.target, name)
+			}
+			targetBP, err := bps.get(rel.target)
+			if err != nil {
+				return err
+			}
+			if o.validationOnly {
+				continue
+			}
+			placeholder := &entity{Identifier: target, Blueprint: rel.target, CreatedAt: stamp(o.now), CreatedBy: o.actor, UpdatedAt: stamp(o.now), UpdatedBy: o.actor}
+			if err := saveEntity(ctx, tx, placeholder, targetBP, o.datasource, o.now.UnixMicro()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

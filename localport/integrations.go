@@ -79,7 +79,7 @@ func (s *Server) createIntegration(c *call) (int, any, error) {
 	maps.Copy(d.Fields, map[string]any{
 		"_id": "integration_" + randomID(), "_orgId": s.opts.OrgID, "identifier": id, "installationId": id,
 		"resyncState": map[string]any{"status": nil, "lastResyncStart": nil, "lastResyncEnd": nil, "nextResync": nil, "intervalInMinuets": nil, "updatedAt": now},
-		"createdAt": now, "createdBy": c.clientID, "updatedAt": now, "updatedBy": c.clientID,
+		"createdAt":   now, "createdBy": c.clientID, "updatedAt": now, "updatedBy": c.clientID,
 	})
 	ctx := c.r.Context()
 	err = s.db.write(ctx, func(tx *sql.Tx) error {

@@ -11,17 +11,17 @@ import (
 
 // Error codes of the {"ok":false,"error":code,"message":...} envelope.
 const (
-	codeInvalidJSON      = "invalid_json"       // 400: the body is not JSON
-	codeUnauthorized     = "unauthorized"       // 401
-	codeNotFound         = "not_found"          // 404
-	codeConflict         = "conflict"           // 409: already exists
-	codeHasDependents    = "has_dependents"     // 409: a delete would orphan required relations
-	codeTooLarge         = "payload_too_large"  // 413
-	codeInvalidRequest   = "invalid_request"    // 422: body, query parameters or search query malformed
-	codeValidationFailed = "validation_failed"  // 422: entity or blueprint does not fit its schema
+	codeInvalidJSON      = "invalid_json"        // 400: the body is not JSON
+	codeUnauthorized     = "unauthorized"        // 401
+	codeNotFound         = "not_found"           // 404
+	codeConflict         = "conflict"            // 409: already exists
+	codeHasDependents    = "has_dependents"      // 409: a delete would orphan required relations
+	codeTooLarge         = "payload_too_large"   // 413
+	codeInvalidRequest   = "invalid_request"     // 422: body, query parameters or search query malformed
+	codeValidationFailed = "validation_failed"   // 422: entity or blueprint does not fit its schema
 	codeRateLimited      = "rate_limit_exceeded" // 429 (injected)
-	codeInjected         = "injected_fault"     // any other injected status
-	codeInternal         = "internal_error"     // 500
+	codeInjected         = "injected_fault"      // any other injected status
+	codeInternal         = "internal_error"      // 500
 )
 
 // maxBody is Port's request size limit.

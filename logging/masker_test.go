@@ -1,0 +1,50 @@
+package logging
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestMask(t *testing.T) {
+	const longSecret = "s3cr3t-value-0123456789"
+	for _, tc := range []struct {
+		name, in, partial, full string
+	}{
+		{"no secret", "synced 10 entities of kind project", "synced 10 entities of kind project", "synced 10 entities of kind project"},
+		{"literal long", "token is " + longSecret + "!", "token is s3cr3t[REDACTED]!", "token is [REDACTED]!"},
+		{"literal short", "id=client-id", "id=[REDACTED]", "id=[REDACTED]"},
+		{"literal twice", "client-id/client-id", "[REDACTED]/[REDACTED]", "[REDACTED]/[REDACTED]"},
+		{"URL password", "connecting to postgres://admin:hunter2@db:5432/app", "connecting to postgres://admin:[REDACTED]@db:5432/app", "connecting to postgres://admin:[REDACTED]@db:5432/app"},
+		{"URL query secret", "GET https://api.x.com/v1?page=2&api_key=abcdef123", "GET https://api.x.com/v1?page=2&api_key=[REDACTED]", "GET https://api.x.com/v1?page=2&api_key=[REDACTED]"},
+		{"AWS key", "key AKIAIOSFODNN7EXAMPLE used", "key AKIAIO[REDACTED] used", "key [REDACTED] used"},
+		{"Google key", "AIzaSyA1234567890abcdefghijklmnopqrstuv", "AIzaSy[REDACTED]", "[REDACTED]"},
+		{"GitHub token", "auth ghp_abcdefghijklmnopqrstuvwxyz0123456789 ok", "auth ghp_ab[REDACTED] ok", "auth [REDACTED] ok"},
+		{"bearer", "Authorization: Bearer abc.def-ghi", "Authorization: Bearer [REDACTED]", "Authorization: Bearer [REDACTED]"},
+		{"basic", "authorization: basic dXNlcjpwYXNzd29yZA==", "authorization: basic dXNlcj[REDACTED]", "authorization: basic [REDACTED]"},
+		{"JWT", "jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.abcdefghijklmnop end", "jwt eyJhbG[REDACTED] end", "jwt [REDACTED] end"},
+		{"private key", "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----",
+			"-----BEGIN RSA PRIVATE KEY-----[REDACTED]-----END RSA PRIVATE KEY-----", "-----BEGIN RSA PRIVATE KEY-----[REDACTED]-----END RSA PRIVATE KEY-----"},
+		{"private key cut short", "key: -----BEGIN PRIVATE KEY----- MIIEowIBAAKCAQEA",
+			"key: -----BEGIN PRIVATE KEY-----[REDACTED]", "key: -----BEGIN PRIVATE KEY-----[REDACTED]"},
+		{"Slack token", "xoxb-1234567890-abcdefghij", "xoxb-1[REDACTED]", "[REDACTED]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := NewMasker(longSecret, "client-id", "")
+			assert.Equal(t, tc.partial, m.Mask(tc.in))
+			assert.Equal(t, tc.full, m.Full().Mask(tc.in))
+		})
+	}
+}
+
+func TestMaskLongestSecretFirst(t *testing.T) {
+	m := NewMasker("abc", "abcdef-longer-secret-value")
+	assert.Equal(t, "x abcdef[REDACTED] y [REDACTED]", m.Mask("x abcdef-longer-secret-value y abc"))
+}
+
+func TestFullSharesSecrets(t *testing.T) {
+	m := NewMasker()
+	full := m.Full()
+	m.AddSecrets("added-later")
+	assert.Equal(t, "[REDACTED]", full.Mask("added-later"))
+}

@@ -62,7 +62,7 @@ func gotText(v any) string {
 			v = v[:maxLen] + "…"
 		}
 		return fmt.Sprintf("%q", v)
-	case map[string]any, tree:
+	case map[string]any:
 		return "an object"
 	case []any:
 		return "a list"

@@ -113,7 +113,8 @@ func expandObjects(t tree) *Error {
 		}
 		m, ok := jsonContainer[map[string]any](e.val)
 		if !ok {
-			return &Error{Key: e.from.key, Source: e.from.where, Expected: "an object (JSON when given as a string)", Got: gotText(e.val)}
+			// Never quoted: a malformed JSON object may well hold credentials.
+			return &Error{Key: e.from.key, Source: e.from.where, Expected: "an object (JSON when given as a string)", Sensitive: true}
 		}
 		e.sub, e.val = fromPlain(m.(map[string]any), strings.Split(path, "."), e.from), nil
 	}

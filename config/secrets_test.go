@@ -83,6 +83,8 @@ func TestErrorsHideSensitiveValues(t *testing.T) {
 			"config: port.clientSecret (config.yaml line 3): expected a string, got a value of the wrong type"},
 		{"app host not a URL", setup{env: []string{"OCEAN__EVENT_LISTENER__TYPE=WEBHOOK", "OCEAN__EVENT_LISTENER__APP_HOST=host-secret-value"}}, "host-secret-value",
 			"config: OCEAN__EVENT_LISTENER__APP_HOST (environment): expected a URL, got a value of the wrong type"},
+		{"malformed JSON object", setup{env: []string{`OCEAN__INTEGRATION__CONFIG={"apiToken": "json-secret-value",}`}}, "json-secret-value",
+			"config: OCEAN__INTEGRATION__CONFIG (environment): expected an object (JSON when given as a string), got a value of the wrong type"},
 		{".env syntax error on a secret line", setup{files: map[string]string{".env": "OCEAN__PORT__CLIENT_SECRET dotenv-secret-value\n"}}, "dotenv-secret-value",
 			"config: .env line 1: expected KEY=value"},
 	} {

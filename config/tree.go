@@ -49,10 +49,6 @@ func canonKey(parent []string, name string) string {
 	return snake(name)
 }
 
-func inIntegrationConfig(parent []string) bool {
-	return len(parent) >= 2 && parent[0] == "integration" && parent[1] == "config"
-}
-
 // snake turns camelCase, PascalCase, kebab-case and UPPER_CASE into snake_case.
 func snake(s string) string {
 	var b strings.Builder

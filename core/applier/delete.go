@@ -14,8 +14,8 @@ type target struct {
 	Refs []relRef
 }
 
-// errNotDeleted is reported for an entity a bulk delete did not list as
-// deleted (already gone, or refused).
+// errNotDeleted is reported for an entity that is still there after a bulk
+// delete that did not say why.
 var errNotDeleted = errors.New("not confirmed deleted by Port")
 
 // deleteAll deletes targets and returns, per target, nil when it is gone.
@@ -30,6 +30,8 @@ func (a *Applier) deleteAll(ctx context.Context, targets []target, opts Options)
 }
 
 // deleteBulk deletes with delete_dependents=true, so order does not matter.
+// An entity Port does not list as deleted may have gone as a dependent of
+// another one in the same call, so Port is asked which of those remain.
 func (a *Applier) deleteBulk(ctx context.Context, targets []target, opts Options) []error {
 	keys := make([]port.Key, len(targets))
 	for i, t := range targets {
@@ -40,13 +42,38 @@ func (a *Applier) deleteBulk(ctx context.Context, targets []target, opts Options
 	for _, k := range deleted {
 		gone[k] = true
 	}
+	var unconfirmed []port.Key
+	for _, k := range keys {
+		if !gone[k] {
+			unconfirmed = append(unconfirmed, k)
+		}
+	}
+	remain := map[port.Key]bool{}
+	if len(unconfirmed) > 0 {
+		left, lerr := a.owned(ctx, unconfirmed, false)
+		if lerr != nil {
+			err = errors.Join(err, lerr)
+			left = targetsOf(unconfirmed) // unknown: assume they remain
+		}
+		for _, t := range left {
+			remain[t.Key] = true
+		}
+	}
 	errs := make([]error, len(keys))
 	for i, k := range keys {
-		if !gone[k] {
+		if remain[k] {
 			errs[i] = fmt.Errorf("delete %s: %w", k, firstErr(err, errNotDeleted))
 		}
 	}
 	return errs
+}
+
+func targetsOf(keys []port.Key) []target {
+	out := make([]target, len(keys))
+	for i, k := range keys {
+		out[i] = target{Key: k}
+	}
+	return out
 }
 
 // deleteOrdered deletes one entity per request, each entity before the

@@ -28,7 +28,9 @@
 //     whose source suddenly returns nothing would remove 100% of its
 //     blueprint, so that blueprint is skipped (with a warning giving the
 //     numbers) while the others still reconcile. Threshold 0 disables
-//     deletion; 1 allows deleting everything;
+//     deletion; 1 allows deleting everything. The same holds for a
+//     blueprint no kind maps any more: its entities stay until deleted by
+//     hand or with threshold 1;
 //   - of a blueprint where an entity with a search identifier could not be
 //     written, since which owned entity it stands for is unknown;
 //   - that is a relation target of a produced entity, when Port created it as

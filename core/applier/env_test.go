@@ -3,6 +3,7 @@ package applier
 import (
 	"context"
 	"io"
+	"net/http"
 	"testing"
 	"time"
 
@@ -47,8 +48,13 @@ func newEnv(t testing.TB) *env {
 func (e *env) newClient(identifier string) *port.Client {
 	quiet := logrus.New()
 	quiet.SetOutput(io.Discard)
+	// Closing idle connections before the server closes spares it waiting
+	// for connections the transport dialed but never used.
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	e.t.Cleanup(tr.CloseIdleConnections)
 	c, err := port.New(port.Config{
-		BaseURL: e.srv.URL(), ClientID: "id", ClientSecret: "secret",
+		HTTPClient: &http.Client{Transport: tr, Timeout: time.Minute},
+		BaseURL:    e.srv.URL(), ClientID: "id", ClientSecret: "secret",
 		UserAgent: port.UserAgent{Type: "fake", Version: "0.1.0", Identifier: identifier},
 		Limiter:   rate.NewLimiter(rate.Inf, 0),
 		Retry:     port.RetryPolicy{BaseDelay: 10 * time.Millisecond},

@@ -74,9 +74,10 @@ func (r *Reconciler) Load(ctx context.Context, kind string, entities []port.Enti
 	return res, err
 }
 
-// Track records entities of kind produced but not written through Load. An
-// entity with a search identifier recorded here protects its whole blueprint
-// from deletion, since which entity it is remains unknown.
+// Track records entities of kind produced but not written through
+// Reconciler.Load (which records its own). An entity with a search identifier
+// recorded here protects its whole blueprint from deletion, since which entity
+// it stands for is unknown.
 func (r *Reconciler) Track(kind string, entities []port.Entity) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

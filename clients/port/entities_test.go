@@ -129,9 +129,11 @@ func TestUpsertEntitiesTooLarge(t *testing.T) {
 			wantBulk: 3,
 		},
 		{
-			name:     "entity over the client limit goes through the single route",
-			mod:      func(c *Config) { c.UpsertBatchMaxBytes = 2000 },
-			entities: func() []Entity { return append(makeEntities("service", "small", 10, 100), makeEntities("service", "big", 2, 5000)...) },
+			name: "entity over the client limit goes through the single route",
+			mod:  func(c *Config) { c.UpsertBatchMaxBytes = 2000 },
+			entities: func() []Entity {
+				return append(makeEntities("service", "small", 10, 100), makeEntities("service", "big", 2, 5000)...)
+			},
 		},
 		{
 			name: "entity over Port's 1 MiB limit is reported as its own error",

@@ -29,7 +29,7 @@ func TestRetryPolicyDefaults(t *testing.T) {
 func TestBackoff(t *testing.T) {
 	p := RetryPolicy{}.withDefaults()
 	mid := func() float64 { return 0.5 } // no jitter
-	low := func() float64 { return 0 }  // -10 %
+	low := func() float64 { return 0 }   // -10 %
 	high := func() float64 { return 0.999999999 }
 	tests := []struct {
 		n    int

@@ -1,0 +1,71 @@
+package localport_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/ocean-go/ocean/localport"
+	"github.com/ocean-go/ocean/localport/localporttest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestAuth(t *testing.T) {
+	checked := func(o *localport.Options) { o.ClientID, o.ClientSecret = "id", "secret" }
+	tests := []struct {
+		name   string
+		opts   []func(*localport.Options)
+		id     any
+		secret any
+		status int
+		code   string
+	}{
+		{"accept-all takes anything", nil, "anyone", "anything", 200, ""},
+		{"accept-all still needs the keys", nil, "anyone", nil, 422, "invalid_request"},
+		{"checked, right credentials", []func(*localport.Options){checked}, "id", "secret", 200, ""},
+		{"checked, wrong secret", []func(*localport.Options){checked}, "id", "nope", 401, "unauthorized"},
+		{"checked, wrong id", []func(*localport.Options){checked}, "other", "secret", 401, "unauthorized"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := localporttest.Start(t, tt.opts...)
+			c := &client{t: t, base: srv.URL(), ua: testUA}
+			body := map[string]any{"clientId": tt.id}
+			if tt.secret != nil {
+				body["clientSecret"] = tt.secret
+			}
+			status, resp := c.call("POST", "/v1/auth/access_token", body)
+			require.Equal(t, tt.status, status, "%v", resp)
+			if tt.status != 200 {
+				assert.Equal(t, tt.code, resp["error"])
+				assert.NotEmpty(t, resp["message"])
+				return
+			}
+			assert.Equal(t, "Bearer", resp["tokenType"])
+			assert.NotEmpty(t, resp["accessToken"])
+			c.token = resp["accessToken"].(string)
+			c.must(200, "GET", "/v1/organization", nil)
+		})
+	}
+}
+
+func TestTokens(t *testing.T) {
+	srv, c := start(t, func(o *localport.Options) { o.TokenTTL = 400 * time.Millisecond })
+	resp := c.do("POST", "/v1/auth/access_token", map[string]any{"clientId": "a", "clientSecret": "b"})
+	assert.Equal(t, json.Number("1"), resp.body["expiresIn"], "whole seconds, rounded up")
+
+	c.must(200, "GET", "/v1/organization", nil)
+	anonymous := &client{t: t, base: srv.URL(), ua: testUA}
+	assert.Contains(t, anonymous.must(401, "GET", "/v1/organization", nil)["message"], "missing bearer token")
+	forged := &client{t: t, base: srv.URL(), ua: testUA, token: "forged"}
+	assert.Equal(t, "invalid token", forged.must(401, "GET", "/v1/blueprints/x", nil)["message"])
+
+	time.Sleep(500 * time.Millisecond)
+	expired := c.must(401, "POST", "/v1/entities/search", map[string]any{"combinator": "and", "rules": []any{}})
+	assert.Equal(t, "token expired", expired["message"])
+
+	// Public routes need no token.
+	anonymous.must(http.StatusOK, "GET", "/_admin/sinks", nil)
+}

@@ -31,7 +31,7 @@ func TestFaults(t *testing.T) {
 			assert.Nil(t, e, "a fault must not perform the write")
 		}
 		c.must(200, "GET", "/v1/blueprints/service", nil) // other paths unaffected
-		c.must(200, "POST", bulk, one)                     // the count is used up
+		c.must(200, "POST", bulk, one)                    // the count is used up
 	})
 
 	t.Run("5xx on a method only", func(t *testing.T) {

@@ -115,18 +115,20 @@ func TestUpsertEntitiesPerEntityOutcomes(t *testing.T) {
 
 func TestUpsertEntitiesTooLarge(t *testing.T) {
 	tests := []struct {
-		name      string
-		fault     *localport.Fault
-		mod       func(*Config)
-		entities  func() []Entity
-		wantBulk  int // bulk requests answered 413
-		wantFails int // entities failing with ErrTooLarge
+		name       string
+		fault      *localport.Fault
+		mod        func(*Config)
+		entities   func() []Entity
+		wantBulk   int // bulk requests answered 413
+		wantFails  int // entities failing with ErrTooLarge
+		wantSingle int // single-route upserts
 	}{
 		{
-			name:     "batch refused as too large falls back to single upserts",
-			fault:    &localport.Fault{Method: "POST", Path: "/v1/blueprints/*/entities/bulk", MaxBodyBytes: 4000},
-			entities: func() []Entity { return makeEntities("service", "e", 50, 500) },
-			wantBulk: 3,
+			name:       "batch refused as too large falls back to single upserts",
+			fault:      &localport.Fault{Method: "POST", Path: "/v1/blueprints/*/entities/bulk", MaxBodyBytes: 4000},
+			entities:   func() []Entity { return makeEntities("service", "e", 50, 500) },
+			wantBulk:   3,
+			wantSingle: 50,
 		},
 		{
 			name: "entity over the client limit goes through the single route",
@@ -134,6 +136,7 @@ func TestUpsertEntitiesTooLarge(t *testing.T) {
 			entities: func() []Entity {
 				return append(makeEntities("service", "small", 10, 100), makeEntities("service", "big", 2, 5000)...)
 			},
+			wantSingle: 2,
 		},
 		{
 			name: "entity over Port's 1 MiB limit is reported as its own error",
@@ -141,7 +144,8 @@ func TestUpsertEntitiesTooLarge(t *testing.T) {
 				es := makeEntities("service", "ok", 5, 100)
 				return append(es, makeEntities("service", "huge", 1, 1<<20+1000)...)
 			},
-			wantFails: 1,
+			wantFails:  1,
+			wantSingle: 1,
 		},
 	}
 	for _, tt := range tests {
@@ -168,6 +172,7 @@ func TestUpsertEntitiesTooLarge(t *testing.T) {
 			assert.Equal(t, tt.wantFails, fails)
 			assert.Len(t, storedIDs(t, env.srv, "service"), len(in)-tt.wantFails)
 			assert.Equal(t, tt.wantBulk, env.rec.count("POST", "/entities/bulk", 413))
+			assert.Equal(t, tt.wantSingle, env.rec.count("POST", "/blueprints/service/entities", 0))
 		})
 	}
 }

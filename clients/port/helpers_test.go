@@ -32,13 +32,15 @@ type recorder struct {
 
 type exchange struct {
 	Method, Path, Query, UserAgent, Authorization string
+	SkipResync                                    string // x-skip-resync
 	Status                                        int
 }
 
 func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := r.base.RoundTrip(req)
 	ex := exchange{Method: req.Method, Path: req.URL.EscapedPath(), Query: req.URL.RawQuery,
-		UserAgent: req.Header.Get("User-Agent"), Authorization: req.Header.Get("Authorization")}
+		UserAgent: req.Header.Get("User-Agent"), Authorization: req.Header.Get("Authorization"),
+		SkipResync: req.Header.Get("X-Skip-Resync")}
 	if resp != nil {
 		ex.Status = resp.StatusCode
 	}

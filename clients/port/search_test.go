@@ -1,0 +1,135 @@
+package port
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestOwnedEntitiesPaging(t *testing.T) {
+	const page = 250
+	env := newEnv(t, nil, func(c *Config) { c.OwnedEntitiesPage = page })
+	ctx := context.Background()
+	mustCreateBlueprints(t, env.c, "service", "repo")
+
+	// Entities of another integration and of the gitops feature are not ours.
+	other, _, _ := newTestClient(t, env.srv.URL(), func(c *Config) { c.UserAgent.Identifier = "someone-else" })
+	gitops, _, _ := newTestClient(t, env.srv.URL(), func(c *Config) { c.Feature = "gitops" })
+	for _, w := range []struct {
+		c  *Client
+		es []Entity
+	}{
+		{env.c, makeEntities("service", "mine", 800, 50)},
+		{env.c, makeEntities("repo", "mine", 301, 50)},
+		{other, makeEntities("service", "theirs", 40, 50)},
+		{gitops, makeEntities("service", "git", 10, 50)},
+	} {
+		res, err := w.c.UpsertEntities(ctx, w.es, UpsertOptions{})
+		require.NoError(t, err)
+		for _, r := range res {
+			require.NoError(t, r.Err)
+		}
+	}
+
+	time.Sleep(5 * time.Millisecond)
+	cut := time.Now()
+	time.Sleep(5 * time.Millisecond)
+	// Rewritten after the cut: excluded by `before`.
+	_, err := env.c.UpsertEntities(ctx, makeEntities("service", "mine", 100, 60), UpsertOptions{})
+	require.NoError(t, err)
+
+	tests := []struct {
+		name      string
+		before    time.Time
+		wantTotal int
+		wantPages int
+	}{
+		{"all", time.Time{}, 1101, 5},
+		{"updated before the cut", cut, 1001, 5},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			seen := map[Key]bool{}
+			pages := 0
+			for got, err := range env.c.OwnedEntities(ctx, tt.before) {
+				require.NoError(t, err)
+				require.LessOrEqual(t, len(got), page)
+				pages++
+				for _, e := range got {
+					k := e.Key()
+					require.False(t, seen[k], "entity %s listed twice", k)
+					require.True(t, strings.HasPrefix(k.Identifier, "mine-"), k.String())
+					seen[k] = true
+				}
+			}
+			assert.Len(t, seen, tt.wantTotal)
+			assert.Equal(t, tt.wantPages, pages)
+		})
+	}
+
+	// Stopping early ends the iteration without further requests.
+	before := env.rec.count("POST", "/datasource-entities", 0)
+	for range env.c.OwnedEntities(ctx, time.Time{}) {
+		break
+	}
+	assert.Equal(t, before+1, env.rec.count("POST", "/datasource-entities", 0))
+}
+
+func TestSearchEntities(t *testing.T) {
+	env := newEnv(t, nil)
+	ctx := context.Background()
+	mustCreateBlueprints(t, env.c, "service")
+	other, _, _ := newTestClient(t, env.srv.URL(), func(c *Config) { c.UserAgent.Identifier = "someone-else" })
+	_, err := env.c.UpsertEntities(ctx, makeEntities("service", "mine", 5, 50), UpsertOptions{})
+	require.NoError(t, err)
+	_, err = other.UpsertEntities(ctx, makeEntities("service", "theirs", 5, 50), UpsertOptions{})
+	require.NoError(t, err)
+
+	byBP := And(Cond("$blueprint", "=", "service"))
+	tests := []struct {
+		name    string
+		search  func() ([]Entity, error)
+		wantIDs int
+		check   func(t *testing.T, e Entity)
+	}{
+		{"all owners", func() ([]Entity, error) { return env.c.SearchEntities(ctx, byBP) }, 10,
+			func(t *testing.T, e Entity) { assert.Nil(t, e.Properties, "default include: blueprint and identifier") }},
+		{"owned only", func() ([]Entity, error) { return env.c.SearchOwnedEntities(ctx, byBP) }, 5, nil},
+		{"include properties.n", func() ([]Entity, error) {
+			return env.c.SearchOwnedEntities(ctx, And(Cond("$identifier", "in", []string{"mine-00001", "mine-00002"})), "identifier", "properties.n")
+		}, 2, func(t *testing.T, e Entity) {
+			assert.Contains(t, e.Properties, "n")
+			assert.NotContains(t, e.Properties, "payload")
+			_, isNum := e.Properties["n"].(json.Number)
+			assert.True(t, isNum)
+		}},
+		{"no rules: ownership not added (as Ocean)", func() ([]Entity, error) { return env.c.SearchOwnedEntities(ctx, And()) }, 10, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := tt.search()
+			require.NoError(t, err)
+			assert.Len(t, got, tt.wantIDs)
+			for _, e := range got {
+				if tt.check != nil {
+					tt.check(t, e)
+				}
+			}
+		})
+	}
+	for _, ex := range env.rec.all() {
+		if strings.HasSuffix(ex.Path, "/entities/search") {
+			assert.True(t, strings.HasPrefix(ex.Query, "exclude_calculated_properties=true&include="), ex.Query)
+		}
+	}
+
+	_, err = env.c.SearchEntities(ctx, Query{Combinator: "xor"})
+	assert.ErrorIs(t, err, ErrValidation)
+	_, err = env.c.SearchEntities(ctx, And(Cond("$identifier", "bogusOperator", "x")))
+	assert.ErrorIs(t, err, ErrValidation, "Port's 422 maps to ErrValidation")
+}

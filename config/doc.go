@@ -78,8 +78,9 @@
 //	APPLICATION__PORT                                  8000                        Application.Port
 //	APPLICATION__ENABLE_HTTP_LOGGING                   true                        Application.EnableHTTPLogging
 //
-// Relative paths (ResourcesPath, LocalPort.Dir) are resolved against the
-// integration directory. Unlike Ocean, overrides (CLI flags) win over
+// A relative ResourcesPath is resolved against the integration directory; a
+// relative LocalPort.Dir against the working directory (the local Port's data
+// lives where the integration runs). Unlike Ocean, overrides (CLI flags) win over
 // APPLICATION__ variables.
 //
 // # Integration config and .port/spec.yaml

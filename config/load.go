@@ -175,7 +175,9 @@ func readSettings(root tree, spec *Spec, opts LoadOptions) (*Settings, *Error) {
 		Port:              r.port("application.port", 8000),
 		EnableHTTPLogging: r.boolean("application.enable_http_logging", true),
 	}
-	s.LocalPort = LocalPortSettings{Dir: inDir(opts.Dir, r.str("local_port.dir", ".ocean"))}
+	// The local Port's data lives where the user runs the integration (./.ocean),
+	// not inside the integration's source directory.
+	s.LocalPort = LocalPortSettings{Dir: r.str("local_port.dir", ".ocean")}
 
 	s.InitializePortResources = r.boolean("initialize_port_resources", true)
 	s.ScheduledResyncInterval = r.duration("scheduled_resync_interval", 0, time.Minute, true)

@@ -21,8 +21,7 @@ type token struct {
 // authenticator holds the access token. Concurrent callers that find no valid
 // token share one fetch (a flight) instead of each asking Port.
 type authenticator struct {
-	c   *Client
-	now func() time.Time
+	c *Client
 
 	mu     sync.Mutex
 	cur    *token
@@ -36,14 +35,14 @@ type flight struct {
 }
 
 func newAuthenticator(c *Client) *authenticator {
-	return &authenticator{c: c, now: time.Now}
+	return &authenticator{c: c}
 }
 
 // get returns a valid token, fetching one when needed. A caller whose ctx ends
 // stops waiting; the fetch itself completes for the others.
 func (a *authenticator) get(ctx context.Context) (*token, error) {
 	a.mu.Lock()
-	if a.cur != nil && a.now().Before(a.cur.renewAt) {
+	if a.cur != nil && time.Now().Before(a.cur.renewAt) {
 		t := a.cur
 		a.mu.Unlock()
 		return t, nil
@@ -99,7 +98,7 @@ type tokenResponse struct {
 func (a *authenticator) request(ctx context.Context) (*token, error) {
 	body := map[string]string{"clientId": a.c.cfg.ClientID, "clientSecret": a.c.cfg.ClientSecret}
 	var resp tokenResponse
-	start := a.now()
+	start := time.Now()
 	_, err := a.c.do(ctx, call{
 		method: http.MethodPost, path: "/auth/access_token", body: body,
 		retryable: true, noAuth: true,

@@ -184,11 +184,7 @@ func (c *Client) send(req *http.Request) (int, []byte, http.Header, error) {
 
 // backoff logs and waits before retry n.
 func (c *Client) backoff(ctx context.Context, method, path string, n, status int, hdr http.Header, cause error) error {
-	var resp *http.Response
-	if hdr != nil {
-		resp = &http.Response{Header: hdr}
-	}
-	d := c.retry.wait(n, resp, time.Now())
+	d := c.retry.wait(n, hdr, time.Now())
 	fields := map[string]any{"method": method, "path": path, "attempt": n, "wait": d.Round(time.Millisecond).String()}
 	if status != 0 {
 		fields["status"] = status

@@ -56,13 +56,11 @@ func (p RetryPolicy) backoff(n int, rnd func() float64) time.Duration {
 	return time.Duration(d)
 }
 
-// wait is the delay before retry n after resp (nil after a transport error):
-// the server's hint when there is one, else the exponential backoff.
-func (p RetryPolicy) wait(n int, resp *http.Response, now time.Time) time.Duration {
-	if resp != nil {
-		if d, ok := retryHint(resp.Header, now); ok {
-			return min(d, p.MaxDelay)
-		}
+// wait is the delay before retry n after a response with header h (nil after a
+// transport error): the server's hint when there is one, else the backoff.
+func (p RetryPolicy) wait(n int, h http.Header, now time.Time) time.Duration {
+	if d, ok := retryHint(h, now); ok {
+		return min(d, p.MaxDelay)
 	}
 	return p.backoff(n, rand.Float64)
 }

@@ -97,11 +97,11 @@ func TestRetryHintPrecedenceAndCap(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, p.wait(1, &http.Response{Header: tt.header}, now))
+			assert.Equal(t, tt.want, p.wait(1, tt.header, now))
 		})
 	}
 	// No hint: exponential backoff around BaseDelay.
-	d := p.wait(1, &http.Response{Header: http.Header{}}, now)
+	d := p.wait(1, http.Header{}, now)
 	assert.InDelta(t, float64(300*time.Millisecond), float64(d), float64(30*time.Millisecond))
 	assert.InDelta(t, float64(300*time.Millisecond), float64(p.wait(1, nil, now)), float64(30*time.Millisecond))
 }

@@ -248,6 +248,13 @@ type KafkaCredentials struct {
 	Password string `json:"password"`
 }
 
+// String hides the password, so that printing or logging the credentials
+// cannot leak it.
+func (k KafkaCredentials) String() string { return "{" + k.Username + " ******}" }
+
+// GoString hides the password from %#v too.
+func (k KafkaCredentials) GoString() string { return "port.KafkaCredentials" + k.String() }
+
 // Migration is an asynchronous blueprint migration (delete all entities).
 type Migration struct {
 	ID              string         `json:"id"`

@@ -30,6 +30,8 @@ CREATE TABLE IF NOT EXISTS entities (
 	UNIQUE (blueprint, identifier)
 );
 CREATE INDEX IF NOT EXISTS entities_by_identifier ON entities (identifier);
+-- (blueprint) is (blueprint, id) in SQLite: scans of a blueprint come out in id order, unsorted.
+CREATE INDEX IF NOT EXISTS entities_by_blueprint ON entities (blueprint);
 CREATE INDEX IF NOT EXISTS entities_by_datasource ON entities (datasource);
 CREATE TABLE IF NOT EXISTS relations (
 	src_blueprint     TEXT NOT NULL,

@@ -154,7 +154,11 @@ func scanPlan(ctx context.Context, q querier, p query.Plan, onlyBP string, fn fu
 		if len(bps) == 0 {
 			return nil
 		}
-		conds = append(conds, "blueprint IN ("+placeholders(len(bps))+")")
+		col := "blueprint"
+		if p.Identifiers != nil {
+			col = "+blueprint" // unary plus: look identifiers up by index, filter blueprints after
+		}
+		conds = append(conds, col+" IN ("+placeholders(len(bps))+")")
 		for _, b := range bps {
 			args = append(args, b)
 		}

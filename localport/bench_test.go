@@ -1,0 +1,137 @@
+package localport_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"sync/atomic"
+	"testing"
+
+	"github.com/ocean-go/ocean/localport"
+)
+
+// benchClient is a raw net/http client that keeps enough connections alive
+// for parallel benchmarks.
+var benchClient = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+
+func post(b *testing.B, url, token string, body []byte, want ...int) {
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		b.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", testUA)
+	resp, err := benchClient.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	data, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, w := range want {
+		if resp.StatusCode == w {
+			return
+		}
+	}
+	b.Fatalf("status %d: %s", resp.StatusCode, data)
+}
+
+// BenchmarkBulkUpsert: 20-entity batches through real HTTP, from parallel clients.
+func BenchmarkBulkUpsert(b *testing.B) {
+	_, c := start(b)
+	catalog(c)
+	url := c.base + "/v1/blueprints/service/entities/bulk?upsert=true&merge=true"
+	var seq atomic.Int64
+	b.SetParallelism(4)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			n := seq.Add(1)
+			entities := make([]any, 20)
+			for i := range entities {
+				entities[i] = map[string]any{
+					"identifier": fmt.Sprintf("svc-%d-%d", n, i), "title": "Service", "team": []any{"platform"},
+					"properties": map[string]any{"language": "go", "stars": i, "url": "https://example.com/x", "tags": []any{"a", "b"}},
+					"relations":  map[string]any{},
+				}
+			}
+			body, _ := json.Marshal(map[string]any{"entities": entities})
+			post(b, url, c.token, body, http.StatusOK)
+		}
+	})
+	b.ReportMetric(float64(b.N*20)/b.Elapsed().Seconds(), "entities/s")
+}
+
+// BenchmarkSearch100k: searches over 100,000 entities (half owned by testUA).
+func BenchmarkSearch100k(b *testing.B) {
+	const total = 100_000
+	srv, c := start(b)
+	catalog(c)
+	seed(b, srv, total)
+	ids := make([]any, 50)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("svc-%d", i*1999)
+	}
+	queries := []struct {
+		name    string
+		query   map[string]any
+		results int
+	}{
+		{"identifier-in-50+blueprint+datasource", map[string]any{"combinator": "and", "rules": []any{
+			rule("$identifier", "in", ids), rule("$blueprint", "=", "service"),
+			rule("$datasource", "contains", "port-ocean/github/"), rule("$datasource", "contains", "/my-integration/exporter"),
+		}}, 25},
+		{"property-equals-full-scan", map[string]any{"combinator": "and", "rules": []any{
+			rule("$blueprint", "=", "service"), rule("stars", "=", 77777),
+		}}, 1},
+		{"column-only-full-scan", map[string]any{"combinator": "and", "rules": []any{
+			rule("$blueprint", "=", "service"), rule("$identifier", "endsWith", "-77777"),
+		}}, 1},
+		{"property-range-1000-results", map[string]any{"combinator": "and", "rules": []any{
+			rule("$blueprint", "=", "service"), rule("stars", "<", 1000), rule("language", "=", "go"),
+		}}, 500},
+	}
+	for _, q := range queries {
+		b.Run(q.name, func(b *testing.B) {
+			body, _ := json.Marshal(q.query)
+			resp := c.must(200, "POST", "/v1/entities/search", q.query)
+			if got := len(resp["entities"].([]any)); got != q.results {
+				b.Fatalf("%d results, want %d", got, q.results)
+			}
+			url := c.base + "/v1/entities/search?exclude_calculated_properties=true&include=blueprint&include=identifier"
+			for b.Loop() {
+				post(b, url, c.token, body, http.StatusOK)
+			}
+		})
+	}
+}
+
+func seed(b *testing.B, srv *localport.Server, total int) {
+	const chunk = 10_000
+	for start := 0; start < total; start += chunk {
+		for _, owner := range []struct {
+			ua     string
+			parity int
+		}{{testUA, 0}, {"port-ocean/gitlab/0.1.0/other/exporter", 1}} {
+			var entities []map[string]any
+			for i := start; i < start+chunk; i++ {
+				if i%2 != owner.parity {
+					continue
+				}
+				lang := "go"
+				if i%4 >= 2 {
+					lang = "python"
+				}
+				entities = append(entities, map[string]any{
+					"identifier": fmt.Sprintf("svc-%d", i),
+					"properties": map[string]any{"language": lang, "stars": json.Number(fmt.Sprint(i)), "url": "https://example.com/" + fmt.Sprint(i), "tags": []any{"a", "b"}},
+				})
+			}
+			if err := srv.SeedEntities("service", owner.ua, entities); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package localport
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -68,10 +69,14 @@ func asAPIError(err error) *apiError {
 }
 
 func writeJSON(w http.ResponseWriter, status int, body any) {
-	data, err := json.Marshal(body)
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // messages quote <, > and & as they are
+	data := []byte(`{"ok":false,"error":"internal_error","message":"encode response"}`)
+	if err := enc.Encode(body); err != nil {
 		status = http.StatusInternalServerError
-		data = []byte(`{"ok":false,"error":"internal_error","message":"encode response"}`)
+	} else {
+		data = buf.Bytes()
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)

@@ -1,0 +1,29 @@
+// Command ocean is the ocean-go toolbox: it serves a local Port, prints its
+// version, and (in sibling files) scaffolds and inspects integrations.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+func main() {
+	if err := newRootCmd().Execute(); err != nil {
+		fmt.Fprintln(os.Stderr, "Error:", err)
+		os.Exit(1)
+	}
+}
+
+// newRootCmd builds the command tree; each command lives in its own file.
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "ocean",
+		Short:         "Build, run and test integrations that sync third-party systems into Port",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(newPortCmd(), newVersionCmd())
+	return root
+}

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/ocean-go/ocean/localport"
+	"github.com/sirupsen/logrus"
+	"github.com/spf13/cobra"
+)
+
+func newPortCmd() *cobra.Command {
+	port := &cobra.Command{
+		Use:   "port",
+		Short: "Work with a local Port-compatible API server",
+	}
+	port.AddCommand(newPortServeCmd())
+	return port
+}
+
+func newPortServeCmd() *cobra.Command {
+	var (
+		addr string
+		opts localport.Options
+		debug bool
+	)
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve a local Port API persisted in SQLite",
+		Long: `Serve a Port-compatible REST API (the routes integrations use) persisted in SQLite.
+Point an integration at it with its Port base URL (the client appends /v1).
+Without --client-id and --client-secret every client id and secret gets a token.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			log := logrus.New()
+			log.SetOutput(cmd.ErrOrStderr())
+			if debug {
+				log.SetLevel(logrus.DebugLevel)
+			}
+			opts.Logger = log
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return servePort(ctx, log, addr, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&addr, "addr", "127.0.0.1:5555", "address to listen on")
+	f.StringVar(&opts.DBPath, "db", "./.ocean/port.db", "SQLite database file (created if missing)")
+	f.StringVar(&opts.ClientID, "client-id", "", "client id to require (with --client-secret)")
+	f.StringVar(&opts.ClientSecret, "client-secret", "", "client secret to require (with --client-id)")
+	f.DurationVar(&opts.TokenTTL, "token-ttl", 3*time.Hour, "lifetime of issued access tokens")
+	f.StringSliceVar(&opts.FeatureFlags, "feature-flag", nil, "organization feature flag to advertise (repeatable)")
+	f.BoolVar(&debug, "debug", false, "log every request")
+	return cmd
+}
+
+// servePort runs the server until ctx is done, then shuts it down gracefully.
+func servePort(ctx context.Context, log *logrus.Logger, addr string, opts localport.Options) error {
+	if (opts.ClientID == "") != (opts.ClientSecret == "") {
+		return fmt.Errorf("--client-id and --client-secret go together")
+	}
+	srv, err := localport.New(opts)
+	if err != nil {
+		return err
+	}
+	url, err := srv.Start(addr)
+	if err != nil {
+		_ = srv.Close()
+		return err
+	}
+	credentials := "accepts any client id and secret"
+	if srv.ChecksCredentials() {
+		credentials = "checks client credentials"
+	}
+	log.WithFields(logrus.Fields{"url": url, "database": opts.DBPath, "credentials": credentials}).
+		Infof("Local Port listening on %s (API at %s/v1); it %s", url, url, credentials)
+	<-ctx.Done()
+	log.Info("Shutting down the local Port")
+	return srv.Close()
+}

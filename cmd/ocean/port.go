@@ -24,8 +24,8 @@ func newPortCmd() *cobra.Command {
 
 func newPortServeCmd() *cobra.Command {
 	var (
-		addr string
-		opts localport.Options
+		addr  string
+		opts  localport.Options
 		debug bool
 	)
 	cmd := &cobra.Command{

@@ -24,6 +24,9 @@ type constraint struct {
 // Plan extracts the indexable constraints of the query.
 func (q *Query) Plan() Plan {
 	c := planNode(q.root)
+	if c.none {
+		return Plan{None: true}
+	}
 	return Plan{Identifiers: c.ids.list(), Blueprints: c.bps.list(), DatasourceContains: c.ds, None: c.none}
 }
 

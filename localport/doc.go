@@ -1,0 +1,141 @@
+// Package localport is a Port-compatible REST API server persisted in SQLite.
+//
+// Why it exists: nobody should need a Port account to try, develop or test an
+// integration. It is the embedded default target of sail when no Port
+// credentials are configured (data under ./.ocean/), the standalone
+// `ocean port serve`, and the Port every test of the framework talks to over
+// real HTTP (see package localporttest). It follows port-api.md: same paths,
+// query parameters, JSON keys, status codes and error envelopes.
+//
+// # Routes
+//
+//	POST   /v1/auth/access_token                        token (no Authorization needed)
+//	GET    /v1/organization                             {"organization":{"id","name","featureFlags"}}
+//	GET    /v1/kafka-credentials                        placeholder credentials
+//	GET    /v1/integration/provision-enabled            {"integrations":[]}
+//	POST   /v1/integration                              create (409 if it exists)
+//	GET    /v1/integration/{id}                         the integration, with ingest URLs pointing here
+//	PATCH  /v1/integration/{id}                         update fields; a config change requests a resync
+//	DELETE /v1/integration/{id}
+//	PATCH  /v1/integration/{id}/config                  {"config":...}; a change requests a resync
+//	PATCH  /v1/integration/{id}/resync-state            stored; bumps resyncState.updatedAt
+//	GET    /v1/integration/{id}/resync-request          {"request":{"id","updatedAt"}}
+//	POST   /v1/integration/{id}/kinds/{kind}/examples   latest examples per kind
+//	GET|PUT|POST /v1/integration/{id}/cursor?kind=&index=  incremental-sync cursors (PUT 404s when absent)
+//	GET    /v1/blueprints                               all blueprints
+//	POST   /v1/blueprints                               create (409 if it exists, 404 if a relation target is missing)
+//	GET|PATCH|PUT|DELETE /v1/blueprints/{bp}            DELETE fails (409) while entities or incoming relations exist
+//	DELETE /v1/blueprints/{bp}/all-entities?delete_blueprint=  {"migrationId"}; deletes synchronously
+//	GET    /v1/migrations/{id}                          status COMPLETE
+//	POST   /v1/blueprints/{bp}/scorecards, /v1/pages, /v1/actions; DELETE /v1/pages/{id}   stored, not evaluated
+//	POST   /v1/blueprints/{bp}/entities                 single upsert: 201 created, 200 updated
+//	POST   /v1/blueprints/{bp}/entities/bulk            ≤ 20 entities: 200 all ok, 207 otherwise
+//	GET    /v1/blueprints/{bp}/entities/{id}            include/exclude as in search
+//	DELETE /v1/blueprints/{bp}/entities/{id}?delete_dependents=
+//	POST   /v1/blueprints/{bp}/bulk/entities/delete     ≤ 100 identifiers: {"deletedEntities"}
+//	POST   /v1/entities/search                          {"matchingBlueprints","entities"}
+//	POST   /v1/blueprints/entities/datasource-entities  {"entities","next"}
+//
+// Ingest sinks (no token; accept any body; inspect with Server.Sinks):
+//
+//	POST /logs/integration/{ingestId}
+//	POST /metrics/integration/{ingestId}/syncMetrics
+//	PUT  /metrics/integration/{ingestId}/syncMetrics/resync/{eventId}/kind/{kind}
+//	POST /metrics/integration/{ingestId}/heartbeat
+//	POST /ingest/integration/{ingestId}/...
+//
+// Admin routes (no token, never faulted):
+//
+//	POST   /_admin/faults                               body: a Fault in JSON → {"id"}
+//	DELETE /_admin/faults                               clear every fault
+//	POST   /_admin/integrations/{id}/resync-request     same as Server.RequestResync
+//	GET    /_admin/sinks                                same as Server.Sinks
+//
+// Routing matches the escaped path, so "%2F" inside an identifier never splits
+// it; segments are path-unescaped ("+" stays "+"). A literal segment beats a
+// parameter, so /v1/integration/provision-enabled and
+// /v1/blueprints/entities/datasource-entities win over their {id}/{bp} look-alikes.
+//
+// # Entities
+//
+// Writes validate against the blueprint: identifier pattern, unknown property
+// or relation (422), property type, enum, format (date-time, url, email,
+// idn-email, ipv4, ipv6), array item schemas, required properties and
+// relations, single vs many relations. merge=true updates the sent fields,
+// merge=false replaces the entity; upsert=false on an existing entity is 409.
+// A missing related entity is 404 not_found unless
+// create_missing_related_entities=true, which creates a bare placeholder.
+// Search identifiers must match exactly one entity of the blueprint (none: 404,
+// or "unknown" in bulk errors); search relations resolve in the target
+// blueprint. validation_only=true writes nothing. Each successful write stores
+// the request's User-Agent as the entity's datasource (last writer wins).
+// A delete is blocked (409 has_dependents) by entities that require the
+// deleted one through a required relation, unless delete_dependents=true, which
+// deletes them too; optional relations pointing at it are cleared.
+//
+// # Search
+//
+// Groups {"combinator":"and"|"or","rules":[...]} nest; an empty "and" matches
+// everything, an empty "or" nothing. Rules read $identifier, $blueprint,
+// $datasource, $title, $team, $icon, $createdAt, $updatedAt, $createdBy,
+// $updatedBy, then properties, then relations. Operators: = != in notIn
+// contains doesNotContains containsAny beginsWith doesNotBeginsWith endsWith
+// doesNotEndsWith isEmpty isNotEmpty > >= < <= (numbers or date-times) between
+// notBetween ({"from","to"} or {"preset": today|tomorrow|yesterday|lastWeek|
+// last2Weeks|lastMonth|last3Months|last6Months|last12Months}) and relatedTo
+// ({"blueprint","value": id or ids,"direction": upstream|downstream|absent =
+// both,"required"}), which follows relations transitively. On array fields,
+// = and in match an element; contains means "has the element". A malformed
+// query is 422 with the path of the offending part, e.g.
+// `rules[1].operator: unknown operator "like"`. include/exclude (repeated,
+// top-level keys or properties.x / relations.y) shape the returned entities.
+//
+// Entity bodies are JSON TEXT decoded in Go with UseNumber (SQLite's JSON
+// functions would turn big integers into floats). Constraints on indexed
+// columns — $identifier (= / in), $blueprint (= / in) and $datasource
+// (contains / beginsWith / endsWith) under "and", and unions of them under
+// "or" — narrow the rows in SQL; the whole query is then evaluated in Go, in
+// parallel. Results come in creation order.
+//
+// # Error envelope
+//
+// Every error is {"ok":false,"error":code,"message":text}; every success has
+// "ok":true. Codes:
+//
+//	invalid_json         400  the body is not JSON
+//	unauthorized         401  bad credentials, missing, unknown or expired token
+//	not_found            404  blueprint, entity, related entity, integration, migration, page, route
+//	method_not_allowed   405  the path exists with other methods
+//	conflict             409  already exists; blueprint still in use
+//	has_dependents       409  delete blocked by required relations
+//	payload_too_large    413  body over 1 MiB ("Request body is too large (limit is 1MiB)")
+//	invalid_request      422  malformed body, query parameter, search query or limit
+//	validation_failed    422  an entity or blueprint does not fit its schema
+//	rate_limit_exceeded  429  injected
+//	injected_fault       any  other injected statuses
+//	internal_error       500
+//
+// # Authentication
+//
+// With Options.ClientID and ClientSecret set, POST /v1/auth/access_token checks
+// them; otherwise any client id and secret get a token. Tokens are JWT-shaped
+// (payload "isMachine": true), kept in memory, valid for TokenTTL (default 3h);
+// expiresIn is the TTL in whole seconds, rounded up. The token's client id is
+// the createdBy/updatedBy of what it writes.
+//
+// # Fault injection
+//
+// Server.InjectFault (or POST /_admin/faults) makes matching requests answer a
+// status (with Retry-After), wait, or refuse bodies above a size, for the next
+// Count requests or a Fraction of them. Faults answer before routing, so the
+// faulted request has no effect. In JSON, durations are Go duration strings
+// ("1s") or numbers of milliseconds.
+//
+// # Storage and concurrency
+//
+// One SQLite file in WAL mode: writes are serialized through one connection
+// and run in a transaction each (a bulk item in its own savepoint), so parallel
+// writers never lose or tear an update; reads use a pool and run concurrently.
+// Options.DBPath "" gives a private throwaway database (a temporary file,
+// removed on Close) that behaves exactly like a persistent one.
+package localport

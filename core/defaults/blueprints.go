@@ -43,7 +43,7 @@ func createBlueprints(ctx context.Context, c *port.Client, bps []map[string]any,
 	var created []string
 	var errs []error
 	for _, bp := range bps {
-		id := bp["identifier"].(string) // Load checked it
+		id := bp["identifier"].(string) // checked by initializeDefaults
 		if _, err := c.CreateBlueprint(ctx, without(bp, derivedKeys, linkKeys)); err != nil {
 			errs = append(errs, fmt.Errorf("create blueprint %s: %w", id, err))
 			continue

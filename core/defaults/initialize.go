@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/sirupsen/logrus"
 
@@ -102,6 +103,10 @@ func Initialize(ctx context.Context, client *port.Client, p Params, res *Resourc
 // initializeDefaults writes the default mapping when Port has none, creates the
 // default resources and marks them initialised.
 func initializeDefaults(ctx context.Context, c *port.Client, p Params, integ *port.Integration, res *Resources, log logrus.FieldLogger) error {
+	ids := res.BlueprintIDs()
+	if i := slices.Index(ids, ""); i >= 0 {
+		return fmt.Errorf("defaults: blueprint %d has no identifier", i)
+	}
 	if !integ.HasConfig() && res.PortAppConfig != nil {
 		log.Info("Writing the default mapping from .port/resources")
 		if _, err := c.PatchIntegrationConfig(ctx, requestMapping(res.PortAppConfig), p.Runtime == "Saas"); err != nil {
@@ -109,7 +114,7 @@ func initializeDefaults(ctx context.Context, c *port.Client, p Params, integ *po
 		}
 	}
 
-	exists, err := anyBlueprintExists(ctx, c, res.BlueprintIDs())
+	exists, err := anyBlueprintExists(ctx, c, ids)
 	if err != nil {
 		return err
 	}

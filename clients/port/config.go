@@ -161,12 +161,6 @@ func (c *Client) UserAgent(withFeature bool) string {
 	return c.uaPlain
 }
 
-// Identifier is the integration identifier the client acts for.
-func (c *Client) Identifier() string { return c.cfg.UserAgent.Identifier }
-
-// BaseURL is the configured base URL, without /v1.
-func (c *Client) BaseURL() string { return c.cfg.BaseURL }
-
 func normalizeBaseURL(raw string) (string, error) {
 	if raw == "" {
 		return DefaultBaseURL, nil

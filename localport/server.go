@@ -41,6 +41,7 @@ type Server struct {
 	baseURL string
 
 	closeOnce sync.Once
+	conns     connTracker
 	closeErr  error
 }
 
@@ -145,7 +146,7 @@ func (s *Server) Start(addr string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("local port: listen on %s: %w", addr, err)
 	}
-	s.httpSrv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	s.httpSrv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ConnState: s.conns.track}
 	s.baseURL = "http://" + ln.Addr().String()
 	srv := s.httpSrv
 	go func() {
@@ -177,6 +178,9 @@ func (s *Server) Close() error {
 		s.mu.Unlock()
 		var errs []error
 		if srv != nil {
+			// Shutdown waits up to 5 s for connections a client opened but has not
+			// used yet; they carry no request, so close them now.
+			s.conns.closeUnused()
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			if err := srv.Shutdown(ctx); err != nil {
 				errs = append(errs, fmt.Errorf("shutdown: %w", err))

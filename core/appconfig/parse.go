@@ -1,0 +1,378 @@
+package appconfig
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+)
+
+// Parse reads a port app config from YAML or JSON, applies Ocean's defaults and
+// validates it. A *ValidationError lists every problem with its path.
+//
+// Top-level keys may be camelCase or snake_case (camelCase wins when both are
+// given); nested keys are camelCase, as in Ocean.
+func Parse(data []byte) (*PortAppConfig, error) {
+	tree, err := readTree(data)
+	if err != nil {
+		return nil, fmt.Errorf("port app config: %w", err)
+	}
+	var d decoder
+	c := d.config(tree)
+	if len(d.problems) > 0 {
+		return nil, &ValidationError{Problems: d.problems}
+	}
+	return c, nil
+}
+
+// UnmarshalJSON parses data as Parse does, so a config can sit inside other JSON.
+func (c *PortAppConfig) UnmarshalJSON(data []byte) error {
+	p, err := Parse(data)
+	if err != nil {
+		return err
+	}
+	*c = *p
+	return nil
+}
+
+// decoder turns a decoded document into the typed model, collecting problems.
+type decoder struct{ problems []Problem }
+
+func (d *decoder) fail(path, format string, args ...any) {
+	d.problems = append(d.problems, Problem{Path: path, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (d *decoder) object(path string, v any) (map[string]any, bool) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		d.fail(path, "must be an object, got %s", typeName(v))
+	}
+	return m, ok
+}
+
+// field is a declared key of an object: its name, an optional alternative
+// spelling (used only when name is absent) and its reader, which gets nil
+// when the key is missing.
+type field struct {
+	name, alias string
+	read        func(path string, v any)
+}
+
+// read runs the readers of the declared keys in order and returns the other keys.
+func (d *decoder) read(path string, m map[string]any, fs ...field) (extra map[string]any) {
+	used := make(map[string]bool, len(fs))
+	for _, f := range fs {
+		key := f.name
+		v, ok := m[key]
+		if !ok && f.alias != "" {
+			key = f.alias
+			v, ok = m[key]
+		}
+		if ok {
+			used[key] = true
+		} else {
+			key = f.name
+		}
+		if f.alias != "" {
+			used[f.alias] = true // the alias is ignored when both are given
+		}
+		f.read(join(path, key), v)
+	}
+	for k, v := range m {
+		if used[k] {
+			continue
+		}
+		if extra == nil {
+			extra = map[string]any{}
+		}
+		extra[k] = v
+	}
+	return extra
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func (d *decoder) config(tree any) *PortAppConfig {
+	c := New()
+	m, ok := d.object("", tree)
+	if !ok {
+		return c
+	}
+	c.Extra = d.read("", m,
+		field{"enableMergeEntity", "enable_merge_entity", d.boolInto(&c.EnableMergeEntity)},
+		field{"deleteDependentEntities", "delete_dependent_entities", d.boolInto(&c.DeleteDependentEntities)},
+		field{"createMissingRelatedEntities", "create_missing_related_entities", d.boolInto(&c.CreateMissingRelatedEntities)},
+		field{"entityDeletionThreshold", "entity_deletion_threshold", func(path string, v any) {
+			if v == nil {
+				return
+			}
+			n, ok := v.(json.Number)
+			if !ok {
+				d.fail(path, "must be a number, got %s", typeName(v))
+				return
+			}
+			f, err := strconv.ParseFloat(string(n), 64)
+			if err != nil || f < 0 || f > 1 {
+				d.fail(path, "must be between 0 and 1, got %s", n)
+				return
+			}
+			c.EntityDeletionThreshold = f
+		}},
+		field{"resources", "", func(path string, v any) {
+			if v == nil {
+				return
+			}
+			l, ok := v.([]any)
+			if !ok {
+				d.fail(path, "must be a list, got %s", typeName(v))
+				return
+			}
+			c.Resources = make([]ResourceConfig, len(l))
+			for i, r := range l {
+				d.resource(fmt.Sprintf("%s[%d]", path, i), r, &c.Resources[i])
+			}
+		}},
+	)
+	return c
+}
+
+func (d *decoder) resource(path string, v any, r *ResourceConfig) {
+	m, ok := d.object(path, v)
+	if !ok {
+		return
+	}
+	r.Extra = d.read(path, m,
+		field{"kind", "", d.requiredString(&r.Kind)},
+		field{"selector", "", d.requiredObject(func(path string, m map[string]any) { d.selector(path, m, &r.Selector) })},
+		field{"port", "", d.requiredObject(func(path string, m map[string]any) { d.port(path, m, &r.Port) })},
+	)
+}
+
+func (d *decoder) selector(path string, m map[string]any, s *Selector) {
+	s.Extra = d.read(path, m,
+		field{"query", "", d.requiredString(&s.Query)},
+		field{"exportEnvVariables", "", func(path string, v any) {
+			if v == nil {
+				return
+			}
+			l, ok := v.([]any)
+			if !ok {
+				d.fail(path, "must be a list of strings, got %s", typeName(v))
+				return
+			}
+			s.ExportEnvVariables = make([]string, 0, len(l))
+			for i, e := range l {
+				str, ok := e.(string)
+				if !ok {
+					d.fail(fmt.Sprintf("%s[%d]", path, i), "must be a string, got %s", typeName(e))
+					continue
+				}
+				s.ExportEnvVariables = append(s.ExportEnvVariables, str)
+			}
+		}},
+	)
+}
+
+func (d *decoder) port(path string, m map[string]any, p *PortResource) {
+	p.ItemsToParseName = DefaultItemsToParseName
+	p.ItemsToParseTopLevelTransform = true
+	// Ocean ignores undeclared keys below port; so do we.
+	d.read(path, m,
+		field{"itemsToParse", "", d.optionalString(func(_, s string) { p.ItemsToParse = s })},
+		field{"itemsToParseName", "", d.optionalString(func(path, s string) {
+			if s == "" {
+				d.fail(path, "must not be empty")
+				return
+			}
+			p.ItemsToParseName = s
+		})},
+		field{"itemsToParseTopLevelTransform", "", d.boolInto(&p.ItemsToParseTopLevelTransform)},
+		field{"entity", "", d.requiredObject(func(path string, e map[string]any) {
+			d.read(path, e, field{"mappings", "", d.requiredObject(func(path string, m map[string]any) {
+				d.mappings(path, m, &p.Entity.Mappings)
+			})})
+		})},
+	)
+}
+
+func (d *decoder) mappings(path string, m map[string]any, e *EntityMapping) {
+	d.read(path, m,
+		field{"identifier", "", func(path string, v any) {
+			if v == nil {
+				d.fail(path, "required")
+				return
+			}
+			mv, ok := d.mappingValue(path, v)
+			if ok && mv.Query == nil && mv.JQ == "" {
+				d.fail(path, "must not be empty")
+				return
+			}
+			e.Identifier = mv
+		}},
+		field{"blueprint", "", d.requiredString(&e.Blueprint)},
+		field{"title", "", d.optionalString(func(_, s string) { e.Title = &s })},
+		field{"icon", "", d.optionalString(func(_, s string) { e.Icon = &s })},
+		field{"team", "", func(path string, v any) {
+			if v == nil {
+				return
+			}
+			if mv, ok := d.mappingValue(path, v); ok {
+				e.Team = &mv
+			}
+		}},
+		field{"properties", "", func(path string, v any) {
+			if v == nil {
+				return
+			}
+			pm, ok := d.object(path, v)
+			if !ok {
+				return
+			}
+			e.Properties = make(map[string]string, len(pm))
+			for _, k := range sortedKeys(pm) {
+				s, ok := pm[k].(string)
+				if !ok {
+					d.fail(join(path, k), "must be a JQ string, got %s", typeName(pm[k]))
+					continue
+				}
+				e.Properties[k] = s
+			}
+		}},
+		field{"relations", "", func(path string, v any) {
+			if v == nil {
+				return
+			}
+			rm, ok := d.object(path, v)
+			if !ok {
+				return
+			}
+			e.Relations = make(map[string]MappingValue, len(rm))
+			for _, k := range sortedKeys(rm) {
+				if mv, ok := d.mappingValue(join(path, k), rm[k]); ok {
+					e.Relations[k] = mv
+				}
+			}
+		}},
+	)
+}
+
+// mappingValue reads a JQ string or a search query object.
+func (d *decoder) mappingValue(path string, v any) (MappingValue, bool) {
+	switch x := v.(type) {
+	case string:
+		return MappingValue{JQ: x}, true
+	case map[string]any:
+		q, ok := d.searchQuery(path, x)
+		return MappingValue{Query: q}, ok
+	}
+	d.fail(path, "must be a JQ string or a search query object, got %s", typeName(v))
+	return MappingValue{}, false
+}
+
+func (d *decoder) searchQuery(path string, m map[string]any) (*SearchQueryMapping, bool) {
+	before := len(d.problems)
+	q := &SearchQueryMapping{}
+	d.read(path, m,
+		field{"combinator", "", d.requiredString(&q.Combinator)},
+		field{"rules", "", func(path string, v any) {
+			if v == nil {
+				d.fail(path, "required")
+				return
+			}
+			l, ok := v.([]any)
+			if !ok {
+				d.fail(path, "must be a list, got %s", typeName(v))
+				return
+			}
+			q.Rules = make([]RuleMapping, len(l))
+			for i, rv := range l {
+				d.rule(fmt.Sprintf("%s[%d]", path, i), rv, &q.Rules[i])
+			}
+		}},
+	)
+	return q, len(d.problems) == before
+}
+
+func (d *decoder) rule(path string, v any, r *RuleMapping) {
+	m, ok := d.object(path, v)
+	if !ok {
+		return
+	}
+	_, hasComb := m["combinator"]
+	_, hasRules := m["rules"]
+	if hasComb || hasRules {
+		r.Group, _ = d.searchQuery(path, m)
+		return
+	}
+	d.read(path, m,
+		field{"property", "", d.requiredString(&r.Property)},
+		field{"operator", "", d.requiredString(&r.Operator)},
+		field{"value", "", d.requiredString(&r.Value)},
+	)
+}
+
+func (d *decoder) requiredString(dst *string) func(string, any) {
+	return func(path string, v any) {
+		s, ok := v.(string)
+		switch {
+		case v == nil:
+			d.fail(path, "required")
+		case !ok:
+			d.fail(path, "must be a string, got %s", typeName(v))
+		case s == "":
+			d.fail(path, "must not be empty")
+		default:
+			*dst = s
+		}
+	}
+}
+
+func (d *decoder) optionalString(set func(path, s string)) func(string, any) {
+	return func(path string, v any) {
+		if v == nil {
+			return
+		}
+		s, ok := v.(string)
+		if !ok {
+			d.fail(path, "must be a string, got %s", typeName(v))
+			return
+		}
+		set(path, s)
+	}
+}
+
+func (d *decoder) requiredObject(read func(path string, m map[string]any)) func(string, any) {
+	return func(path string, v any) {
+		if v == nil {
+			d.fail(path, "required")
+			return
+		}
+		if m, ok := d.object(path, v); ok {
+			read(path, m)
+		}
+	}
+}
+
+func sortedKeys(m map[string]any) []string {
+	return slices.Sorted(maps.Keys(m))
+}
+
+func (d *decoder) boolInto(dst *bool) func(string, any) {
+	return func(path string, v any) {
+		if v == nil {
+			return
+		}
+		b, ok := v.(bool)
+		if !ok {
+			d.fail(path, "must be a boolean, got %s", typeName(v))
+			return
+		}
+		*dst = b
+	}
+}

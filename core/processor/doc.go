@@ -1,0 +1,28 @@
+// Package processor is the JQ entity processor: it turns raw items into Port
+// entities with the JQ programs of a resource config (core/appconfig), the way
+// Ocean's JQEntityProcessor does, on gojq.
+//
+// A Processor compiles every program once (cached by source text) after
+// rewriting single-quoted strings as Ocean does. Compile turns one resource
+// config into a Mapping; Mapping.Process evaluates a batch in parallel:
+//
+//   - the selector's first output must be true for the item to pass; false
+//     filters it out; anything else (null, a string, no output, an error) is an
+//     error for that item;
+//   - each mapping field's first output is its value; no output or an error
+//     gives null, and the field is reported as misconfigured (a field that does
+//     not compile always does);
+//   - an entity is kept only when its identifier and blueprint are truthy.
+//
+// One item never stops the batch: errors, panics and runaway programs (each
+// item has a timeout) become ItemErrors. ExpandItems applies itemsToParse
+// before Process.
+//
+// gojq differs from jq 1.8.2, the jq Ocean embeds, in a few ways; this package
+// adds the builtins gojq lacks (debug, stderr, keys_unsorted, input_filename…).
+// The conformance test in this package lists every remaining difference.
+//
+// Raw items must be JSON-shaped; Normalize converts Go values. Numbers are
+// kept exact (json.Number, *big.Int) and Canonical/Equal compare values the way
+// change detection needs: 1.10 equals 1.1, big integers exactly.
+package processor

@@ -1,0 +1,256 @@
+package processor
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+
+	"github.com/itchyny/gojq"
+
+	"github.com/ocean-go/ocean/clients/port"
+)
+
+type state uint8
+
+const (
+	stateFiltered state = iota // selector false, not mapped
+	statePassed                // selector true, entity kept
+	stateFailed                // selector false, entity kept (parseAll)
+	stateSkipped               // mapped, identifier or blueprint not truthy
+	stateError
+)
+
+// outcome is what one item produced.
+type outcome struct {
+	state     state
+	selected  bool // the selector returned true
+	entity    port.Entity
+	err       ItemError
+	nulls     []*leaf // fields that evaluated to null
+	fieldErrs []fieldError
+}
+
+type fieldError struct{ path, msg string }
+
+// abort stops the evaluation of an item at the stage it reached.
+type abort struct {
+	stage string
+	err   error
+}
+
+// evaluation is the state of one item's evaluation.
+type evaluation struct {
+	ctx   context.Context
+	item  any
+	stage string // for panics: what was running
+	out   *outcome
+}
+
+func (m *Mapping) evalItem(ctx context.Context, index int, item any, parseAll bool) (o outcome) {
+	e := evaluation{item: item, stage: "selector", out: &o}
+	defer func() {
+		if rec := recover(); rec != nil {
+			err, isAbort := rec.(abort)
+			if !isAbort {
+				err = abort{e.stage, fmt.Errorf("panic: %v", rec)}
+			}
+			o = outcome{state: stateError, err: ItemError{Index: index, Stage: err.stage, Err: err.err}}
+		}
+	}()
+	if err := ctx.Err(); err != nil {
+		panic(abort{"canceled", err})
+	}
+	var cancel context.CancelFunc
+	e.ctx, cancel = context.WithTimeout(ctx, m.p.itemTimeout)
+	defer cancel()
+
+	o.selected = e.selector(m)
+	if !o.selected && !parseAll {
+		o.state = stateFiltered
+		return o
+	}
+	ent, keep := e.entity(m)
+	switch {
+	case !keep:
+		o.state = stateSkipped
+	case o.selected:
+		o.state, o.entity = statePassed, ent
+	default:
+		o.state, o.entity = stateFailed, ent
+	}
+	return o
+}
+
+// selector returns whether the item passes; anything but a boolean aborts.
+func (e *evaluation) selector(m *Mapping) bool {
+	v, ok, err := first(e.ctx, m.selector, e.item)
+	switch {
+	case err != nil:
+		panic(abort{e.failStage("selector", err), err})
+	case !ok:
+		panic(abort{"selector", errors.New("the selector produced no output; it must return true or false")})
+	}
+	b, isBool := v.(bool)
+	if !isBool {
+		panic(abort{"selector", fmt.Errorf("the selector must return true or false, got %s (%s)", typeOf(v), gojq.Preview(v))})
+	}
+	return b
+}
+
+// entity evaluates every mapped field; keep is false when identifier or
+// blueprint is not truthy.
+func (e *evaluation) entity(m *Mapping) (ent port.Entity, keep bool) {
+	id := e.value(m.identifier)
+	bp := e.leaf(m.blueprint)
+	if !truthy(id) || !truthy(bp) {
+		return ent, false
+	}
+	ent.Identifier = id
+	ent.Blueprint = e.text("blueprint", bp)
+	if m.title != nil {
+		ent.Title = e.optionalText("title", e.leaf(m.title))
+	}
+	if m.icon != nil {
+		ent.Icon = e.optionalText("icon", e.leaf(m.icon))
+	}
+	if m.team != nil {
+		ent.Team = e.value(*m.team)
+	}
+	if m.properties != nil {
+		ent.Properties = make(map[string]any, len(m.properties))
+		for _, p := range m.properties {
+			ent.Properties[p.name] = e.leaf(p.v)
+		}
+	}
+	if m.relations != nil {
+		ent.Relations = make(map[string]any, len(m.relations))
+		for _, r := range m.relations {
+			ent.Relations[r.name] = e.value(r.v)
+		}
+	}
+	return ent, true
+}
+
+func (e *evaluation) value(v value) any {
+	if v.leaf != nil {
+		return e.leaf(v.leaf)
+	}
+	return e.query(v.query)
+}
+
+// query evaluates a search query leaf by leaf into the shape of port.Query.
+func (e *evaluation) query(q *query) map[string]any {
+	rules := make([]any, len(q.rules))
+	for i, r := range q.rules {
+		if r.group != nil {
+			rules[i] = e.query(r.group)
+			continue
+		}
+		rules[i] = map[string]any{
+			"property": e.leaf(r.property),
+			"operator": e.leaf(r.operator),
+			"value":    e.leaf(r.value),
+		}
+	}
+	return map[string]any{"combinator": e.leaf(q.combinator), "rules": rules}
+}
+
+// leaf returns the first output of a field's program; no output or an error
+// gives null. A timeout or cancellation aborts the item.
+func (e *evaluation) leaf(l *leaf) any {
+	if l.code == nil {
+		e.out.nulls = append(e.out.nulls, l)
+		return nil
+	}
+	e.stage = l.path
+	v, _, err := first(e.ctx, l.code, e.item)
+	if err != nil {
+		if stage := e.failStage(l.path, err); stage != l.path {
+			panic(abort{stage, err})
+		}
+		e.out.fieldErrs = append(e.out.fieldErrs, fieldError{l.path, err.Error()})
+	}
+	if v == nil {
+		e.out.nulls = append(e.out.nulls, l)
+		return nil
+	}
+	return sanitize(v)
+}
+
+// failStage names the stage of an error: "timeout" or "canceled" when the
+// item's context ended, else the stage itself.
+func (e *evaluation) failStage(stage string, err error) string {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) && e.ctx.Err() != nil:
+		return "timeout"
+	case errors.Is(err, context.Canceled) && e.ctx.Err() != nil:
+		return "canceled"
+	}
+	return stage
+}
+
+// text converts a field Port types as a string: strings as they are, numbers
+// and booleans as their JSON text; objects and arrays abort the item.
+func (e *evaluation) text(path string, v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case bool, int, float64, json.Number, *big.Int:
+		b, _ := gojq.Marshal(x)
+		return string(b)
+	}
+	panic(abort{path, fmt.Errorf("must be a string, got %s (%s)", typeOf(v), gojq.Preview(v))})
+}
+
+func (e *evaluation) optionalText(path string, v any) *string {
+	if v == nil {
+		return nil
+	}
+	s := e.text(path, v)
+	return &s
+}
+
+// first returns the first output of code on input, whether there was one, and
+// its error. halt (without a value) is no output, as when jq is embedded.
+func first(ctx context.Context, code *gojq.Code, input any) (any, bool, error) {
+	v, ok := code.RunWithContext(ctx, input).Next()
+	if !ok {
+		return nil, false, nil
+	}
+	if err, isErr := v.(error); isErr {
+		var halt *gojq.HaltError
+		if errors.As(err, &halt) && halt.Value() == nil {
+			return nil, false, nil
+		}
+		return nil, true, err
+	}
+	return v, true, nil
+}
+
+// truthy is Python's truth value of a JSON value, which Ocean uses to keep an
+// entity: null, false, 0, "", [] and {} are false.
+func truthy(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return false
+	case bool:
+		return x
+	case string:
+		return x != ""
+	case int:
+		return x != 0
+	case float64:
+		return x != 0
+	case json.Number:
+		return canonicalDecimal(string(x)) != "0"
+	case *big.Int:
+		return x.Sign() != 0
+	case []any:
+		return len(x) > 0
+	case map[string]any:
+		return len(x) > 0
+	}
+	return true
+}

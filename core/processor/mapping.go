@@ -1,0 +1,171 @@
+package processor
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/itchyny/gojq"
+
+	"github.com/ocean-go/ocean/core/appconfig"
+)
+
+// Mapping is one resource config compiled: its selector, every mapping leaf
+// and itemsToParse. It is safe for concurrent use.
+type Mapping struct {
+	p        *Processor
+	kind     string
+	selector *gojq.Code
+
+	leaves     []*leaf // every leaf program, evaluated per item in this order
+	identifier value
+	blueprint  *leaf
+	title      *leaf // nil when unset
+	icon       *leaf
+	team       *value
+	properties []named[*leaf] // sorted by name
+	relations  []named[value]
+
+	itemsToParse *itemsToParse // nil when unset
+
+	// broken holds the leaves that failed to compile: they always evaluate to
+	// null and are reported as misconfigured.
+	broken map[string]string
+}
+
+// leaf is one JQ program of the entity mapping.
+type leaf struct {
+	index int
+	path  string // "properties.url", "identifier.rules.value"
+	src   string
+	code  *gojq.Code // nil when it did not compile
+	err   error      // the compile error
+}
+
+// value is a mapping value: a leaf, or a search query of leaves.
+type value struct {
+	leaf  *leaf
+	query *query
+}
+
+type query struct {
+	combinator *leaf
+	rules      []rule
+}
+
+type rule struct {
+	property, operator, value *leaf
+	group                     *query
+}
+
+type named[T any] struct {
+	name string
+	v    T
+}
+
+// Compile compiles the resource config's programs. A selector or itemsToParse
+// that does not compile is an error; a mapping field that does not compile
+// evaluates to null and is reported as misconfigured, as in Ocean.
+func (p *Processor) Compile(rc *appconfig.ResourceConfig) (*Mapping, error) {
+	if rc == nil {
+		return nil, fmt.Errorf("nil resource config")
+	}
+	m := &Mapping{p: p, kind: rc.Kind}
+	var err error
+	if m.selector, err = p.compile(rc.Selector.Query); err != nil {
+		return nil, fmt.Errorf("kind %s: selector.query %q: %w", rc.Kind, rc.Selector.Query, err)
+	}
+	if rc.Port.ItemsToParse != "" {
+		if m.itemsToParse, err = p.compileItemsToParse(&rc.Port); err != nil {
+			return nil, fmt.Errorf("kind %s: port.itemsToParse %q: %w", rc.Kind, rc.Port.ItemsToParse, err)
+		}
+	}
+
+	em := &rc.Port.Entity.Mappings
+	m.identifier = m.value("identifier", em.Identifier)
+	m.blueprint = m.leaf("blueprint", em.Blueprint)
+	if em.Title != nil {
+		m.title = m.leaf("title", *em.Title)
+	}
+	if em.Icon != nil {
+		m.icon = m.leaf("icon", *em.Icon)
+	}
+	if em.Team != nil {
+		v := m.value("team", *em.Team)
+		m.team = &v
+	}
+	for _, name := range slices.Sorted(maps.Keys(em.Properties)) {
+		m.properties = append(m.properties, named[*leaf]{name, m.leaf("properties."+name, em.Properties[name])})
+	}
+	for _, name := range slices.Sorted(maps.Keys(em.Relations)) {
+		m.relations = append(m.relations, named[value]{name, m.value("relations."+name, em.Relations[name])})
+	}
+	for _, l := range m.leaves {
+		if l.err != nil {
+			p.log.WithFields(map[string]any{"kind": rc.Kind, "field": l.path, "pattern": l.src}).
+				WithError(l.err).Warn("Mapping field does not compile; it will be null")
+		}
+	}
+	return m, nil
+}
+
+func (m *Mapping) leaf(path, src string) *leaf {
+	l := &leaf{index: len(m.leaves), path: path, src: src}
+	l.code, l.err = m.p.compile(src)
+	if l.err != nil {
+		if m.broken == nil {
+			m.broken = map[string]string{}
+		}
+		m.broken[path] = src
+	}
+	m.leaves = append(m.leaves, l)
+	return l
+}
+
+func (m *Mapping) value(path string, v appconfig.MappingValue) value {
+	if v.Query != nil {
+		return value{query: m.query(path, v.Query)}
+	}
+	return value{leaf: m.leaf(path, v.JQ)}
+}
+
+// query compiles a search query. Paths leave out list indexes, as Ocean's do:
+// "identifier.rules.value".
+func (m *Mapping) query(path string, q *appconfig.SearchQueryMapping) *query {
+	out := &query{combinator: m.leaf(path+".combinator", q.Combinator)}
+	for _, r := range q.Rules {
+		if r.Group != nil {
+			out.rules = append(out.rules, rule{group: m.query(path+".rules", r.Group)})
+			continue
+		}
+		out.rules = append(out.rules, rule{
+			property: m.leaf(path+".rules.property", r.Property),
+			operator: m.leaf(path+".rules.operator", r.Operator),
+			value:    m.leaf(path+".rules.value", r.Value),
+		})
+	}
+	return out
+}
+
+// Kind is the resource's kind.
+func (m *Mapping) Kind() string { return m.kind }
+
+// HasItemsToParse reports whether items are expanded with ExpandItems.
+func (m *Mapping) HasItemsToParse() bool { return m.itemsToParse != nil }
+
+// LiteralBlueprint returns the blueprint when the mapping names it with a
+// string literal ('"service"'), which is how Ocean decides which blueprint to
+// read for the misconfiguration report.
+func (m *Mapping) LiteralBlueprint() (string, bool) {
+	src := strings.TrimSpace(normalizeQuotes(m.blueprint.src))
+	if len(src) < 2 || src[0] != '"' || src[len(src)-1] != '"' || strings.Contains(src, `\(`) {
+		return "", false
+	}
+	var s string
+	if err := json.Unmarshal([]byte(src), &s); err != nil || s == "" {
+		return "", false
+	}
+	return s, true
+}

@@ -1,0 +1,93 @@
+package processor
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/itchyny/gojq"
+	"github.com/sirupsen/logrus"
+)
+
+// DefaultItemTimeout bounds the evaluation of one item (Ocean's
+// process_in_queue_timeout).
+const DefaultItemTimeout = 120 * time.Second
+
+// Options configure a Processor. The zero value is usable.
+type Options struct {
+	// Workers evaluate items in parallel; default runtime.GOMAXPROCS(0).
+	Workers int
+	// ItemTimeout bounds the selector, mappings and itemsToParse of one item;
+	// default DefaultItemTimeout.
+	ItemTimeout time.Duration
+	// AllowEnvAccess makes env and $ENV readable from mappings. Ocean's setting
+	// defaults to true; the zero value here is false, so the caller passes it.
+	AllowEnvAccess bool
+	// Environ is the environment visible to mappings when AllowEnvAccess is
+	// set; default os.Environ. Callers pass one with secrets removed.
+	Environ func() []string
+	// Logger receives compile warnings and debug/stderr output of mappings.
+	Logger logrus.FieldLogger
+}
+
+// Processor compiles JQ programs once (cache keyed by source text) and turns
+// raw items into entities. It is safe for concurrent use.
+type Processor struct {
+	workers     int
+	itemTimeout time.Duration
+	log         logrus.FieldLogger
+	compilerOps []gojq.CompilerOption
+	cache       sync.Map // source text → *compiled
+}
+
+type compiled struct {
+	code *gojq.Code
+	err  error
+}
+
+// New returns a Processor with opts' defaults filled in.
+func New(opts Options) *Processor {
+	p := &Processor{workers: opts.Workers, itemTimeout: opts.ItemTimeout, log: opts.Logger}
+	if p.workers <= 0 {
+		p.workers = runtime.GOMAXPROCS(0)
+	}
+	if p.itemTimeout <= 0 {
+		p.itemTimeout = DefaultItemTimeout
+	}
+	if p.log == nil {
+		l := logrus.New()
+		l.SetOutput(io.Discard)
+		p.log = l
+	}
+	p.compilerOps = compatFunctions(p.log)
+	if opts.AllowEnvAccess {
+		environ := opts.Environ
+		if environ == nil {
+			environ = os.Environ
+		}
+		p.compilerOps = append(p.compilerOps, gojq.WithEnvironLoader(environ))
+	}
+	// Without an environ loader gojq's env and $ENV are {}: Ocean's
+	// "def env: {}; {} as $ENV" guard is built in.
+	return p
+}
+
+// compile parses and compiles a mapping's JQ program once; later calls with
+// the same source share the result (and the error).
+func (p *Processor) compile(src string) (*gojq.Code, error) {
+	if c, ok := p.cache.Load(src); ok {
+		return c.(*compiled).code, c.(*compiled).err
+	}
+	c := &compiled{}
+	q, err := gojq.Parse(normalizeQuotes(src))
+	if err != nil {
+		c.err = fmt.Errorf("parse: %w", err)
+	} else if c.code, err = gojq.Compile(q, p.compilerOps...); err != nil {
+		c.err = fmt.Errorf("compile: %w", err)
+	}
+	actual, _ := p.cache.LoadOrStore(src, c)
+	return actual.(*compiled).code, actual.(*compiled).err
+}

@@ -72,7 +72,7 @@ func TestPersonsPaging(t *testing.T) {
 		cfg   fakeorg.Config
 		pages []int
 	}{
-		{"defaults: 400 per department in one page", fakeorg.Config{-1, -1, -1, -1, false}, []int{400, 400, 400, 400, 400}},
+		{"defaults: 400 per department in one page", fakeorg.Config{EntityAmount: -1, EntityKBSize: -1, ThirdPartyBatchSize: -1, ThirdPartyLatencyMS: -1}, []int{400, 400, 400, 400, 400}},
 		{"batches plus a remainder", fakeorg.Config{EntityAmount: 25, ThirdPartyBatchSize: 10, SingleDepartmentRun: true}, []int{10, 10, 5}},
 		{"exact batches", fakeorg.Config{EntityAmount: 20, ThirdPartyBatchSize: 10, SingleDepartmentRun: true}, []int{10, 10}},
 		{"batch larger than the department", fakeorg.Config{EntityAmount: 7, ThirdPartyBatchSize: 1000}, []int{7, 7, 7, 7, 7}},

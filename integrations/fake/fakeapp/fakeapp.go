@@ -1,0 +1,62 @@
+package fakeapp
+
+import (
+	"context"
+	"iter"
+	"time"
+
+	ocean "github.com/ocean-go/ocean"
+	"github.com/ocean-go/ocean/handlers"
+	"github.com/ocean-go/ocean/integrations/fake/fakeapi"
+	"github.com/ocean-go/ocean/integrations/fake/fakeorg"
+)
+
+// The kinds the fake integration exports.
+const (
+	KindDepartment = "fake-department"
+	KindPerson     = "fake-person"
+	KindOffice     = "fake-office"
+	KindTeam       = "fake-team"
+	KindProject    = "fake-project"
+)
+
+// clientTimeout bounds one call to the fake API (Ocean's client timeout).
+const clientTimeout = 60 * time.Second
+
+// Setup registers the fake integration on app.
+func Setup(app *ocean.App) {
+	fakeapi.Register(app.Router())
+	f := &fake{app: app}
+	app.OnResync(KindDepartment, f.list((*fakeapi.Client).Departments))
+	app.OnResync(KindOffice, f.list((*fakeapi.Client).Offices))
+	app.OnResync(KindTeam, f.list((*fakeapi.Client).Teams))
+	app.OnResync(KindProject, f.list((*fakeapi.Client).Projects))
+	app.OnResync(KindPerson, f.persons)
+	app.Router().POST("/webhook", f.webhook)
+}
+
+type fake struct{ app *ocean.App }
+
+// client calls the API on the App's server, known only once it runs.
+func (f *fake) client() *fakeapi.Client {
+	return fakeapi.NewClient(f.app.URL()+"/integration", clientTimeout)
+}
+
+func (f *fake) list(fetch func(*fakeapi.Client, context.Context, fakeorg.Config) ([]any, error)) handlers.ResyncHandler {
+	return handlers.List(func(ctx context.Context, _ string) ([]any, error) {
+		cfg, err := ocean.IntegrationConfig[fakeorg.Config](ctx)
+		if err != nil {
+			return nil, err
+		}
+		return fetch(f.client(), ctx, cfg)
+	})
+}
+
+// persons streams the persons page by page; no department is ever held whole.
+func (f *fake) persons(ctx context.Context, _ string) iter.Seq2[[]any, error] {
+	cfg, err := ocean.IntegrationConfig[fakeorg.Config](ctx)
+	if err != nil {
+		return func(yield func([]any, error) bool) { yield(nil, err) }
+	}
+	return f.client().Persons(ctx, cfg)
+}

@@ -46,6 +46,7 @@ type evaluation struct {
 	item  any
 	stage string // for panics: what was running
 	out   *outcome
+	pre   []preValue // leaf values from the combined program, by leaf index
 }
 
 func (m *Mapping) evalItem(ctx context.Context, index int, item any, parseAll bool) (o outcome) {
@@ -66,7 +67,7 @@ func (m *Mapping) evalItem(ctx context.Context, index int, item any, parseAll bo
 	e.ctx, cancel = context.WithTimeout(ctx, m.p.itemTimeout)
 	defer cancel()
 
-	o.selected = e.selector(m)
+	o.selected = m.alwaysTrue || e.selector(m)
 	if !o.selected && !parseAll {
 		o.state = stateFiltered
 		return o
@@ -102,6 +103,9 @@ func (e *evaluation) selector(m *Mapping) bool {
 // entity evaluates every mapped field; keep is false when identifier or
 // blueprint is not truthy.
 func (e *evaluation) entity(m *Mapping) (ent port.Entity, keep bool) {
+	if m.combined != nil {
+		e.runCombined(m)
+	}
 	id := e.value(m.identifier)
 	bp := e.leaf(m.blueprint)
 	if !truthy(id) || !truthy(bp) {
@@ -160,12 +164,19 @@ func (e *evaluation) query(q *query) map[string]any {
 // leaf returns the first output of a field's program; no output or an error
 // gives null. A timeout or cancellation aborts the item.
 func (e *evaluation) leaf(l *leaf) any {
-	if l.code == nil {
-		e.out.nulls = append(e.out.nulls, l)
-		return nil
+	var v any
+	var err error
+	switch {
+	case l.code == nil:
+	case l.constant:
+		v = l.constVal
+	case e.pre != nil && e.pre[l.index].ok:
+		v = sanitize(e.pre[l.index].v)
+	default:
+		e.stage = l.path
+		v, _, err = first(e.ctx, l.code, e.item)
+		v = sanitize(v)
 	}
-	e.stage = l.path
-	v, _, err := first(e.ctx, l.code, e.item)
 	if err != nil {
 		if stage := e.failStage(l.path, err); stage != l.path {
 			panic(abort{stage, err})
@@ -174,9 +185,8 @@ func (e *evaluation) leaf(l *leaf) any {
 	}
 	if v == nil {
 		e.out.nulls = append(e.out.nulls, l)
-		return nil
 	}
-	return sanitize(v)
+	return v
 }
 
 // failStage names the stage of an error: "timeout" or "canceled" when the

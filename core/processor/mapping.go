@@ -15,9 +15,10 @@ import (
 // Mapping is one resource config compiled: its selector, every mapping leaf
 // and itemsToParse. It is safe for concurrent use.
 type Mapping struct {
-	p        *Processor
-	kind     string
-	selector *gojq.Code
+	p          *Processor
+	kind       string
+	selector   *gojq.Code
+	alwaysTrue bool // the selector is the literal true: nothing to run
 
 	leaves     []*leaf // every leaf program, evaluated per item in this order
 	identifier value
@@ -29,6 +30,9 @@ type Mapping struct {
 	relations  []named[value]
 
 	itemsToParse *itemsToParse // nil when unset
+
+	combined       *gojq.Code // [p1, p2, …] over the plain-path leaves (see fast.go)
+	combinedLeaves []*leaf
 
 	// broken holds the leaves that failed to compile: they always evaluate to
 	// null and are reported as misconfigured.
@@ -42,6 +46,9 @@ type leaf struct {
 	src   string
 	code  *gojq.Code // nil when it did not compile
 	err   error      // the compile error
+
+	constant bool // a literal, evaluated at compile time into constVal
+	constVal any
 }
 
 // value is a mapping value: a leaf, or a search query of leaves.
@@ -102,6 +109,8 @@ func (p *Processor) Compile(rc *appconfig.ResourceConfig) (*Mapping, error) {
 	for _, name := range slices.Sorted(maps.Keys(em.Relations)) {
 		m.relations = append(m.relations, named[value]{name, m.value("relations."+name, em.Relations[name])})
 	}
+	m.alwaysTrue = strings.TrimSpace(normalizeQuotes(rc.Selector.Query)) == "true"
+	m.compileCombined()
 	for _, l := range m.leaves {
 		if l.err != nil {
 			p.log.WithFields(map[string]any{"kind": rc.Kind, "field": l.path, "pattern": l.src}).

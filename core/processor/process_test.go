@@ -215,17 +215,24 @@ func TestMisconfigured(t *testing.T) {
           fails: .name | tonumber
           absent: .nope
           ok: .name
+          pathErr: .name.x
+          literal: 'null'
         relations:
           owner: .owner
 `))
 	r := process(t, m, false, `{"id": "a", "name": "x"}`, `{"id": "b", "name": "y", "owner": "o"}`)
 	require.Len(t, r.Passed, 2)
 	assert.Equal(t, map[string]string{
-		"properties.broken": ".a |||",
-		"properties.fails":  ".name | tonumber",
-		"properties.absent": ".nope",
-		"relations.owner":   ".owner",
+		"properties.broken":  ".a |||",
+		"properties.fails":   ".name | tonumber",
+		"properties.absent":  ".nope",
+		"properties.pathErr": ".name.x",
+		"properties.literal": "null",
+		"relations.owner":    ".owner",
 	}, r.Misconfigured)
+	assert.Contains(t, r.FieldErrors["properties.pathErr"], "expected an object")
+	assert.Equal(t, "x", r.Passed[0].Properties["ok"], "a failing plain path does not affect the others")
+	assert.Equal(t, "o", r.Passed[1].Relations["owner"])
 	assert.Contains(t, r.FieldErrors["properties.broken"], "parse")
 	assert.Contains(t, r.FieldErrors["properties.fails"], "tonumber")
 	assert.NotContains(t, r.FieldErrors, "properties.absent", "plain nulls are not errors")

@@ -94,14 +94,16 @@ func (r *reader) count(path string, def, min int) int {
 	return int(n)
 }
 
+// port reads a TCP port; 0 asks the system for a free one (tests, --once runs
+// that need no fixed address).
 func (r *reader) port(path string, def int) int {
 	e := r.root.get(path)
 	if e.unset() {
 		return def
 	}
 	n, ok := asInt(e)
-	if !ok || e.isObject() || n < 1 || n > 65535 {
-		r.fail(e, "a port number (1-65535)", false)
+	if !ok || e.isObject() || n < 0 || n > 65535 {
+		r.fail(e, "a port number (0-65535)", false)
 		return def
 	}
 	return int(n)

@@ -52,13 +52,16 @@ func NewMasker(secrets ...string) *Masker {
 func (m *Masker) Full() *Masker { return &Masker{full: true, set: m.set} }
 
 // AddSecrets registers more literal secrets; empty ones are ignored.
+//
+// Values shorter than minSecretLen are not registered: masking every "t" or
+// "42" in every line would make logs unreadable while hiding nothing.
 func (m *Masker) AddSecrets(secrets ...string) {
 	s := m.set
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	added := false
 	for _, sec := range secrets {
-		if strings.TrimSpace(sec) != "" && !slices.Contains(s.secrets, sec) {
+		if len(strings.TrimSpace(sec)) >= minSecretLen && !slices.Contains(s.secrets, sec) {
 			s.secrets = append(s.secrets, sec)
 			added = true
 		}
@@ -76,6 +79,9 @@ func (m *Masker) AddSecrets(secrets ...string) {
 	}
 	s.repl.Store(&replacers{strings.NewReplacer(partial...), strings.NewReplacer(full...)})
 }
+
+// minSecretLen is the shortest value treated as a secret.
+const minSecretLen = 4
 
 // Mask returns s with every secret masked.
 func (m *Masker) Mask(s string) string {

@@ -38,8 +38,13 @@ func TestMask(t *testing.T) {
 }
 
 func TestMaskLongestSecretFirst(t *testing.T) {
-	m := NewMasker("abc", "abcdef-longer-secret-value")
-	assert.Equal(t, "x abcdef[REDACTED] y [REDACTED]", m.Mask("x abcdef-longer-secret-value y abc"))
+	m := NewMasker("abcd", "abcdef-longer-secret-value")
+	assert.Equal(t, "x abcdef[REDACTED] y [REDACTED]", m.Mask("x abcdef-longer-secret-value y abcd"))
+}
+
+func TestTooShortToBeASecret(t *testing.T) {
+	m := NewMasker("t", "42", "abc")
+	assert.Equal(t, "the token 42 abc", m.Mask("the token 42 abc"))
 }
 
 func TestFullSharesSecrets(t *testing.T) {

@@ -1,0 +1,371 @@
+package ocean
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/sirupsen/logrus"
+	"golang.org/x/time/rate"
+
+	"github.com/ocean-go/ocean/clients/port"
+	"github.com/ocean-go/ocean/config"
+	oceanctx "github.com/ocean-go/ocean/context"
+	"github.com/ocean-go/ocean/core/applier"
+	"github.com/ocean-go/ocean/core/processor"
+	"github.com/ocean-go/ocean/core/resync"
+	"github.com/ocean-go/ocean/handlers"
+	"github.com/ocean-go/ocean/localport"
+	"github.com/ocean-go/ocean/logging"
+)
+
+// Version is the framework's version, reported to Port as the Ocean core version.
+const Version = "0.1.0"
+
+// App is an integration: the handlers it registered, its HTTP server, and, once
+// started, its settings, Port client and resync engine.
+type App struct {
+	opts     options
+	handlers handlers.Registry
+	events   oceanctx.Tracker
+	router   *gin.Engine
+	group    *gin.RouterGroup
+	metrics  *metrics
+
+	// Set by start; read-only afterwards.
+	settings *config.Settings
+	log      *logrus.Logger
+	client   *port.Client
+	engine   *resync.Engine
+	local    *localport.Server
+	server   *http.Server
+	url      string
+	ready    chan struct{}
+
+	lastSummary atomic.Pointer[resync.Summary]
+}
+
+// Option configures an App.
+type Option func(*options)
+
+type options struct {
+	typ, version, dir string
+	overrides         map[string]any
+	environ           []string
+	logOut            io.Writer
+}
+
+// WithType sets the integration type (e.g. "github"): it names the integration in
+// Port and in the User-Agent that marks the entities it owns. Default: the type
+// in .port/spec.yaml.
+func WithType(t string) Option { return func(o *options) { o.typ = t } }
+
+// WithVersion sets the integration's own version.
+func WithVersion(v string) Option { return func(o *options) { o.version = v } }
+
+// WithDir sets the integration directory holding .env, config.yaml and .port/.
+// Default: the working directory.
+func WithDir(dir string) Option { return func(o *options) { o.dir = dir } }
+
+// WithConfig overrides settings with the highest priority, as nested snake_case
+// keys: {"event_listener": {"type": "ONCE"}}.
+func WithConfig(overrides map[string]any) Option {
+	return func(o *options) { o.overrides = overrides }
+}
+
+// WithEnviron replaces the process environment as the source of OCEAN__*
+// variables (tests use it to stay independent of the machine's environment).
+func WithEnviron(env []string) Option { return func(o *options) { o.environ = env } }
+
+// WithLogOutput sends the integration's logs to w instead of standard error.
+func WithLogOutput(w io.Writer) Option { return func(o *options) { o.logOut = w } }
+
+// New returns an App. Nothing is read or started until Run (or Sail).
+func New(opts ...Option) *App {
+	a := &App{ready: make(chan struct{}), metrics: newMetrics()}
+	for _, o := range opts {
+		o(&a.opts)
+	}
+	if a.opts.dir == "" {
+		a.opts.dir = "."
+	}
+	a.router = newRouter(a)
+	a.group = a.router.Group("/integration")
+	return a
+}
+
+// OnResync registers the handler that produces the raw items of kind.
+func (a *App) OnResync(kind string, h handlers.ResyncHandler) {
+	if kind == "" {
+		panic("ocean: OnResync needs a kind; use OnResyncAll for a handler of every kind")
+	}
+	a.handlers.OnResync(kind, h)
+}
+
+// OnResyncAll registers a handler for every kind without a handler of its own.
+func (a *App) OnResyncAll(h handlers.ResyncHandler) { a.handlers.OnResync("", h) }
+
+// OnStart registers a hook that runs once at start-up, before the first resync.
+// An error stops the integration.
+func (a *App) OnStart(h handlers.Hook) { a.handlers.OnStart(h) }
+
+// OnResyncStart registers a hook that runs before every resync; an error fails
+// the resync (and nothing is deleted).
+func (a *App) OnResyncStart(h handlers.Hook) { a.handlers.OnResyncStart(h) }
+
+// OnResyncComplete registers a hook that runs after every resync that completed
+// without errors.
+func (a *App) OnResyncComplete(h handlers.Hook) { a.handlers.OnResyncComplete(h) }
+
+// Router is the route group under /integration, for the integration's own
+// routes (webhooks, a fake API, ...). Register routes before Run.
+func (a *App) Router() *gin.RouterGroup { return a.group }
+
+// URL is the base URL of the integration's HTTP server; empty until started.
+func (a *App) URL() string {
+	if !a.started() {
+		return ""
+	}
+	return a.url
+}
+
+// Client is the Port client; nil until started.
+func (a *App) Client() *port.Client {
+	if !a.started() {
+		return nil
+	}
+	return a.client
+}
+
+// Settings are the loaded settings; nil until started.
+func (a *App) Settings() *config.Settings {
+	if !a.started() {
+		return nil
+	}
+	return a.settings
+}
+
+// started reports whether start finished: everything it set may be read.
+func (a *App) started() bool {
+	select {
+	case <-a.ready:
+		return true
+	default:
+		return false
+	}
+}
+
+// Logger is the integration's logger (secrets masked); a standard logger until
+// started.
+func (a *App) Logger() logrus.FieldLogger {
+	if !a.started() {
+		return logrus.StandardLogger()
+	}
+	return a.log
+}
+
+// IntegrationConfig decodes the integration's configuration (the
+// configurations of .port/spec.yaml) carried by ctx into T, by json tags that
+// name the spec's keys. Handlers, hooks and routes of an App get such a ctx.
+func IntegrationConfig[T any](ctx context.Context) (T, error) {
+	var v T
+	raw := oceanctx.IntegrationConfig(ctx)
+	if raw == nil {
+		return v, errors.New("ocean: no integration config in this context")
+	}
+	b, err := json.Marshal(raw)
+	if err != nil {
+		return v, fmt.Errorf("ocean: integration config: %w", err)
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return v, fmt.Errorf("ocean: integration config does not fit %T: %w", v, err)
+	}
+	return v, nil
+}
+
+// start loads the settings and brings up everything a listener needs: the Port
+// target, the client, the engine and the HTTP server. stop releases it all.
+func (a *App) start(ctx context.Context, so SailOptions) (stop func(), err error) {
+	overrides := mergeOverrides(a.opts.overrides, so.overrides())
+	s, err := config.Load(config.LoadOptions{
+		Dir: a.opts.dir, Environ: a.opts.environ, Overrides: overrides,
+		DefaultType: a.opts.typ, DefaultVersion: a.opts.version,
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.settings = s
+	out := a.opts.logOut
+	if out == nil {
+		out = os.Stderr
+	}
+	a.log = logging.New(logging.Options{Level: s.Application.LogLevel, Out: out, Secrets: s.Secrets()})
+	for _, w := range s.Warnings {
+		a.log.Warn(w)
+	}
+	a.log.WithField("settings", s.Redacted()).Debug("Loaded settings")
+
+	var closers []func()
+	stop = func() {
+		for i := len(closers) - 1; i >= 0; i-- {
+			closers[i]()
+		}
+	}
+	defer func() {
+		if err != nil {
+			stop()
+		}
+	}()
+
+	pc := port.Config{
+		BaseURL: s.Port.BaseURL, ClientID: s.Port.ClientID, ClientSecret: s.Port.ClientSecret,
+		UserAgent:            port.UserAgent{Type: s.Integration.Type, Version: s.Integration.Version, Identifier: s.Integration.Identifier},
+		CoreVersion:          Version,
+		UpsertBatchMaxLength: s.UpsertEntitiesBatchMaxLength,
+		UpsertBatchMaxBytes:  s.UpsertEntitiesBatchMaxSizeInBytes,
+		DeleteBatchMaxLength: s.DeleteBatchSize(),
+		BlueprintCacheTTL:    s.Port.BlueprintCacheTTL,
+		FeatureFlagsCacheTTL: s.Port.FeatureFlagsCacheTTL,
+		Logger:               a.log,
+	}
+	if s.Port.HasCredentials() {
+		port.SetSharedLimit(rate.Limit(s.Port.RateLimit), s.Port.RateBurst)
+	} else {
+		if pc.BaseURL, err = a.startLocalPort(); err != nil {
+			return nil, err
+		}
+		closers = append(closers, func() { _ = a.local.Close() })
+		// The local Port is ours alone: no rate limit, any credentials.
+		pc.ClientID, pc.ClientSecret, pc.Limiter = "local", "local", rate.NewLimiter(rate.Inf, 0)
+	}
+	a.client, err = port.New(pc)
+	if err != nil {
+		return nil, err
+	}
+	a.engine = &resync.Engine{
+		Client:   a.client,
+		Handlers: &a.handlers,
+		Processor: processor.New(processor.Options{
+			Workers:        s.ProcessInQueueMaxWorkers,
+			ItemTimeout:    s.ProcessInQueueTimeout,
+			AllowEnvAccess: s.AllowEnvironmentVariablesJQAccess,
+			Environ:        func() []string { return mappingEnviron(a.opts.environ, s.Secrets()) },
+			Logger:         a.log,
+		}),
+		Applier:           applier.New(a.client, a.log),
+		Events:            &a.events,
+		Log:               a.log,
+		IntegrationConfig: s.Integration.Config,
+		SendExamples:      s.SendRawDataExamples,
+		MappingTTL:        s.Port.PortAppConfigCacheTTL,
+	}
+
+	if err := a.serveHTTP(s.Application.Port); err != nil {
+		return nil, err
+	}
+	closers = append(closers, a.shutdownHTTP)
+	return stop, nil
+}
+
+// startLocalPort starts the embedded Port-compatible server, persisted under the
+// local Port directory, and says so: it is the default for anyone without Port
+// credentials.
+func (a *App) startLocalPort() (string, error) {
+	dir := a.settings.LocalPort.Dir
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("local Port: %w", err)
+	}
+	db := filepath.Join(dir, "port.db")
+	srv, err := localport.New(localport.Options{DBPath: db, Logger: a.log.WithField("component", "localport")})
+	if err != nil {
+		return "", fmt.Errorf("local Port: %w", err)
+	}
+	url, err := srv.Start("127.0.0.1:0")
+	if err != nil {
+		_ = srv.Close()
+		return "", fmt.Errorf("local Port: %w", err)
+	}
+	a.local = srv
+	a.log.WithFields(logrus.Fields{"url": url, "database": db}).Info(
+		"No Port credentials configured: syncing into the embedded local Port. " +
+			"To sync into Port, set OCEAN__PORT__CLIENT_ID and OCEAN__PORT__CLIENT_SECRET " +
+			"(and OCEAN__PORT__BASE_URL for the EU or US region)")
+	return url, nil
+}
+
+// serveHTTP starts the integration's HTTP server (its routes, health, metrics).
+func (a *App) serveHTTP(p int) error {
+	ln, err := net.Listen("tcp", fmt.Sprintf(":%d", p))
+	if err != nil {
+		return fmt.Errorf("listen on port %d (APPLICATION__PORT): %w", p, err)
+	}
+	var h http.Handler = a.router
+	if prefix := strings.TrimRight(a.settings.PathPrefix, "/"); prefix != "" {
+		h = http.StripPrefix(prefix, h)
+	}
+	a.server = &http.Server{Handler: a.withEvent(h), ReadHeaderTimeout: 10 * time.Second}
+	a.url = fmt.Sprintf("http://127.0.0.1:%d", ln.Addr().(*net.TCPAddr).Port)
+	close(a.ready)
+	go func() {
+		if err := a.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			a.log.WithError(err).Error("HTTP server stopped")
+		}
+	}()
+	a.log.WithField("url", a.url).Info("Serving the integration's HTTP routes")
+	return nil
+}
+
+func (a *App) shutdownHTTP() {
+	ctx, cancel := context.WithTimeout(context.Background(), a.settings.MaxWaitBeforeShutdown)
+	defer cancel()
+	_ = a.server.Shutdown(ctx)
+}
+
+// mappingEnviron is the environment JQ mappings may read through env/$ENV:
+// the process environment without Port's credentials or any sensitive value.
+func mappingEnviron(environ []string, secrets []string) []string {
+	if environ == nil {
+		environ = os.Environ()
+	}
+	out := make([]string, 0, len(environ))
+next:
+	for _, kv := range environ {
+		name, value, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(strings.ToUpper(name), "OCEAN__PORT__") {
+			continue
+		}
+		for _, s := range secrets {
+			if s != "" && value == s {
+				continue next
+			}
+		}
+		out = append(out, kv)
+	}
+	return out
+}
+
+func mergeOverrides(base, extra map[string]any) map[string]any {
+	out := map[string]any{}
+	for _, m := range []map[string]any{base, extra} {
+		for k, v := range m {
+			if sub, ok := v.(map[string]any); ok {
+				if cur, ok := out[k].(map[string]any); ok {
+					out[k] = mergeOverrides(cur, sub)
+					continue
+				}
+			}
+			out[k] = v
+		}
+	}
+	return out
+}

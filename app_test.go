@@ -1,0 +1,439 @@
+package ocean_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"iter"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ocean-go/ocean"
+	"github.com/ocean-go/ocean/clients/port"
+	"github.com/ocean-go/ocean/core/resync"
+	"github.com/ocean-go/ocean/localport"
+	"github.com/ocean-go/ocean/localport/localporttest"
+)
+
+// The test integration "shop" has teams and members; members relate to teams.
+const blueprintsJSON = `[
+  {"identifier": "team", "title": "Team", "schema": {"properties": {"name": {"type": "string"}}}},
+  {"identifier": "member", "title": "Member",
+   "schema": {"properties": {"email": {"type": "string"}, "age": {"type": "number"}}, "required": ["email"]},
+   "relations": {"team": {"title": "Team", "target": "team", "required": false, "many": false}}}
+]`
+
+const mappingYAML = `
+resources:
+  - kind: team
+    selector: {query: 'true'}
+    port:
+      entity:
+        mappings:
+          identifier: .id
+          title: .name
+          blueprint: '"team"'
+          properties: {name: .name}
+  - kind: member
+    selector: {query: '.active != false'}
+    port:
+      entity:
+        mappings:
+          identifier: .id
+          title: .name
+          blueprint: '"member"'
+          properties: {email: .email, age: .age}
+          relations: {team: .team}
+`
+
+const specYAML = `
+type: shop
+title: Shop
+configurations:
+  - name: apiToken
+    type: string
+    required: true
+    sensitive: true
+  - name: pageSize
+    type: integer
+    default: 2
+`
+
+// source is the test's third-party system: items per kind, failures, a gate.
+type source struct {
+	mu    sync.Mutex
+	items map[string][]map[string]any
+	fail  map[string]error
+	gate  chan struct{} // when set, member handlers wait on it before their first batch
+	// waiting receives a value when a member handler reaches the gate.
+	waiting chan struct{}
+}
+
+func (s *source) set(kind string, items ...map[string]any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.items[kind] = items
+}
+
+// handler streams a kind in pages of pageSize (from the integration config).
+func (s *source) handler(ctx context.Context, kind string) iter.Seq2[[]any, error] {
+	return func(yield func([]any, error) bool) {
+		cfg, err := ocean.IntegrationConfig[struct {
+			PageSize int `json:"pageSize"`
+		}](ctx)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		s.mu.Lock()
+		items, fail, gate, waiting := s.items[kind], s.fail[kind], s.gate, s.waiting
+		s.mu.Unlock()
+		if gate != nil && kind == "member" {
+			waiting <- struct{}{}
+			select {
+			case <-gate:
+			case <-ctx.Done():
+				return
+			}
+		}
+		if fail != nil {
+			yield(nil, fail)
+			return
+		}
+		for i := 0; i < len(items); i += cfg.PageSize {
+			page := make([]any, 0, cfg.PageSize)
+			for _, it := range items[i:min(i+cfg.PageSize, len(items))] {
+				page = append(page, it)
+			}
+			if !yield(page, nil) {
+				return
+			}
+		}
+	}
+}
+
+type harness struct {
+	t    *testing.T
+	port *localport.Server
+	dir  string
+	src  *source
+	logs *syncBuffer
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, ".port", "spec.yaml"), specYAML)
+	writeFile(t, filepath.Join(dir, ".port", "resources", "blueprints.json"), blueprintsJSON)
+	writeFile(t, filepath.Join(dir, ".port", "resources", "port-app-config.yml"), mappingYAML)
+	h := &harness{
+		t: t, port: localporttest.Start(t), dir: dir, logs: &syncBuffer{},
+		src: &source{items: map[string][]map[string]any{}, fail: map[string]error{}},
+	}
+	h.src.set("team", map[string]any{"id": "red", "name": "Red"}, map[string]any{"id": "blue", "name": "Blue"})
+	h.src.set("member",
+		map[string]any{"id": "ann", "name": "Ann", "email": "ann@shop.test", "age": 31, "team": "red"},
+		map[string]any{"id": "bob", "name": "Bob", "email": "bob@shop.test", "age": json.Number("1.10"), "team": "blue"},
+		map[string]any{"id": "cid", "name": "Cid", "email": "cid@shop.test", "age": json.Number("12345678901234567890"), "team": "red"},
+	)
+	return h
+}
+
+func writeFile(t *testing.T, path, body string) {
+	t.Helper()
+	require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+	require.NoError(t, os.WriteFile(path, []byte(body), 0o644))
+}
+
+func (h *harness) env(extra ...string) []string {
+	return append([]string{
+		"OCEAN__PORT__CLIENT_ID=shop-client",
+		"OCEAN__PORT__CLIENT_SECRET=shop-secret-value-0123456789",
+		"OCEAN__PORT__BASE_URL=" + h.port.URL(),
+		"OCEAN__INTEGRATION__IDENTIFIER=shop-test",
+		"OCEAN__INTEGRATION__CONFIG__API_TOKEN=tok-abcdefghijklmnopqrstuvwxyz",
+	}, extra...)
+}
+
+func (h *harness) newApp(extraEnv ...string) *ocean.App {
+	app := ocean.New(ocean.WithType("shop"), ocean.WithVersion("1.0.0"), ocean.WithDir(h.dir),
+		ocean.WithEnviron(h.env(extraEnv...)), ocean.WithLogOutput(h.logs))
+	app.OnResync("team", h.src.handler)
+	app.OnResync("member", h.src.handler)
+	return app
+}
+
+// once runs `sail --once` as a fresh process would, and returns its summary.
+func (h *harness) once(extraEnv ...string) (*resync.Summary, error) {
+	app := h.newApp(extraEnv...)
+	zero := 0
+	var table bytes.Buffer
+	err := app.Sail(context.Background(), ocean.SailOptions{Once: true, Port: &zero, SummaryOut: &table})
+	sum := app.LastSummary()
+	if sum != nil {
+		assert.Contains(h.t, table.String(), "EXTRACTED", "the summary table is printed")
+	}
+	return sum, err
+}
+
+func (h *harness) entities(bp string) map[string]map[string]any {
+	h.t.Helper()
+	es, err := h.port.Entities(bp)
+	require.NoError(h.t, err)
+	out := map[string]map[string]any{}
+	for _, e := range es {
+		out[e["identifier"].(string)] = e
+	}
+	return out
+}
+
+func kind(sum *resync.Summary, name string) resync.KindSummary {
+	for _, k := range sum.Kinds {
+		if k.Kind == name {
+			return k
+		}
+	}
+	return resync.KindSummary{}
+}
+
+func TestResyncCreatesThenFindsNothingChanged(t *testing.T) {
+	h := newHarness(t)
+	sum, err := h.once()
+	require.NoError(t, err)
+	require.Equal(t, resync.Completed, sum.Status)
+	tot := sum.Totals()
+	assert.Equal(t, 5, tot.Created)
+	assert.Equal(t, 0, tot.Failed)
+	members := h.entities("member")
+	require.Len(t, members, 3)
+	assert.Equal(t, "12345678901234567890", jsonText(t, members["cid"]["properties"].(map[string]any)["age"]), "big numbers stay exact")
+
+	sum, err = h.once()
+	require.NoError(t, err)
+	tot = sum.Totals()
+	assert.Equal(t, [3]int{0, 0, 0}, [3]int{tot.Created, tot.Updated, tot.Deleted}, "second resync over the same data writes nothing")
+	assert.Equal(t, 5, tot.Unchanged)
+}
+
+func TestResyncUpdatesAndDeletes(t *testing.T) {
+	h := newHarness(t)
+	_, err := h.once()
+	require.NoError(t, err)
+
+	h.src.set("member",
+		map[string]any{"id": "ann", "name": "Ann", "email": "ann@shop.test", "age": 32, "team": "red"},
+		map[string]any{"id": "bob", "name": "Bob", "email": "bob@shop.test", "age": 1.1, "team": "blue"},
+	)
+	sum, err := h.once()
+	require.NoError(t, err)
+	m := kind(sum, "member")
+	assert.Equal(t, 1, m.Updated, "ann's age changed")
+	assert.Equal(t, 1, m.Unchanged, "bob's 1.10 equals 1.1")
+	assert.Equal(t, 1, m.Deleted, "cid disappeared from the source")
+	members := h.entities("member")
+	assert.NotContains(t, members, "cid")
+	assert.Equal(t, "32", jsonText(t, members["ann"]["properties"].(map[string]any)["age"]))
+	assert.Len(t, h.entities("team"), 2, "other kinds are untouched")
+}
+
+func TestSelectorFilteredItemsAreDeleted(t *testing.T) {
+	h := newHarness(t)
+	_, err := h.once()
+	require.NoError(t, err)
+	h.src.set("member",
+		map[string]any{"id": "ann", "name": "Ann", "email": "ann@shop.test", "age": 31, "team": "red"},
+		map[string]any{"id": "bob", "name": "Bob", "email": "bob@shop.test", "age": json.Number("1.10"), "team": "blue", "active": false},
+		map[string]any{"id": "cid", "name": "Cid", "email": "cid@shop.test", "age": json.Number("12345678901234567890"), "team": "red"},
+	)
+	sum, err := h.once()
+	require.NoError(t, err)
+	assert.Equal(t, 1, kind(sum, "member").FilteredOut)
+	assert.NotContains(t, h.entities("member"), "bob")
+}
+
+func TestThresholdKeepsABlueprintWhoseSourceWentEmpty(t *testing.T) {
+	h := newHarness(t)
+	_, err := h.once()
+	require.NoError(t, err)
+	h.src.set("member") // the source suddenly returns nothing
+	h.src.set("team", map[string]any{"id": "red", "name": "Red"})
+
+	sum, err := h.once()
+	require.NoError(t, err, "a skipped deletion is not a failure")
+	assert.Len(t, h.entities("member"), 3, "100% of members would go: over the 90% threshold, none deleted")
+	assert.Contains(t, sum.Deletion, "member")
+	// Teams: 1 of 2 stale = 50%, under the threshold: the other blueprint still reconciles.
+	assert.NotContains(t, h.entities("team"), "blue")
+	assert.Equal(t, 1, kind(sum, "team").Deleted)
+}
+
+func TestFailingKindSuppressesAllDeletion(t *testing.T) {
+	h := newHarness(t)
+	_, err := h.once()
+	require.NoError(t, err)
+	h.src.set("team", map[string]any{"id": "red", "name": "Red"}) // blue is stale
+	h.src.mu.Lock()
+	h.src.fail["member"] = errors.New("third-party API answered 500")
+	h.src.mu.Unlock()
+
+	sum, err := h.once()
+	require.Error(t, err, "sail --once fails when a kind failed")
+	assert.Contains(t, err.Error(), "third-party API answered 500")
+	assert.Equal(t, resync.Failed, sum.Status)
+	assert.Contains(t, h.entities("team"), "blue", "nothing is deleted when any kind failed")
+	assert.Len(t, h.entities("member"), 3)
+	assert.Contains(t, sum.Deletion, "nothing deleted")
+
+	integ := h.integration()
+	assert.Equal(t, "failed", integ.ResyncState.Status, "Port is told the resync failed")
+}
+
+func (h *harness) integration() *port.Integration {
+	h.t.Helper()
+	c, err := port.New(port.Config{BaseURL: h.port.URL(), ClientID: "x", ClientSecret: "y",
+		UserAgent: port.UserAgent{Type: "shop", Version: "1.0.0", Identifier: "shop-test"}})
+	require.NoError(h.t, err)
+	integ, err := c.GetIntegration(context.Background())
+	require.NoError(h.t, err)
+	return integ
+}
+
+func TestNewerResyncAbortsOlder(t *testing.T) {
+	h := newHarness(t)
+	_, err := h.once()
+	require.NoError(t, err)
+
+	app := h.newApp("OCEAN__EVENT_LISTENER__TYPE=WEBHOOKS_ONLY")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	zero := 0
+	sailed := make(chan error, 1)
+	go func() { sailed <- app.Sail(ctx, ocean.SailOptions{Port: &zero}) }()
+	require.Eventually(t, func() bool { return app.Client() != nil && app.URL() != "" }, 10*time.Second, 10*time.Millisecond)
+
+	// The first resync blocks in the member handler; meanwhile cid disappears.
+	gate, waiting := make(chan struct{}), make(chan struct{}, 1)
+	h.src.mu.Lock()
+	h.src.gate, h.src.waiting = gate, waiting
+	h.src.mu.Unlock()
+	h.src.set("member", map[string]any{"id": "ann", "name": "Ann", "email": "ann@shop.test", "age": 31, "team": "red"})
+	first := make(chan *resync.Summary, 1)
+	go func() {
+		sum, _ := app.SyncRawAll(ctx)
+		first <- sum
+	}()
+	select {
+	case <-waiting: // the first resync is inside the member handler
+	case <-time.After(10 * time.Second):
+		t.Fatal("the first resync never reached the member handler")
+	}
+
+	h.src.mu.Lock()
+	h.src.gate = nil
+	h.src.mu.Unlock()
+	second, err := app.SyncRawAll(ctx)
+	require.NoError(t, err)
+	old := <-first
+	close(gate)
+
+	assert.Equal(t, resync.Aborted, old.Status, "the older resync is aborted")
+	assert.Equal(t, resync.Completed, second.Status)
+	assert.Equal(t, 2, kind(second, "member").Deleted, "only the newest resync deletes")
+	cancel()
+	require.NoError(t, <-sailed)
+}
+
+func TestBadConfigFailsStartWithOneLine(t *testing.T) {
+	h := newHarness(t)
+	_, err := h.once("OCEAN__SEND_RAW_DATA_EXAMPLES=sometimes")
+	require.Error(t, err)
+	msg := err.Error()
+	assert.NotContains(t, msg, "\n")
+	for _, part := range []string{"OCEAN__SEND_RAW_DATA_EXAMPLES", "environment", "bool", "sometimes"} {
+		assert.Contains(t, msg, part)
+	}
+}
+
+func TestSecretsNeverReachLogs(t *testing.T) {
+	h := newHarness(t)
+	h.src.set("member", map[string]any{"id": "ann", "email": "ann@shop.test", "team": "red"})
+	app := h.newApp("APPLICATION__LOG_LEVEL=DEBUG")
+	app.OnStart(func(ctx context.Context) error {
+		cfg, err := ocean.IntegrationConfig[map[string]any](ctx)
+		if err != nil {
+			return err
+		}
+		app.Logger().WithField("token", cfg["apiToken"]).Infof("calling the API with %s", cfg["apiToken"])
+		return nil
+	})
+	zero := 0
+	require.NoError(t, app.Sail(context.Background(), ocean.SailOptions{Once: true, Port: &zero, SummaryOut: &bytes.Buffer{}}))
+	logs := h.logs.String()
+	assert.Contains(t, logs, "calling the API with")
+	for _, secret := range []string{"tok-abcdefghijklmnopqrstuvwxyz", "shop-secret-value-0123456789"} {
+		assert.NotContains(t, logs, secret)
+	}
+}
+
+func TestMisconfiguredRequiredFieldIsReportedAsError(t *testing.T) {
+	h := newHarness(t)
+	h.src.set("member", map[string]any{"id": "ann", "name": "Ann", "team": "red"}) // no email: required
+	sum, err := h.once()
+	require.NoError(t, err)
+	assert.Equal(t, 1, sum.Totals().Failed, "Port refuses the entity without its required email")
+	logs := h.logs.String()
+	assert.Regexp(t, `level=error.*properties\.email`, logs)
+}
+
+func TestEmbeddedLocalPortByDefault(t *testing.T) {
+	h := newHarness(t)
+	run := func() *resync.Summary {
+		app := ocean.New(ocean.WithType("shop"), ocean.WithVersion("1.0.0"), ocean.WithDir(h.dir),
+			ocean.WithEnviron([]string{"OCEAN__INTEGRATION__CONFIG__API_TOKEN=t", "OCEAN__LOCAL_PORT__DIR=" + filepath.Join(h.dir, ".ocean")}),
+			ocean.WithLogOutput(h.logs))
+		app.OnResync("team", h.src.handler)
+		app.OnResync("member", h.src.handler)
+		zero := 0
+		require.NoError(t, app.Sail(context.Background(), ocean.SailOptions{Once: true, Port: &zero, SummaryOut: &bytes.Buffer{}}))
+		return app.LastSummary()
+	}
+	first := run()
+	assert.Equal(t, 5, first.Totals().Created)
+	assert.FileExists(t, filepath.Join(h.dir, ".ocean", "port.db"))
+	assert.Contains(t, h.logs.String(), "embedded local Port")
+	second := run()
+	tot := second.Totals()
+	assert.Equal(t, [3]int{0, 0, 0}, [3]int{tot.Created, tot.Updated, tot.Deleted})
+}
+
+func jsonText(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	return string(b)
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent writers (the logger).
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}

@@ -1,0 +1,71 @@
+package listeners
+
+import (
+	"context"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/ocean-go/ocean/clients/port"
+)
+
+// ResyncRequests is where Polling looks for resync requests: Port's
+// GET /v1/integration/{id}/resync-request.
+type ResyncRequests interface {
+	GetResyncRequest(ctx context.Context) (*port.ResyncRequest, error)
+}
+
+// Polling resyncs at start (unless ResyncOnStart is false) and whenever Port
+// holds a resync request newer than the last one handled. Polls never overlap:
+// the next one starts Interval after the previous one (and its resync) ended.
+type Polling struct {
+	Interval      time.Duration
+	ResyncOnStart bool
+	Requests      ResyncRequests
+	Resync        func(ctx context.Context) error
+	Log           logrus.FieldLogger
+}
+
+// Start polls until ctx ends. Resync errors are logged; they do not stop the
+// listener.
+func (p Polling) Start(ctx context.Context) error {
+	// Ocean's resync_on_start never fires (its watermark starts as "" rather than
+	// null); here it does what its name says.
+	var watermark time.Time
+	if p.ResyncOnStart {
+		watermark = time.Now()
+		p.resync(ctx)
+	}
+	interval := p.Interval
+	if interval <= 0 {
+		interval = time.Minute
+	}
+	t := time.NewTimer(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+		req, err := p.Requests.GetResyncRequest(ctx)
+		switch {
+		case err != nil:
+			p.Log.WithError(err).Warn("Could not read resync requests from Port")
+		case req != nil:
+			at, perr := time.Parse(time.RFC3339Nano, req.UpdatedAt)
+			if perr == nil && at.After(watermark) {
+				watermark = at
+				p.Log.WithField("request", req.ID).Info("Port requested a resync")
+				p.resync(ctx)
+			}
+		}
+		t.Reset(interval)
+	}
+}
+
+func (p Polling) resync(ctx context.Context) {
+	if err := p.Resync(ctx); err != nil && ctx.Err() == nil {
+		p.Log.WithError(err).Error("Resync failed")
+	}
+}

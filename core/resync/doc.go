@@ -1,0 +1,10 @@
+// Package resync is the engine behind a resync and the other sync operations of
+// an App: it fetches the mapping, runs each resource's handlers, turns their raw
+// batches into entities (core/processor), writes what changed (core/applier) and,
+// when every kind succeeded, deletes what disappeared.
+//
+// A resync never deletes anything when any kind failed, when a handler reported
+// a failed batch, when the mapping could not be read, or when it was aborted by a
+// newer resync. The per-blueprint deletion threshold (see core/applier) guards
+// against a source that suddenly returns nothing.
+package resync

@@ -1,0 +1,393 @@
+package resync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/ocean-go/ocean/clients/port"
+	oceanctx "github.com/ocean-go/ocean/context"
+	"github.com/ocean-go/ocean/core/appconfig"
+	"github.com/ocean-go/ocean/core/applier"
+	"github.com/ocean-go/ocean/core/processor"
+	"github.com/ocean-go/ocean/handlers"
+)
+
+// ErrEmptyMapping is returned when the integration in Port has no port app
+// config: a resync then does nothing, and in particular deletes nothing.
+var ErrEmptyMapping = errors.New("the integration's mapping (port app config) is empty")
+
+// Engine runs resyncs and the other sync operations. Its fields are set once,
+// before the first call; it is safe for concurrent use after that.
+type Engine struct {
+	Client    *port.Client
+	Handlers  *handlers.Registry
+	Processor *processor.Processor
+	Applier   *applier.Applier
+	Events    *oceanctx.Tracker
+	Log       logrus.FieldLogger
+
+	// IntegrationConfig is handed to handlers through their context.
+	IntegrationConfig any
+	// SendExamples uploads up to 5 raw items per kind per resync to Port, for
+	// the mapping editor. Redact, when set, masks them first.
+	SendExamples bool
+	Redact       func(any) any
+	// ChunkSize bounds how many raw items are mapped and written at once, so a
+	// handler returning one huge batch does not hold all its entities at once.
+	ChunkSize int
+	// MappingTTL is how long operations other than a resync reuse the mapping.
+	MappingTTL time.Duration
+
+	mu          sync.Mutex
+	cached      *appconfig.PortAppConfig
+	cachedUntil time.Time
+}
+
+const (
+	defaultChunkSize = 1000
+	examplesPerKind  = 5
+)
+
+// Mapping fetches the integration's mapping from Port. With fresh false it may
+// return a copy fetched less than MappingTTL ago.
+func (e *Engine) Mapping(ctx context.Context, fresh bool) (*appconfig.PortAppConfig, error) {
+	e.mu.Lock()
+	if !fresh && e.cached != nil && time.Now().Before(e.cachedUntil) {
+		c := e.cached
+		e.mu.Unlock()
+		return c, nil
+	}
+	e.mu.Unlock()
+
+	integ, err := e.Client.GetIntegration(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read the mapping: %w", err)
+	}
+	if !integ.HasConfig() {
+		return nil, ErrEmptyMapping
+	}
+	cfg, err := appconfig.Parse(integ.Config)
+	if err != nil {
+		return nil, fmt.Errorf("the integration's mapping is invalid: %w", err)
+	}
+	e.mu.Lock()
+	e.cached, e.cachedUntil = cfg, time.Now().Add(e.MappingTTL)
+	e.mu.Unlock()
+	if ev := oceanctx.EventFrom(ctx); ev != nil {
+		ev.SetPortAppConfig(cfg)
+	}
+	return cfg, nil
+}
+
+// SyncRawAll runs a full resync: every resource of the mapping in order, then
+// reconciliation. Beginning it aborts any older running resync; an aborted
+// resync stops between batches and deletes nothing. The returned error is nil
+// only when the resync completed.
+func (e *Engine) SyncRawAll(ctx context.Context, trigger oceanctx.Trigger) (*Summary, error) {
+	ctx, ev := e.Events.Begin(ctx, oceanctx.Resync, trigger, map[string]any{"resync_start_time": time.Now().UTC()})
+	defer e.Events.End(ev)
+	log := e.Log.WithFields(logrus.Fields{"event_id": ev.ID, "event_trigger_type": trigger})
+	sum := &Summary{EventID: ev.ID, StartedAt: ev.StartedAt}
+	finish := func(err error) (*Summary, error) {
+		sum.Duration = time.Since(sum.StartedAt)
+		sum.Err = err
+		switch {
+		case err == nil:
+			sum.Status = Completed
+		case errors.Is(context.Cause(ctx), oceanctx.ErrAborted):
+			sum.Status, sum.Err, err = Aborted, oceanctx.ErrAborted, oceanctx.ErrAborted
+			sum.Deletion = "nothing deleted: aborted"
+		default:
+			sum.Status = Failed
+		}
+		log.WithFields(logrus.Fields{"status": sum.Status, "seconds": sum.Duration.Seconds()}).Info("Resync finished")
+		return sum, err
+	}
+
+	mapping, err := e.Mapping(ctx, true)
+	if err != nil {
+		sum.Deletion = "nothing deleted: no mapping"
+		return finish(err)
+	}
+	log.WithField("resources", len(mapping.Resources)).Info("Resync started")
+	for _, h := range e.Handlers.ResyncStartHooks() {
+		if err := runHook(ctx, h); err != nil {
+			sum.Deletion = "nothing deleted: a resync-start hook failed"
+			return finish(fmt.Errorf("resync-start hook: %w", err))
+		}
+	}
+
+	rec := e.Applier.NewReconciler(applierOptions(mapping, ev))
+	var kindErrs []error
+	for i := range mapping.Resources {
+		rc := &mapping.Resources[i]
+		ks := e.processResource(ctx, rc, i, rec, log)
+		sum.Kinds = append(sum.Kinds, ks)
+		if ctx.Err() != nil {
+			return finish(context.Cause(ctx))
+		}
+		if len(ks.Errors) > 0 {
+			kindErrs = append(kindErrs, fmt.Errorf("kind %s (resource %d): %w", rc.Kind, i, errors.Join(ks.Errors...)))
+		}
+	}
+
+	if recovered := rec.RetryFailed(ctx); recovered > 0 {
+		log.WithField("entities", recovered).Info("Failed upserts succeeded on retry in dependency order")
+	}
+	if len(kindErrs) > 0 {
+		sum.Deletion = "nothing deleted: some kinds failed"
+		log.Warn("Skipping deletion of stale entities because some kinds failed")
+		return finish(errors.Join(kindErrs...))
+	}
+	if ctx.Err() != nil {
+		return finish(context.Cause(ctx))
+	}
+	res, err := rec.Reconcile(ctx, ev.StartedAt, mapping.EntityDeletionThreshold)
+	if err != nil {
+		sum.Deletion = "reconciliation failed"
+		return finish(fmt.Errorf("reconcile: %w", err))
+	}
+	sum.Deletion = attributeDeletions(sum.Kinds, res)
+
+	for _, h := range e.Handlers.ResyncCompleteHooks() {
+		if err := runHook(ctx, h); err != nil {
+			return finish(fmt.Errorf("resync-complete hook: %w", err))
+		}
+	}
+	return finish(nil)
+}
+
+// processResource extracts, maps and loads one resource of the mapping. Errors
+// are recorded in the summary; they never stop the other resources.
+func (e *Engine) processResource(ctx context.Context, rc *appconfig.ResourceConfig, index int,
+	rec *applier.Reconciler, log logrus.FieldLogger) KindSummary {
+	start := time.Now()
+	ks := KindSummary{Kind: rc.Kind, Index: index}
+	defer func() { ks.Duration = time.Since(start) }()
+	ctx = oceanctx.WithResource(ctx, rc, index)
+	log = log.WithField("resource_kind", fmt.Sprintf("%s-%d", rc.Kind, index))
+
+	hs := e.Handlers.ResyncHandlers(rc.Kind)
+	if len(hs) == 0 {
+		ks.Failed++
+		ks.addError(fmt.Errorf("kind %q is not implemented; available kinds: %s", rc.Kind, strings.Join(e.Handlers.Kinds(), ", ")))
+		return ks
+	}
+	m, err := e.Processor.Compile(rc)
+	if err != nil {
+		ks.Failed++
+		ks.addError(fmt.Errorf("mapping: %w", err))
+		return ks
+	}
+	if bp, ok := m.LiteralBlueprint(); ok {
+		rec.TrackBlueprint(rc.Kind, bp)
+	}
+	ctx = oceanctx.WithIntegrationConfig(ctx, e.IntegrationConfig)
+	log.Info("Fetching raw data")
+
+	var examples []any
+	misconfigured := map[string]string{}
+	for _, h := range hs {
+		for batch, err := range safeBatches(ctx, h, rc.Kind) {
+			if ctx.Err() != nil {
+				return ks
+			}
+			if err != nil {
+				ks.Failed++
+				ks.addError(fmt.Errorf("extract: %w", err))
+				log.WithError(err).Error("A batch of raw data failed; nothing will be deleted at the end of this resync")
+				continue
+			}
+			if e.SendExamples && len(examples) < examplesPerKind {
+				examples = append(examples, batch[:min(len(batch), examplesPerKind-len(examples))]...)
+			}
+			e.loadBatch(ctx, m, batch, rec, &ks, misconfigured, log)
+		}
+	}
+	if len(examples) > 0 {
+		e.sendExamples(ctx, rc.Kind, examples, log)
+	}
+	if len(misconfigured) > 0 {
+		e.reportMisconfigured(ctx, m, misconfigured, log)
+	}
+	log.WithFields(logrus.Fields{
+		"extracted": ks.Extracted, "created": ks.Created, "updated": ks.Updated,
+		"unchanged": ks.Unchanged, "failed": ks.Failed,
+	}).Info("Finished kind")
+	return ks
+}
+
+// loadBatch maps one raw batch (in chunks) and writes the result.
+func (e *Engine) loadBatch(ctx context.Context, m *processor.Mapping, batch []any,
+	rec *applier.Reconciler, ks *KindSummary, misconfigured map[string]string, log logrus.FieldLogger) {
+	items, errs := expand(m, batch)
+	for _, err := range errs {
+		ks.Failed++
+		ks.addError(err)
+	}
+	chunk := e.ChunkSize
+	if chunk <= 0 {
+		chunk = defaultChunkSize
+	}
+	for len(items) > 0 && ctx.Err() == nil {
+		n := min(chunk, len(items))
+		part := items[:n]
+		items = items[n:]
+		ks.Extracted += len(part)
+
+		res := m.Process(ctx, part, false)
+		ks.FilteredOut += res.FilteredOut
+		for _, ie := range res.Errors {
+			ks.Failed++
+			ks.addError(ie)
+		}
+		for path, src := range res.Misconfigured {
+			misconfigured[path] = src
+		}
+		if len(res.Passed) == 0 {
+			continue
+		}
+		lr, err := rec.Load(ctx, ks.Kind, res.Passed)
+		ks.Created += lr.Created
+		ks.Updated += lr.Updated
+		ks.Unchanged += lr.Unchanged
+		ks.Failed += lr.Failed
+		// Entities Port refused are counted and logged, but do not fail the kind:
+		// they still count as produced, so reconciliation never deletes them.
+		for _, f := range lr.Failures {
+			if ks.refusedLogged < maxRefusedLogged {
+				ks.refusedLogged++
+				log.WithError(f.Err).WithField("entity", f.Entity.Key().String()).Error("Port refused an entity")
+			}
+		}
+		if err != nil {
+			ks.Failed++
+			ks.addError(fmt.Errorf("load: %w", err))
+		}
+	}
+}
+
+// expand normalises raw items to JSON values and applies itemsToParse.
+func expand(m *processor.Mapping, batch []any) ([]any, []error) {
+	out := make([]any, 0, len(batch))
+	var errs []error
+	for i, raw := range batch {
+		item, err := processor.Normalize(raw)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("item %d is not JSON-like: %w", i, err))
+			continue
+		}
+		if !m.HasItemsToParse() {
+			out = append(out, item)
+			continue
+		}
+		children, err := m.ExpandItems(item)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("itemsToParse on item %d: %w", i, err))
+			continue
+		}
+		out = append(out, children...)
+	}
+	return out, errs
+}
+
+func (e *Engine) sendExamples(ctx context.Context, kind string, examples []any, log logrus.FieldLogger) {
+	body := examples
+	if e.Redact != nil {
+		body = make([]any, len(examples))
+		for i, ex := range examples {
+			body[i] = e.Redact(ex)
+		}
+	}
+	if err := e.Client.PostKindExamples(ctx, kind, body); err != nil {
+		log.WithError(err).Warn("Could not upload raw data examples")
+	}
+}
+
+func (e *Engine) reportMisconfigured(ctx context.Context, m *processor.Mapping, paths map[string]string, log logrus.FieldLogger) {
+	var bp *port.Blueprint
+	if id, ok := m.LiteralBlueprint(); ok {
+		if b, err := e.Client.GetBlueprint(ctx, id); err == nil {
+			bp = b
+		}
+	}
+	r := processor.Result{Misconfigured: paths}
+	r.ReportMisconfigured(log, bp)
+}
+
+// safeBatches runs a handler's iterator, turning a panic in the handler into a
+// final error. A panic in the loop body (the engine's own code) is not the
+// handler's and propagates unchanged.
+func safeBatches(ctx context.Context, h handlers.ResyncHandler, kind string) iter.Seq2[[]any, error] {
+	return func(yield func([]any, error) bool) {
+		inBody := false
+		defer func() {
+			if inBody {
+				return
+			}
+			if r := recover(); r != nil {
+				yield(nil, fmt.Errorf("resync handler panicked: %v", r))
+			}
+		}()
+		for batch, err := range h(ctx, kind) {
+			inBody = true
+			more := yield(batch, err)
+			inBody = false
+			if !more {
+				return
+			}
+		}
+	}
+}
+
+func runHook(ctx context.Context, h handlers.Hook) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("hook panicked: %v", r)
+		}
+	}()
+	return h(ctx)
+}
+
+func applierOptions(c *appconfig.PortAppConfig, ev *oceanctx.Event) applier.Options {
+	o := applier.Options{
+		Merge:                        c.EnableMergeEntity,
+		CreateMissingRelatedEntities: c.CreateMissingRelatedEntities,
+		DeleteDependentEntities:      c.DeleteDependentEntities,
+		EventType:                    string(ev.Type),
+	}
+	if ev.Type == oceanctx.Resync {
+		o.ResyncID = ev.ID
+	}
+	return o
+}
+
+// attributeDeletions adds each blueprint's deletions to the first kind that
+// maps to it and describes what reconciliation did.
+func attributeDeletions(kinds []KindSummary, res applier.ReconcileResult) string {
+	var skipped []string
+	for _, b := range res.Blueprints {
+		if b.Skipped != "" {
+			skipped = append(skipped, b.Blueprint+": "+b.Skipped)
+		}
+		for i := range kinds {
+			if slices.Contains(b.Kinds, kinds[i].Kind) {
+				kinds[i].Deleted += b.Deleted
+				break
+			}
+		}
+	}
+	msg := fmt.Sprintf("deleted %d stale entities", res.Deleted())
+	if len(skipped) > 0 {
+		msg += "; kept " + strings.Join(skipped, "; ")
+	}
+	return msg
+}

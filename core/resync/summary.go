@@ -1,0 +1,95 @@
+package resync
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+)
+
+// Status is how a resync ended; the values are the ones reported to Port's
+// resync-state.
+type Status string
+
+const (
+	Completed Status = "completed"
+	Failed    Status = "failed"
+	Aborted   Status = "aborted"
+)
+
+// KindSummary counts what happened to one resource of the mapping.
+type KindSummary struct {
+	Kind        string
+	Index       int
+	Extracted   int // raw items the handlers produced (after itemsToParse)
+	FilteredOut int // items the selector rejected
+	Created     int
+	Updated     int
+	Unchanged   int     // entities equal to Port's copy, not written
+	Deleted     int     // stale entities deleted at reconciliation (by blueprint)
+	Failed      int     // items that errored plus entities Port refused
+	Errors      []error // what failed the kind (extract, mapping); capped at maxKindErrors
+	Duration    time.Duration
+
+	refusedLogged int // entities refused by Port that were logged
+}
+
+// maxKindErrors bounds the errors kept per kind; the Failed count stays exact.
+const maxKindErrors = 20
+
+// maxRefusedLogged bounds the "Port refused an entity" lines per kind.
+const maxRefusedLogged = 10
+
+func (k *KindSummary) addError(err error) {
+	if len(k.Errors) < maxKindErrors {
+		k.Errors = append(k.Errors, err)
+	}
+}
+
+// Summary is the outcome of one resync.
+type Summary struct {
+	EventID   string
+	Status    Status
+	StartedAt time.Time
+	Duration  time.Duration
+	Kinds     []KindSummary
+	// Deletion says what reconciliation did: "deleted N", or why nothing was
+	// deleted.
+	Deletion string
+	Err      error
+}
+
+// Totals sums the per-kind counts.
+func (s *Summary) Totals() KindSummary {
+	var t KindSummary
+	for _, k := range s.Kinds {
+		t.Extracted += k.Extracted
+		t.FilteredOut += k.FilteredOut
+		t.Created += k.Created
+		t.Updated += k.Updated
+		t.Unchanged += k.Unchanged
+		t.Deleted += k.Deleted
+		t.Failed += k.Failed
+	}
+	t.Duration = s.Duration
+	return t
+}
+
+// WriteTable prints the per-kind summary table shown at the end of a resync.
+func (s *Summary) WriteTable(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "KIND\tEXTRACTED\tFILTERED OUT\tCREATED\tUPDATED\tUNCHANGED\tDELETED\tFAILED\tSECONDS\t")
+	row := func(name string, k KindSummary) {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%.2f\t\n", name, k.Extracted, k.FilteredOut,
+			k.Created, k.Updated, k.Unchanged, k.Deleted, k.Failed, k.Duration.Seconds())
+	}
+	for _, k := range s.Kinds {
+		row(k.Kind, k)
+	}
+	row("total", s.Totals())
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "resync %s: %s; %s\n", s.EventID, s.Status, s.Deletion)
+	return err
+}

@@ -1,0 +1,225 @@
+package ocean
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ocean-go/ocean/clients/port"
+	"github.com/ocean-go/ocean/config"
+	oceanctx "github.com/ocean-go/ocean/context"
+	"github.com/ocean-go/ocean/core/defaults"
+	"github.com/ocean-go/ocean/core/listeners"
+	"github.com/ocean-go/ocean/core/resync"
+)
+
+// SailOptions are the command-line choices of `sail`. They win over every
+// other source of settings (Ocean lets APPLICATION__* env vars win over the
+// flags; a flag typed on the command line is the user's latest word).
+type SailOptions struct {
+	Once                    bool   // run one resync, then exit
+	Port                    *int   // HTTP port (APPLICATION__PORT)
+	LogLevel                string // APPLICATION__LOG_LEVEL
+	InitializePortResources *bool  // OCEAN__INITIALIZE_PORT_RESOURCES
+	// SummaryOut receives the per-kind table printed after a resync; default
+	// standard output.
+	SummaryOut io.Writer
+}
+
+func (so SailOptions) overrides() map[string]any {
+	o := map[string]any{}
+	app := map[string]any{}
+	if so.Once {
+		o["event_listener"] = map[string]any{"type": "ONCE"}
+	}
+	if so.Port != nil {
+		app["port"] = *so.Port
+	}
+	if so.LogLevel != "" {
+		app["log_level"] = so.LogLevel
+	}
+	if len(app) > 0 {
+		o["application"] = app
+	}
+	if so.InitializePortResources != nil {
+		o["initialize_port_resources"] = *so.InitializePortResources
+	}
+	return o
+}
+
+// Run parses the command line (sail [--once], version) and runs it; it exits
+// the process with status 0 only on success. SIGINT and SIGTERM stop it
+// gracefully.
+func (a *App) Run() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := a.Execute(ctx, os.Args[1:])
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "Error:", err)
+		os.Exit(1)
+	}
+}
+
+// Execute runs the command line args (without the program name).
+func (a *App) Execute(ctx context.Context, args []string) error {
+	root := &cobra.Command{
+		Use:           filepath.Base(os.Args[0]),
+		Short:         "An ocean-go integration",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	var so SailOptions
+	var port int
+	var initialize bool
+	sail := &cobra.Command{
+		Use:   "sail",
+		Short: "Run the integration: resync on its event listener's triggers",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if cmd.Flags().Changed("port") {
+				so.Port = &port
+			}
+			if cmd.Flags().Changed("initialize-port-resources") {
+				so.InitializePortResources = &initialize
+			}
+			so.SummaryOut = cmd.OutOrStdout()
+			return a.Sail(cmd.Context(), so)
+		},
+	}
+	sail.Flags().BoolVarP(&so.Once, "once", "O", false, "run one resync and exit")
+	sail.Flags().IntVarP(&port, "port", "p", 8000, "HTTP port of the integration")
+	sail.Flags().StringVarP(&so.LogLevel, "log-level", "l", "", "log level: DEBUG, INFO, WARNING, ERROR")
+	sail.Flags().BoolVarP(&initialize, "initialize-port-resources", "i", true, "create the default blueprints and mapping on first start")
+	version := &cobra.Command{
+		Use:   "version",
+		Short: "Print the integration's and the framework's versions",
+		Run: func(cmd *cobra.Command, _ []string) {
+			fmt.Fprintf(cmd.OutOrStdout(), "%s %s (ocean-go %s)\n", a.opts.typ, a.opts.version, Version)
+		},
+	}
+	root.AddCommand(sail, version)
+	root.SetArgs(args)
+	return root.ExecuteContext(ctx)
+}
+
+// Sail starts the integration and runs its event listener until ctx ends, or,
+// with ONCE, for one resync. It returns an error when start-up fails or, with
+// ONCE, when the resync did not complete.
+func (a *App) Sail(ctx context.Context, so SailOptions) error {
+	if so.SummaryOut == nil {
+		so.SummaryOut = os.Stdout
+	}
+	stop, err := a.start(ctx, so)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	s := a.settings
+	listener := s.EventListener.Type
+	if !a.handlers.HasResync() && s.EventListener.ShouldResync {
+		return errors.New("no resync handler registered: register one with OnResync or OnResyncAll")
+	}
+	if err := a.initialize(ctx); err != nil {
+		return err
+	}
+	if err := a.runStartHooks(ctx); err != nil {
+		return err
+	}
+
+	resyncFn := func(ctx context.Context) error {
+		sum, err := a.listenerResync(ctx)
+		if sum != nil {
+			_ = sum.WriteTable(so.SummaryOut)
+		}
+		return err
+	}
+	a.log.WithField("event_listener", listener).Info("Starting the event listener")
+	switch listener {
+	case config.ListenerOnce:
+		return listeners.Once{Resync: resyncFn}.Start(ctx)
+	case config.ListenerPolling:
+		return listeners.Polling{
+			Interval:      s.EventListener.Interval,
+			ResyncOnStart: s.EventListener.ResyncOnStart,
+			Requests:      a.client,
+			Resync:        resyncFn,
+			Log:           a.log,
+		}.Start(ctx)
+	default:
+		a.log.WithField("event_listener", listener).Warn("This event listener does not resync; serving HTTP routes only")
+		<-ctx.Done()
+		return nil
+	}
+}
+
+// LastSummary returns the summary of the most recent listener resync, or nil.
+func (a *App) LastSummary() *resync.Summary { return a.lastSummary.Load() }
+
+// listenerResync is a resync started by an event listener: it reports the
+// resync state to Port before and after, and records metrics.
+func (a *App) listenerResync(ctx context.Context) (*resync.Summary, error) {
+	start := time.Now().UTC().Format(time.RFC3339Nano)
+	if _, err := a.client.PatchResyncState(ctx, port.ResyncState{Status: "running", LastResyncStart: &start}); err != nil {
+		a.log.WithError(err).Warn("Could not report the resync as running")
+	}
+	sum, err := a.engine.SyncRawAll(ctx, oceanctx.Machine)
+	a.metrics.observe(sum)
+	a.lastSummary.Store(sum)
+	end := time.Now().UTC().Format(time.RFC3339Nano)
+	// Report the outcome even when ctx was cancelled (shutdown aborts a resync).
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if _, perr := a.client.PatchResyncState(rctx, port.ResyncState{Status: string(sum.Status), LastResyncStart: &start, LastResyncEnd: &end}); perr != nil {
+		a.log.WithError(perr).Warn("Could not report the resync outcome")
+	}
+	return sum, err
+}
+
+// initialize creates or aligns the integration in Port and its default
+// resources (.port/resources), as Ocean does before serving.
+func (a *App) initialize(ctx context.Context) error {
+	s := a.settings
+	res, err := defaults.Load(s.ResourcesPath)
+	if err != nil {
+		return err
+	}
+	return defaults.Initialize(ctx, a.client, defaults.Params{
+		Identifier:              s.Integration.Identifier,
+		Type:                    s.Integration.Type,
+		Version:                 s.Integration.Version,
+		ChangelogDestination:    s.EventListener.ChangelogDestination(),
+		InitializePortResources: s.InitializePortResources,
+		Origin:                  s.CreatePortResourcesOrigin,
+		Runtime:                 string(s.Runtime),
+	}, res, a.log)
+}
+
+// runStartHooks runs the OnStart hooks in a start event, in registration order.
+func (a *App) runStartHooks(ctx context.Context) error {
+	ctx, ev := a.events.Begin(ctx, oceanctx.Start, oceanctx.Machine, nil)
+	defer a.events.End(ev)
+	ctx = oceanctx.WithIntegrationConfig(ctx, a.settings.Integration.Config)
+	for i, h := range a.handlers.StartHooks() {
+		if err := runHook(ctx, h); err != nil {
+			return fmt.Errorf("start hook %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
+
+func runHook(ctx context.Context, h func(context.Context) error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panicked: %v", r)
+		}
+	}()
+	return h(ctx)
+}

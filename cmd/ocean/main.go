@@ -24,6 +24,6 @@ func newRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newPortCmd(), newVersionCmd())
+	root.AddCommand(newPortCmd(), newVersionCmd(), newMapCmd())
 	return root
 }

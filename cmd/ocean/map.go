@@ -1,0 +1,329 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ocean-go/ocean/clients/port"
+	"github.com/ocean-go/ocean/core/appconfig"
+	"github.com/ocean-go/ocean/core/processor"
+)
+
+type mapOptions struct {
+	mapping, kind, input, blueprints string
+}
+
+func newMapCmd() *cobra.Command {
+	var o mapOptions
+	cmd := &cobra.Command{
+		Use:   "map --mapping port-app-config.yml --kind KIND --input raw.json",
+		Short: "Run a mapping on sample raw data and print the entities it makes",
+		Long: `Map runs the mapping engine alone, for people writing mappings.
+
+Every resource of the kind, in mapping order, is applied to the raw items
+(itemsToParse included); the entities that would be sent to Port are printed to
+stdout as JSON lines. A report on stderr lists the items the selector rejected or
+failed on and the fields that evaluated to null or failed (ERROR when the
+blueprint, from --blueprints, requires them).
+
+The input is a JSON array of items or a single item (.json), one item per line
+(.jsonl), or - for stdin (either form). The exit status is non-zero when an item
+failed.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runMap(cmd.Context(), o, cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.mapping, "mapping", "", "port app config file (YAML or JSON)")
+	f.StringVar(&o.kind, "kind", "", "kind whose resources to apply")
+	f.StringVar(&o.input, "input", "", "raw items: .json (array or object), .jsonl, or - for stdin")
+	f.StringVar(&o.blueprints, "blueprints", "", "blueprints file (JSON array, as .port/resources/blueprints.json)")
+	for _, name := range []string{"mapping", "kind", "input"} {
+		_ = cmd.MarkFlagRequired(name)
+	}
+	return cmd
+}
+
+func runMap(ctx context.Context, o mapOptions, stdin io.Reader, stdout, stderr io.Writer) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	cfg, err := readMapping(o.mapping)
+	if err != nil {
+		return err
+	}
+	var resources []int
+	for i := range cfg.Resources {
+		if cfg.Resources[i].Kind == o.kind {
+			resources = append(resources, i)
+		}
+	}
+	if len(resources) == 0 {
+		return fmt.Errorf("kind %q is not in %s (kinds: %s)", o.kind, o.mapping, kindList(cfg))
+	}
+	blueprints, err := readBlueprints(o.blueprints)
+	if err != nil {
+		return err
+	}
+	items, err := readItems(o.input, stdin)
+	if err != nil {
+		return err
+	}
+
+	p := processor.New(processor.Options{AllowEnvAccess: true, Environ: os.Environ})
+	enc := json.NewEncoder(stdout)
+	enc.SetEscapeHTML(false)
+	failed := 0
+	for _, i := range resources {
+		m, err := p.Compile(&cfg.Resources[i])
+		if err != nil {
+			return fmt.Errorf("resource %d: %w", i, err)
+		}
+		rep := mapResource(ctx, m, items, enc)
+		if err := rep.err; err != nil {
+			return err
+		}
+		var bp *port.Blueprint
+		if id, ok := m.LiteralBlueprint(); ok {
+			bp = blueprints[id]
+		}
+		rep.write(stderr, i, o.kind, bp)
+		failed += rep.failed
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d item(s) failed", failed)
+	}
+	return nil
+}
+
+// mapReport is what one resource made of the items.
+type mapReport struct {
+	items, entities, filtered, skipped, failed int
+	mapped                                     int      // items whose fields were evaluated
+	lines                                      []string // per item, in input order
+	fields                                     map[string]*fieldReport
+	err                                        error // writing stdout failed
+}
+
+type fieldReport struct {
+	src      string
+	nulls    int
+	firstErr string
+}
+
+// mapResource maps items one by one, so that the report can name each item,
+// and prints the entities as they come.
+func mapResource(ctx context.Context, m *processor.Mapping, items []any, enc *json.Encoder) *mapReport {
+	rep := &mapReport{fields: map[string]*fieldReport{}}
+	for n, raw := range items {
+		expanded, err := m.ExpandItems(raw)
+		if err != nil {
+			rep.failed++
+			rep.lines = append(rep.lines, fmt.Sprintf("item %d: %v", n, err))
+			continue
+		}
+		for k, item := range expanded {
+			label := fmt.Sprintf("item %d", n)
+			if m.HasItemsToParse() {
+				label = fmt.Sprintf("item %d[%d]", n, k)
+			}
+			rep.items++
+			res := m.Process(ctx, []any{item}, false)
+			rep.record(label, &res)
+			for _, e := range res.Passed {
+				if err := enc.Encode(e); err != nil {
+					rep.err = err
+					return rep
+				}
+			}
+		}
+	}
+	return rep
+}
+
+func (r *mapReport) record(label string, res *processor.Result) {
+	r.entities += len(res.Passed)
+	switch {
+	case len(res.Errors) > 0:
+		r.failed++
+		e := res.Errors[0]
+		r.lines = append(r.lines, fmt.Sprintf("%s: failed in %s: %v", label, e.Stage, e.Err))
+	case res.FilteredOut > 0:
+		r.filtered++
+		r.lines = append(r.lines, label+": filtered out (the selector returned false)")
+	case res.Skipped > 0:
+		r.skipped++
+		r.lines = append(r.lines, label+": skipped (identifier or blueprint is empty, null or missing)")
+	}
+	if len(res.Passed) > 0 || res.Skipped > 0 || (len(res.Errors) > 0 && res.Errors[0].Stage != "selector") {
+		r.mapped++
+	}
+	for path, src := range res.Misconfigured {
+		f := r.fields[path]
+		if f == nil {
+			f = &fieldReport{src: src}
+			r.fields[path] = f
+		}
+		f.nulls++
+		if msg, ok := res.FieldErrors[path]; ok && f.firstErr == "" {
+			f.firstErr = msg
+		}
+	}
+}
+
+func (r *mapReport) write(w io.Writer, index int, kind string, bp *port.Blueprint) {
+	fmt.Fprintf(w, "resource %d (kind %s): %d item(s): %d entit%s, %d filtered out, %d skipped, %d failed\n",
+		index, kind, r.items, r.entities, plural(r.entities, "y", "ies"), r.filtered, r.skipped, r.failed)
+	for _, l := range r.lines {
+		fmt.Fprintln(w, "  "+l)
+	}
+	for _, path := range slices.Sorted(maps.Keys(r.fields)) {
+		f := r.fields[path]
+		level, why := "WARNING", ""
+		if bp != nil && bp.IsRequired(path) {
+			level, why = "ERROR", fmt.Sprintf(" (required by blueprint %s)", bp.Identifier)
+		}
+		line := fmt.Sprintf("  %-7s %s: %s is null in %d of %d mapped item(s)%s", level, path, f.src, f.nulls, r.mapped, why)
+		if f.firstErr != "" {
+			line += ": " + f.firstErr
+		}
+		fmt.Fprintln(w, line)
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func readMapping(path string) (*appconfig.PortAppConfig, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("mapping: %w", err)
+	}
+	cfg, err := appconfig.Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("mapping %s: %w", path, err)
+	}
+	return cfg, nil
+}
+
+func kindList(cfg *appconfig.PortAppConfig) string {
+	var kinds []string
+	for _, r := range cfg.Resources {
+		if !slices.Contains(kinds, r.Kind) {
+			kinds = append(kinds, r.Kind)
+		}
+	}
+	if len(kinds) == 0 {
+		return "none"
+	}
+	return strings.Join(kinds, ", ")
+}
+
+func readBlueprints(path string) (map[string]*port.Blueprint, error) {
+	if path == "" {
+		return nil, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("blueprints: %w", err)
+	}
+	var list []*port.Blueprint
+	if err := json.Unmarshal(data, &list); err != nil {
+		return nil, fmt.Errorf("blueprints %s: want a JSON array of blueprints: %w", path, err)
+	}
+	out := make(map[string]*port.Blueprint, len(list))
+	for i, b := range list {
+		if b == nil || b.Identifier == "" {
+			return nil, fmt.Errorf("blueprints %s: entry %d has no identifier", path, i)
+		}
+		out[b.Identifier] = b
+	}
+	return out, nil
+}
+
+// readItems reads raw items: a .jsonl file has one per line; otherwise (and
+// on stdin) the input is a JSON array of items, one item, or a stream of items.
+func readItems(path string, stdin io.Reader) ([]any, error) {
+	var data []byte
+	var err error
+	if path == "-" {
+		data, err = io.ReadAll(stdin)
+		path = "stdin"
+	} else {
+		data, err = os.ReadFile(path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("input: %w", err)
+	}
+	if strings.HasSuffix(path, ".jsonl") || strings.HasSuffix(path, ".ndjson") {
+		return readLines(path, data)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var values []any
+	for {
+		var v any
+		if err := dec.Decode(&v); errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			offset := dec.InputOffset()
+			if serr, ok := errors.AsType[*json.SyntaxError](err); ok {
+				offset = serr.Offset
+			}
+			return nil, fmt.Errorf("input %s: line %d: %w", path, lineOf(data, offset), err)
+		}
+		values = append(values, v)
+	}
+	if len(values) == 1 {
+		if list, ok := values[0].([]any); ok {
+			return list, nil
+		}
+	}
+	return values, nil
+}
+
+func readLines(path string, data []byte) ([]any, error) {
+	var items []any
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 64*1024), 64<<20)
+	for line := 1; sc.Scan(); line++ {
+		text := bytes.TrimSpace(sc.Bytes())
+		if len(text) == 0 {
+			continue
+		}
+		dec := json.NewDecoder(bytes.NewReader(text))
+		dec.UseNumber()
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			return nil, fmt.Errorf("input %s: line %d: %w", path, line, err)
+		}
+		if dec.More() {
+			return nil, fmt.Errorf("input %s: line %d: more than one JSON value", path, line)
+		}
+		items = append(items, v)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("input %s: %w", path, err)
+	}
+	return items, nil
+}
+
+func lineOf(data []byte, offset int64) int {
+	return bytes.Count(data[:min(int(offset), len(data))], []byte("\n")) + 1
+}

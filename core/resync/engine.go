@@ -52,6 +52,7 @@ type Engine struct {
 }
 
 const (
+	progressEvery    = 5 * time.Second // progress lines while a kind runs long
 	defaultChunkSize = 1000
 	examplesPerKind  = 5
 )
@@ -168,9 +169,9 @@ func (e *Engine) SyncRawAll(ctx context.Context, trigger oceanctx.Trigger) (*Sum
 // processResource extracts, maps and loads one resource of the mapping. Errors
 // are recorded in the summary; they never stop the other resources.
 func (e *Engine) processResource(ctx context.Context, rc *appconfig.ResourceConfig, index int,
-	rec *applier.Reconciler, log logrus.FieldLogger) KindSummary {
+	rec *applier.Reconciler, log logrus.FieldLogger) (ks KindSummary) {
 	start := time.Now()
-	ks := KindSummary{Kind: rc.Kind, Index: index}
+	ks = KindSummary{Kind: rc.Kind, Index: index, lastProgress: start}
 	defer func() { ks.Duration = time.Since(start) }()
 	ctx = oceanctx.WithResource(ctx, rc, index)
 	log = log.WithField("resource_kind", fmt.Sprintf("%s-%d", rc.Kind, index))
@@ -271,6 +272,12 @@ func (e *Engine) loadBatch(ctx context.Context, m *processor.Mapping, batch []an
 		if err != nil {
 			ks.Failed++
 			ks.addError(fmt.Errorf("load: %w", err))
+		}
+		if time.Since(ks.lastProgress) >= progressEvery {
+			ks.lastProgress = time.Now()
+			log.WithFields(logrus.Fields{
+				"extracted": ks.Extracted, "created": ks.Created, "updated": ks.Updated, "unchanged": ks.Unchanged,
+			}).Info("Progress")
 		}
 	}
 }

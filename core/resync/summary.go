@@ -31,7 +31,8 @@ type KindSummary struct {
 	Errors      []error // what failed the kind (extract, mapping); capped at maxKindErrors
 	Duration    time.Duration
 
-	refusedLogged int // entities refused by Port that were logged
+	refusedLogged int       // entities refused by Port that were logged
+	lastProgress  time.Time // when progress was last logged
 }
 
 // maxKindErrors bounds the errors kept per kind; the Failed count stays exact.

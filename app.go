@@ -22,6 +22,7 @@ import (
 	"github.com/ocean-go/ocean/config"
 	oceanctx "github.com/ocean-go/ocean/context"
 	"github.com/ocean-go/ocean/core/applier"
+	"github.com/ocean-go/ocean/core/appconfig"
 	"github.com/ocean-go/ocean/core/processor"
 	"github.com/ocean-go/ocean/core/resync"
 	"github.com/ocean-go/ocean/handlers"
@@ -191,6 +192,14 @@ func IntegrationConfig[T any](ctx context.Context) (T, error) {
 		return v, fmt.Errorf("ocean: integration config does not fit %T: %w", v, err)
 	}
 	return v, nil
+}
+
+// ResourceConfig returns the resource of the mapping (kind, selector with its
+// integration-specific fields, port mapping) a resync handler is producing
+// items for.
+func ResourceConfig(ctx context.Context) (*appconfig.ResourceConfig, bool) {
+	r, ok := oceanctx.ResourceFrom(ctx)
+	return r.Config, ok
 }
 
 // start loads the settings and brings up everything a listener needs: the Port

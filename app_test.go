@@ -17,6 +17,7 @@ import (
 
 	"github.com/ocean-go/ocean"
 	"github.com/ocean-go/ocean/clients/port"
+	"github.com/ocean-go/ocean/core/appconfig"
 	"github.com/ocean-go/ocean/core/resync"
 	"github.com/ocean-go/ocean/localport"
 	"github.com/ocean-go/ocean/localport/localporttest"
@@ -436,4 +437,83 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// setMapping replaces the integration's mapping in Port, as a user editing it
+// in Port's UI would; the next resync reads it.
+func (h *harness) setMapping(yamlText string) {
+	h.t.Helper()
+	cfg, err := appconfig.Parse([]byte(yamlText))
+	require.NoError(h.t, err)
+	c, err := port.New(port.Config{BaseURL: h.port.URL(), ClientID: "x", ClientSecret: "y",
+		UserAgent: port.UserAgent{Type: "shop", Version: "1.0.0", Identifier: "shop-test"}})
+	require.NoError(h.t, err)
+	_, err = c.PatchIntegrationConfig(context.Background(), cfg, false)
+	require.NoError(h.t, err)
+}
+
+func TestItemsToParseAndSearchQueryRelations(t *testing.T) {
+	h := newHarness(t)
+	_, err := h.once()
+	require.NoError(t, err)
+	h.setMapping(`
+resources:
+  - kind: team
+    selector: {query: 'true'}
+    port:
+      entity:
+        mappings: {identifier: .id, title: .name, blueprint: '"team"', properties: {name: .name}}
+  - kind: team
+    selector: {query: 'true', onlyAdults: true}
+    port:
+      itemsToParse: .roster
+      itemsToParseName: player
+      entity:
+        mappings:
+          identifier: .player.id
+          blueprint: '"member"'
+          properties: {email: .player.email, age: '.roster | length'}
+          relations:
+            team:
+              combinator: '"and"'
+              rules:
+                - {property: '"$identifier"', operator: '"="', value: .id}
+`)
+	h.src.set("team",
+		map[string]any{"id": "red", "name": "Red", "roster": []any{
+			map[string]any{"id": "zed", "email": "zed@shop.test"},
+			map[string]any{"id": "yan", "email": "yan@shop.test"},
+		}},
+		map[string]any{"id": "blue", "name": "Blue", "roster": []any{}},
+	)
+	h.src.set("member")
+
+	app := h.newApp()
+	var selectors []bool
+	var mu sync.Mutex
+	app.OnResync("team", func(ctx context.Context, kind string) iter.Seq2[[]any, error] {
+		rc, ok := ocean.ResourceConfig(ctx)
+		require.True(t, ok)
+		mu.Lock()
+		selectors = append(selectors, rc.Selector.Extra["onlyAdults"] == true)
+		mu.Unlock()
+		return func(func([]any, error) bool) {} // the source handler already yields the teams
+	})
+	var hooks []string
+	app.OnResyncStart(func(context.Context) error { hooks = append(hooks, "start"); return nil })
+	app.OnResyncComplete(func(context.Context) error { hooks = append(hooks, "complete"); return nil })
+	zero := 0
+	require.NoError(t, app.Sail(context.Background(), ocean.SailOptions{Once: true, Port: &zero, SummaryOut: &bytes.Buffer{}}))
+	sum := app.LastSummary()
+
+	assert.Equal(t, []bool{false, true}, selectors, "handlers see their resource's integration-specific selector fields")
+	assert.Equal(t, []string{"start", "complete"}, hooks)
+	assert.Equal(t, 2, sum.Kinds[1].Extracted, "one item per roster entry")
+	members := h.entities("member")
+	require.Contains(t, members, "zed")
+	require.Contains(t, members, "yan")
+	assert.Equal(t, "red", members["zed"]["relations"].(map[string]any)["team"], "Port resolved the search-query relation")
+	assert.Equal(t, "0", jsonText(t, members["zed"]["properties"].(map[string]any)["age"]),
+		"the top-level transform drops the parsed list from the parent (length of null is 0)")
+	assert.NotContains(t, members, "ann", "the old members were reconciled away")
 }

@@ -3,6 +3,7 @@ package processor
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/itchyny/gojq"
@@ -106,11 +107,17 @@ func deletionPath(expr string) string {
 		case seg == "." || strings.HasPrefix(seg, "$") || isBinding(seg):
 			continue
 		}
-		if p := leadingPath(seg); p != "" {
+		// The scanner is lenient about string escapes; the parser decides.
+		if p := leadingPath(seg); p != "" && parses("del("+p+")") {
 			return p
 		}
 	}
 	return "."
+}
+
+func parses(src string) bool {
+	_, err := gojq.Parse(src)
+	return err == nil
 }
 
 // isBinding matches ". as $x" (and ". as [$a, $b]").
@@ -134,18 +141,22 @@ func stripParens(s string) string {
 	return s
 }
 
-// matchingClose returns the index of the bracket closing s[open], or -1.
+// matchingClose returns the index of the bracket closing s[open], or -1 when
+// brackets do not match.
 func matchingClose(s string, open int) int {
-	depth := 0
+	var want []byte // closers expected, innermost last
 	for i := open; i < len(s); i++ {
-		switch s[i] {
+		switch c := s[i]; c {
 		case '"':
 			i = skipString(s, i)
 		case '(', '[', '{':
-			depth++
+			want = append(want, map[byte]byte{'(': ')', '[': ']', '{': '}'}[c])
 		case ')', ']', '}':
-			depth--
-			if depth == 0 {
+			if len(want) == 0 || want[len(want)-1] != c {
+				return -1
+			}
+			want = want[:len(want)-1]
+			if len(want) == 0 {
 				return i
 			}
 		}
@@ -197,15 +208,16 @@ func leadingPath(seg string) string {
 	i := 0
 	for i < len(seg) {
 		j := i
-		if seg[j] == '.' {
+		dot := seg[j] == '.'
+		if dot {
 			j++
 		}
 		switch {
-		case j < len(seg) && isIdentStart(seg[j]):
+		case j < len(seg) && dot && isIdentStart(seg[j]):
 			for j < len(seg) && isIdentPart(seg[j]) {
 				j++
 			}
-		case j < len(seg) && seg[j] == '"' && seg[i] == '.':
+		case j < len(seg) && dot && seg[j] == '"':
 			j = skipString(seg, j) + 1
 		case j < len(seg) && seg[j] == '[':
 			end := matchingClose(seg, j)
@@ -231,23 +243,11 @@ func pathOrEmpty(p string) string {
 	return p
 }
 
-// isLiteralIndex accepts what may sit between brackets of a plain path:
-// nothing, a number or a string.
-func isLiteralIndex(s string) bool {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return true
-	}
-	if s[0] == '"' {
-		return skipString(s, 0) == len(s)-1
-	}
-	for _, c := range s {
-		if (c < '0' || c > '9') && c != '-' && c != ':' {
-			return false
-		}
-	}
-	return true
-}
+// literalIndexRE is what may sit between the brackets of a plain path:
+// nothing, an index, a slice or a string.
+var literalIndexRE = regexp.MustCompile(`^\s*(?:-?[0-9]+|-?[0-9]+\s*:\s*-?[0-9]*|:\s*-?[0-9]+|"(?:[^"\\]|\\[^(])*")?\s*$`)
+
+func isLiteralIndex(s string) bool { return literalIndexRE.MatchString(s) }
 
 func isIdentStart(c byte) bool {
 	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')

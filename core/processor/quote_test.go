@@ -3,6 +3,8 @@ package processor
 import (
 	"testing"
 
+	"github.com/itchyny/gojq"
+
 	"github.com/stretchr/testify/assert"
 )
 
@@ -44,6 +46,20 @@ func FuzzNormalizeQuotes(f *testing.F) {
 		out := normalizeQuotes(s)
 		if len(out) != len(s) {
 			t.Fatalf("only quotes are replaced, byte for byte: %q -> %q", s, out)
+		}
+	})
+}
+
+// FuzzDeletionPath checks that the top-level transform of any itemsToParse
+// expression is a valid program.
+func FuzzDeletionPath(f *testing.F) {
+	for _, s := range []string{".items", `.["a"][0].b | map(.)`, "(.a[1:2])", ". as $x | $x.a | .b", `.a["\(x)"]`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		del := "del(" + deletionPath(s) + ")"
+		if _, err := gojq.Parse(del); err != nil {
+			t.Fatalf("%q gives %s: %v", s, del, err)
 		}
 	})
 }

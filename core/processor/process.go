@@ -12,7 +12,8 @@ import (
 // Entities come out in input order. With parseAll, items the selector rejects
 // are mapped too and returned in Failed.
 //
-// Items must be JSON-shaped (see Normalize).
+// Items must be JSON-shaped (see Normalize). Entity values may share memory
+// with the items; neither must be modified afterwards.
 func (m *Mapping) Process(ctx context.Context, items []any, parseAll bool) Result {
 	if len(items) == 0 {
 		return Result{}

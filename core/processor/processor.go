@@ -27,7 +27,8 @@ type Options struct {
 	// defaults to true; the zero value here is false, so the caller passes it.
 	AllowEnvAccess bool
 	// Environ is the environment visible to mappings when AllowEnvAccess is
-	// set; default os.Environ. Callers pass one with secrets removed.
+	// set; default os.Environ. Callers pass one with secrets removed. It is
+	// read when a program is first compiled (gojq makes env a constant).
 	Environ func() []string
 	// Logger receives compile warnings and debug/stderr output of mappings.
 	Logger logrus.FieldLogger

@@ -1,0 +1,110 @@
+// Command bench measures full resyncs of the fake integration: it builds the
+// integration, then for each entity amount runs `sail --once` twice in a fresh
+// directory (the embedded local Port, in the same process) — a first resync
+// that creates everything and a second that finds nothing changed — and prints
+// wall time and peak resident memory of each run.
+//
+//	go run ./integrations/fake/bench -amounts 10000,100000
+//
+// Persons are generated in one department (singleDepartmentRun), ~1 KB each,
+// plus the 65 static departments, offices, teams and projects.
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	amounts := flag.String("amounts", "10000,100000", "comma-separated persons per run")
+	keep := flag.Bool("keep", false, "keep the run directories")
+	flag.Parse()
+	if err := run(*amounts, *keep); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(amounts string, keep bool) error {
+	work, err := os.MkdirTemp("", "ocean-bench-")
+	if err != nil {
+		return err
+	}
+	if !keep {
+		defer os.RemoveAll(work)
+	}
+	bin := filepath.Join(work, "fake")
+	build := exec.Command("go", "build", "-o", bin, "github.com/ocean-go/ocean/integrations/fake")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		return fmt.Errorf("build the fake integration: %w", err)
+	}
+	fmt.Println("| persons | run | wall (s) | peak RSS (MiB) | created | updated | unchanged | deleted | entities/s |")
+	fmt.Println("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+	for _, a := range strings.Split(amounts, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(a))
+		if err != nil || n <= 0 {
+			return fmt.Errorf("bad amount %q", a)
+		}
+		dir := filepath.Join(work, "run-"+strconv.Itoa(n))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		for _, label := range []string{"first", "second"} {
+			r, err := sail(bin, dir, n)
+			if err != nil {
+				return fmt.Errorf("%d persons, %s run: %w", n, label, err)
+			}
+			fmt.Printf("| %d | %s | %.2f | %.1f | %d | %d | %d | %d | %.0f |\n", n, label, r.wall.Seconds(),
+				float64(r.maxRSS)/(1<<20), r.created, r.updated, r.unchanged, r.deleted, float64(r.total)/r.wall.Seconds())
+		}
+	}
+	return nil
+}
+
+type result struct {
+	wall                                        time.Duration
+	maxRSS                                      int64 // bytes
+	created, updated, unchanged, deleted, total int
+}
+
+// totalLine matches the summary table's total row.
+var totalLine = regexp.MustCompile(`(?m)^\s*total\s+(\d+)\s+\d+\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)`)
+
+func sail(bin, dir string, persons int) (result, error) {
+	cmd := exec.Command(bin, "sail", "--once", "--port", "0")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(),
+		"OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT="+strconv.Itoa(persons),
+		"OCEAN__INTEGRATION__CONFIG__SINGLE_DEPARTMENT_RUN=true",
+		"OCEAN__INTEGRATION__CONFIG__THIRD_PARTY_BATCH_SIZE=1000",
+		"APPLICATION__LOG_LEVEL=WARNING",
+	)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	if err != nil {
+		return result{}, fmt.Errorf("%w\n%s", err, errOut.String())
+	}
+	m := totalLine.FindStringSubmatch(out.String())
+	if m == nil {
+		return result{}, fmt.Errorf("no summary in output:\n%s", out.String())
+	}
+	atoi := func(s string) int { v, _ := strconv.Atoi(s); return v }
+	r := result{wall: wall, total: atoi(m[1]), created: atoi(m[2]), updated: atoi(m[3]), unchanged: atoi(m[4]), deleted: atoi(m[5])}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		r.maxRSS = ru.Maxrss * 1024 // Linux reports kilobytes
+	}
+	return r, nil
+}

@@ -1,0 +1,107 @@
+package fakeapp_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	ocean "github.com/ocean-go/ocean"
+	"github.com/ocean-go/ocean/core/resync"
+	"github.com/ocean-go/ocean/integrations/fake/fakeapp"
+)
+
+// sail runs the fake integration once on the embedded local Port kept in
+// localDir, as `go run ./integrations/fake sail --once` does.
+func sail(t *testing.T, localDir string, persons int, extraEnv ...string) *resync.Summary {
+	t.Helper()
+	app := newApp(localDir, persons, extraEnv...)
+	zero := 0
+	var table bytes.Buffer
+	require.NoError(t, app.Sail(context.Background(), ocean.SailOptions{Once: true, Port: &zero, SummaryOut: &table}))
+	assert.Contains(t, table.String(), "fake-person")
+	return app.LastSummary()
+}
+
+func newApp(localDir string, persons int, extraEnv ...string) *ocean.App {
+	env := append([]string{
+		"OCEAN__LOCAL_PORT__DIR=" + localDir,
+		"OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT=" + strconv.Itoa(persons),
+		"OCEAN__INTEGRATION__CONFIG__THIRD_PARTY_BATCH_SIZE=7",
+		"APPLICATION__LOG_LEVEL=WARNING",
+	}, extraEnv...)
+	app := ocean.New(ocean.WithType("fake-integration"), ocean.WithVersion("0.1.0"), ocean.WithDir(".."),
+		ocean.WithEnviron(env), ocean.WithLogOutput(&lockedBuffer{}))
+	fakeapp.Setup(app)
+	return app
+}
+
+func TestSailOnceOnTheEmbeddedLocalPort(t *testing.T) {
+	local := t.TempDir()
+	first := sail(t, local, 30)
+	statics := 5 + 8 + 12 + 40
+	assert.Equal(t, resync.Completed, first.Status)
+	assert.Equal(t, statics+5*30, first.Totals().Created)
+	assert.Zero(t, first.Totals().Failed)
+
+	second := sail(t, local, 30)
+	tot := second.Totals()
+	assert.Equal(t, [3]int{0, 0, 0}, [3]int{tot.Created, tot.Updated, tot.Deleted}, "the same data again changes nothing")
+	assert.Equal(t, statics+5*30, tot.Unchanged)
+
+	third := sail(t, local, 20)
+	assert.Equal(t, 5*10, third.Totals().Deleted, "persons beyond the new amount are deleted")
+	assert.Equal(t, 5*20, third.Totals().Unchanged-statics)
+}
+
+func TestWebhookReRegistersAPerson(t *testing.T) {
+	local := t.TempDir()
+	sail(t, local, 5)
+
+	app := newApp(local, 5, "OCEAN__EVENT_LISTENER__TYPE=WEBHOOKS_ONLY")
+	ctx, cancel := context.WithCancel(context.Background())
+	zero := 0
+	done := make(chan error, 1)
+	go func() { done <- app.Sail(ctx, ocean.SailOptions{Port: &zero}) }()
+	require.Eventually(t, func() bool { return app.URL() != "" }, 10*time.Second, 10*time.Millisecond)
+
+	for body, want := range map[string]int{
+		`{"department": "finance", "index": 4}`: http.StatusOK,
+		`{"department": "finance", "index": 5}`: http.StatusBadRequest, // outside the department
+		`{"department": "nowhere"}`:             http.StatusBadRequest,
+		`not json`:                              http.StatusBadRequest,
+	} {
+		resp, err := http.Post(app.URL()+"/integration/webhook", "application/json", strings.NewReader(body))
+		require.NoError(t, err)
+		var got struct {
+			Registered int `json:"registered"`
+		}
+		_ = json.NewDecoder(resp.Body).Decode(&got)
+		_ = resp.Body.Close()
+		assert.Equal(t, want, resp.StatusCode, body)
+		if want == http.StatusOK {
+			assert.Equal(t, 1, got.Registered, "RegisterRaw upserted the person")
+		}
+	}
+	cancel()
+	require.NoError(t, <-done)
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}

@@ -276,6 +276,7 @@ func (a *App) start(ctx context.Context, so SailOptions) (stop func(), err error
 		Log:               a.log,
 		IntegrationConfig: s.Integration.Config,
 		SendExamples:      s.SendRawDataExamples,
+		Redact:            logging.MaskerOf(a.log).Full().MaskJSON,
 		MappingTTL:        s.Port.PortAppConfigCacheTTL,
 	}
 

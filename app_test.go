@@ -364,7 +364,8 @@ func TestBadConfigFailsStartWithOneLine(t *testing.T) {
 
 func TestSecretsNeverReachLogs(t *testing.T) {
 	h := newHarness(t)
-	h.src.set("member", map[string]any{"id": "ann", "email": "ann@shop.test", "team": "red"})
+	h.src.set("member", map[string]any{"id": "ann", "email": "ann@shop.test", "team": "red",
+		"note": "pasted tok-abcdefghijklmnopqrstuvwxyz by mistake"})
 	app := h.newApp("APPLICATION__LOG_LEVEL=DEBUG")
 	app.OnStart(func(ctx context.Context) error {
 		cfg, err := ocean.IntegrationConfig[map[string]any](ctx)
@@ -378,6 +379,10 @@ func TestSecretsNeverReachLogs(t *testing.T) {
 	require.NoError(t, app.Sail(context.Background(), ocean.SailOptions{Once: true, Port: &zero, SummaryOut: &bytes.Buffer{}}))
 	logs := h.logs.String()
 	assert.Contains(t, logs, "calling the API with")
+	examples, err := h.port.Examples("shop-test", "member")
+	require.NoError(t, err)
+	require.Len(t, examples, 1, "raw data examples are uploaded")
+	assert.Equal(t, "pasted [REDACTED] by mistake", examples[0].(map[string]any)["note"], "and masked")
 	for _, secret := range []string{"tok-abcdefghijklmnopqrstuvwxyz", "shop-secret-value-0123456789"} {
 		assert.NotContains(t, logs, secret)
 	}

@@ -45,3 +45,11 @@ func (s *Server) Integration(id string) (map[string]any, error) {
 	}
 	return d.Fields, nil
 }
+
+// Examples returns the raw data examples last uploaded for a kind of an
+// integration, or nil when there are none.
+func (s *Server) Examples(integrationID, kind string) ([]any, error) {
+	var ex []any
+	_, err := loadDoc(context.Background(), s.db.r, docExamples, integrationID+"\x00"+kind, &ex)
+	return ex, err
+}

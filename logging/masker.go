@@ -161,3 +161,26 @@ func (m *Masker) maskText(v any, text func() string) (out any, changed bool) {
 	}
 	return v, false
 }
+
+// MaskJSON returns a copy of a decoded JSON value (maps, slices, strings,
+// numbers...) with every string masked, for payloads that leave the process,
+// such as raw data examples sent to Port.
+func (m *Masker) MaskJSON(v any) any {
+	switch v := v.(type) {
+	case string:
+		return m.Mask(v)
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, x := range v {
+			out[k] = m.MaskJSON(x)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = m.MaskJSON(x)
+		}
+		return out
+	}
+	return v
+}

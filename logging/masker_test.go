@@ -1,6 +1,7 @@
 package logging
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -52,4 +53,20 @@ func TestFullSharesSecrets(t *testing.T) {
 	full := m.Full()
 	m.AddSecrets("added-later")
 	assert.Equal(t, "[REDACTED]", full.Mask("added-later"))
+}
+
+func TestMaskJSON(t *testing.T) {
+	m := NewMasker("hunter2-secret").Full()
+	in := map[string]any{
+		"name":   "repo",
+		"token":  "hunter2-secret",
+		"nested": []any{"x hunter2-secret y", map[string]any{"n": json.Number("12"), "ok": true}},
+	}
+	want := map[string]any{
+		"name":   "repo",
+		"token":  "[REDACTED]",
+		"nested": []any{"x [REDACTED] y", map[string]any{"n": json.Number("12"), "ok": true}},
+	}
+	assert.Equal(t, want, m.MaskJSON(in))
+	assert.Equal(t, "hunter2-secret", in["token"], "the input is not modified")
 }

@@ -37,7 +37,7 @@ type Engine struct {
 	// IntegrationConfig is handed to handlers through their context.
 	IntegrationConfig any
 	// SendExamples uploads up to 5 raw items per kind per resync to Port, for
-	// the mapping editor. Redact, when set, masks them first.
+	// the mapping editor. Redact, when set, masks secrets in them first.
 	SendExamples bool
 	Redact       func(any) any
 	// ChunkSize bounds how many raw items are mapped and written at once, so a
@@ -306,13 +306,19 @@ func expand(m *processor.Mapping, batch []any) ([]any, []error) {
 	return out, errs
 }
 
+// sendExamples uploads the first raw items of a kind, as JSON values with
+// secrets masked, for Port's mapping editor. Failures only warn.
 func (e *Engine) sendExamples(ctx context.Context, kind string, examples []any, log logrus.FieldLogger) {
-	body := examples
-	if e.Redact != nil {
-		body = make([]any, len(examples))
-		for i, ex := range examples {
-			body[i] = e.Redact(ex)
+	body := make([]any, 0, len(examples))
+	for _, ex := range examples {
+		v, err := processor.Normalize(ex)
+		if err != nil {
+			continue // reported when the item is mapped
 		}
+		if e.Redact != nil {
+			v = e.Redact(v)
+		}
+		body = append(body, v)
 	}
 	if err := e.Client.PostKindExamples(ctx, kind, body); err != nil {
 		log.WithError(err).Warn("Could not upload raw data examples")

@@ -216,6 +216,12 @@ func TestResyncCreatesThenFindsNothingChanged(t *testing.T) {
 	require.Len(t, members, 3)
 	assert.Equal(t, "12345678901234567890", jsonText(t, members["cid"]["properties"].(map[string]any)["age"]), "big numbers stay exact")
 
+	state := h.integration().ResyncState
+	require.NotNil(t, state)
+	assert.Equal(t, "completed", state.Status, "Port is told the resync completed")
+	assert.NotNil(t, state.LastResyncStart)
+	assert.NotNil(t, state.LastResyncEnd)
+
 	sum, err = h.once()
 	require.NoError(t, err)
 	tot = sum.Totals()

@@ -198,7 +198,11 @@ func (a *App) initialize(ctx context.Context) error {
 		ChangelogDestination:    s.EventListener.ChangelogDestination(),
 		InitializePortResources: s.InitializePortResources,
 		Origin:                  s.CreatePortResourcesOrigin,
-		Runtime:                 string(s.Runtime),
+		IncrementalSyncEnabled:  s.Integration.IncrementalSyncEnabled,
+		// Entities are mapped and written here, not by Port's data source
+		// processor: Ocean's "ocean-core" mode.
+		ProcessingMode: "ocean-core",
+		Runtime:        string(s.Runtime),
 	}, res, a.log)
 }
 

@@ -142,18 +142,9 @@ func (s *Server) bulkDelete(c *call) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	obj, err := c.object()
+	list, err := c.entityList("entity identifiers", maxBulkDelete)
 	if err != nil {
 		return 0, nil, err
-	}
-	list, isList := obj["entities"].([]any)
-	switch {
-	case !isList:
-		return 0, nil, invalid("entities is required and must be an array of entity identifiers")
-	case len(list) == 0:
-		return 0, nil, invalid("entities must hold at least 1 identifier")
-	case len(list) > maxBulkDelete:
-		return 0, nil, invalid("entities holds %d identifiers, at most %d are allowed per bulk delete", len(list), maxBulkDelete)
 	}
 	ctx := c.r.Context()
 	deletedIDs := []string{}

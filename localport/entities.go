@@ -65,18 +65,9 @@ func (s *Server) bulkUpsert(c *call) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	obj, err := c.object()
+	items, err := c.entityList("entities", maxBulk)
 	if err != nil {
 		return 0, nil, err
-	}
-	items, isList := obj["entities"].([]any)
-	switch {
-	case !isList:
-		return 0, nil, invalid("entities is required and must be an array of entities")
-	case len(items) == 0:
-		return 0, nil, invalid("entities must hold at least 1 entity")
-	case len(items) > maxBulk:
-		return 0, nil, invalid("entities holds %d entities, at most %d are allowed per bulk request", len(items), maxBulk)
 	}
 	successes := []bulkSuccess{}
 	failures := []bulkFailure{}

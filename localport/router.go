@@ -28,6 +28,25 @@ func (c *call) object() (map[string]any, error) {
 	return decodeObject(data)
 }
 
+// entityList reads the body's "entities" array of 1 to max items; noun names
+// an item in errors ("entities", "identifiers").
+func (c *call) entityList(noun string, max int) ([]any, error) {
+	obj, err := c.object()
+	if err != nil {
+		return nil, err
+	}
+	list, isList := obj["entities"].([]any)
+	switch {
+	case !isList:
+		return nil, invalid("entities is required and must be an array of %s", noun)
+	case len(list) == 0:
+		return nil, invalid("entities must hold at least 1 item")
+	case len(list) > max:
+		return nil, invalid("entities holds %d %s, at most %d are allowed per request", len(list), noun, max)
+	}
+	return list, nil
+}
+
 // flag reads a lowercase boolean query parameter ("true"/"false"); absent or
 // empty means def.
 func (c *call) flag(name string, def bool) (bool, error) {

@@ -103,8 +103,10 @@ func (e *Engine) SyncRawAll(ctx context.Context, trigger oceanctx.Trigger) (*Sum
 		switch {
 		case err == nil:
 			sum.Status = Completed
-		case errors.Is(context.Cause(ctx), oceanctx.ErrAborted):
-			sum.Status, sum.Err, err = Aborted, oceanctx.ErrAborted, oceanctx.ErrAborted
+		case ctx.Err() != nil:
+			// Superseded by a newer resync, or interrupted by shutdown.
+			err = context.Cause(ctx)
+			sum.Status, sum.Err = Aborted, err
 			sum.Deletion = "nothing deleted: aborted"
 		default:
 			sum.Status = Failed

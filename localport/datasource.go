@@ -18,6 +18,10 @@ const (
 // datasource (last writer's User-Agent) starts with the prefix and ends with the
 // suffix, optionally last updated before an instant, paged by an opaque cursor.
 func (s *Server) datasourceEntities(c *call) (int, any, error) {
+	proj, err := projectionOf(c)
+	if err != nil {
+		return 0, nil, err
+	}
 	data, err := c.body()
 	if err != nil {
 		return 0, nil, err
@@ -73,7 +77,7 @@ func (s *Server) datasourceEntities(c *call) (int, any, error) {
 		return 0, nil, err
 	}
 	defer rows.Close()
-	entities := make([]*entity, 0)
+	entities := make([]any, 0)
 	var next any
 	var lastID int64
 	for rows.Next() {
@@ -89,7 +93,7 @@ func (s *Server) datasourceEntities(c *call) (int, any, error) {
 		if err != nil {
 			return 0, nil, err
 		}
-		entities = append(entities, e)
+		entities = append(entities, proj.apply(e))
 		lastID = r.id
 	}
 	if err := rows.Err(); err != nil {

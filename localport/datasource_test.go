@@ -79,6 +79,14 @@ func TestDatasourceEntities(t *testing.T) {
 		assert.Equal(t, 3, pages)
 	})
 
+	t.Run("include", func(t *testing.T) {
+		body := c.must(200, "POST", path+"?include=identifier&include=blueprint", owned)
+		require.Len(t, body["entities"], 6)
+		for _, e := range body["entities"].([]any) {
+			assert.ElementsMatch(t, []string{"identifier", "blueprint"}, keysOf(e.(map[string]any)))
+		}
+	})
+
 	for _, bad := range []map[string]any{
 		{"datasource_prefix": "x"},
 		with(map[string]any{"limit": 0}),
@@ -90,4 +98,12 @@ func TestDatasourceEntities(t *testing.T) {
 			c.must(422, "POST", path, bad)
 		})
 	}
+}
+
+func keysOf(m map[string]any) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
 }

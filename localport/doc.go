@@ -34,7 +34,7 @@
 //	DELETE /v1/blueprints/{bp}/entities/{id}?delete_dependents=
 //	POST   /v1/blueprints/{bp}/bulk/entities/delete     ≤ 100 identifiers: {"deletedEntities"}
 //	POST   /v1/entities/search                          {"matchingBlueprints","entities"}
-//	POST   /v1/blueprints/entities/datasource-entities  {"entities","next"}
+//	POST   /v1/blueprints/entities/datasource-entities  {"entities","next"}; include/exclude as in search
 //
 // Ingest sinks (no token; accept any body; inspect with Server.Sinks):
 //

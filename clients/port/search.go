@@ -69,13 +69,22 @@ func (c *Client) datasource() (prefix, suffix string) {
 // last updated before `before` (zero = no time filter), following Port's cursor.
 // Iteration stops after the first error, which is yielded with a nil page.
 //
-//	for page, err := range c.OwnedEntities(ctx, start) { ... }
-func (c *Client) OwnedEntities(ctx context.Context, before time.Time) iter.Seq2[[]Entity, error] {
+// include names the fields a caller needs (as in SearchEntities), sent as
+// include query parameters the way Port's Kubernetes exporter does: a server
+// that honours them sends pages a fraction of the size; one that ignores them
+// sends whole entities. None = whole entities.
+//
+//	for page, err := range c.OwnedEntities(ctx, start, "identifier", "blueprint") { ... }
+func (c *Client) OwnedEntities(ctx context.Context, before time.Time, include ...string) iter.Seq2[[]Entity, error] {
 	return func(yield func([]Entity, error) bool) {
 		prefix, suffix := c.datasource()
 		body := datasourceQuery{Prefix: prefix, Suffix: suffix, Limit: c.cfg.OwnedEntitiesPage}
 		if !before.IsZero() {
 			body.Before = formatBefore(before)
+		}
+		var p params
+		for _, f := range include {
+			p = p.add("include", f)
 		}
 		for {
 			var resp struct {
@@ -84,7 +93,7 @@ func (c *Client) OwnedEntities(ctx context.Context, before time.Time) iter.Seq2[
 			}
 			if _, err := c.do(ctx, call{
 				method: http.MethodPost, path: "/blueprints/entities/datasource-entities", body: body,
-				feature: true, retryable: true,
+				query: p, feature: true, retryable: true,
 			}, &resp); err != nil {
 				yield(nil, fmt.Errorf("port: list owned entities: %w", err))
 				return

@@ -72,6 +72,19 @@ func TestOwnedEntitiesPaging(t *testing.T) {
 		})
 	}
 
+	t.Run("only the included fields", func(t *testing.T) {
+		n := 0
+		for got, err := range env.c.OwnedEntities(ctx, time.Time{}, "identifier", "blueprint") {
+			require.NoError(t, err)
+			for _, e := range got {
+				require.NotEmpty(t, e.Blueprint)
+				require.Nil(t, e.Properties, "properties were not asked for")
+				n++
+			}
+		}
+		assert.Equal(t, 1101, n)
+	})
+
 	// Stopping early ends the iteration without further requests.
 	before := env.rec.count("POST", "/datasource-entities", 0)
 	for range env.c.OwnedEntities(ctx, time.Time{}) {

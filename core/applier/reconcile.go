@@ -133,7 +133,9 @@ func percent(x float64) string { return strconv.FormatFloat(math.Round(x*10000)/
 func (r *Reconciler) listStale(ctx context.Context, startedAt time.Time) (map[string][]target, error) {
 	stale := map[string][]target{}
 	seen := map[port.Key]bool{}
-	for page, err := range r.a.client.OwnedEntities(ctx, startedAt) {
+	// Only keys (and relations, for the deletion order) are needed: ask for
+	// nothing else, so pages stay small whatever the entities carry.
+	for page, err := range r.a.client.OwnedEntities(ctx, startedAt, "identifier", "blueprint", "relations") {
 		if err != nil {
 			return nil, err
 		}

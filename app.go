@@ -319,11 +319,11 @@ func (a *App) serveHTTP(p int) error {
 	if err != nil {
 		return fmt.Errorf("listen on port %d (APPLICATION__PORT): %w", p, err)
 	}
-	var h http.Handler = a.router
-	if prefix := strings.TrimRight(a.settings.PathPrefix, "/"); prefix != "" {
-		h = http.StripPrefix(prefix, h)
+	var h http.Handler = a.withEvent(a.router)
+	if prefix := a.settings.PathPrefix; prefix != "" { // stored without slashes
+		h = http.StripPrefix("/"+prefix, h)
 	}
-	a.server = &http.Server{Handler: a.withEvent(h), ReadHeaderTimeout: 10 * time.Second}
+	a.server = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	a.url = fmt.Sprintf("http://127.0.0.1:%d", ln.Addr().(*net.TCPAddr).Port)
 	close(a.ready)
 	go func() {

@@ -5,18 +5,22 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"iter"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/gin-gonic/gin"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/ocean-go/ocean"
 	"github.com/ocean-go/ocean/clients/port"
+	oceanctx "github.com/ocean-go/ocean/context"
 	"github.com/ocean-go/ocean/core/appconfig"
 	"github.com/ocean-go/ocean/core/resync"
 	"github.com/ocean-go/ocean/localport"
@@ -527,4 +531,53 @@ resources:
 	assert.Equal(t, "0", jsonText(t, members["zed"]["properties"].(map[string]any)["age"]),
 		"the top-level transform drops the parsed list from the parent (length of null is 0)")
 	assert.NotContains(t, members, "ann", "the old members were reconciled away")
+}
+
+func TestHTTPRoutesHealthMetricsAndPrefix(t *testing.T) {
+	h := newHarness(t)
+	app := h.newApp("OCEAN__EVENT_LISTENER__TYPE=WEBHOOKS_ONLY", "OCEAN__PATH_PREFIX=/shop")
+	app.Router().GET("/whoami", func(c *gin.Context) {
+		ev := oceanctx.EventFrom(c.Request.Context())
+		cfg, err := ocean.IntegrationConfig[map[string]any](c.Request.Context())
+		if ev == nil || err != nil {
+			c.String(http.StatusInternalServerError, "no event or config")
+			return
+		}
+		c.JSON(http.StatusOK, gin.H{"event": ev.Type, "pageSize": cfg["pageSize"]})
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	zero := 0
+	done := make(chan error, 1)
+	go func() { done <- app.Sail(ctx, ocean.SailOptions{Port: &zero}) }()
+	require.Eventually(t, func() bool { return app.URL() != "" }, 10*time.Second, 10*time.Millisecond)
+
+	get := func(path string) (int, string) {
+		resp, err := http.Get(app.URL() + path)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return resp.StatusCode, string(b)
+	}
+	status, body := get("/shop/health/live")
+	assert.Equal(t, http.StatusOK, status)
+	assert.JSONEq(t, `{"status":"healthy","check":"live","core_version":"`+ocean.Version+`"}`, body)
+	status, body = get("/shop/integration/whoami")
+	assert.Equal(t, http.StatusOK, status)
+	assert.JSONEq(t, `{"event":"http_request","pageSize":2}`, body, "integration routes run in an event with the integration config")
+	status, body = get("/shop/metrics")
+	assert.Equal(t, http.StatusOK, status)
+	assert.Contains(t, body, "go_goroutines")
+	status, _ = get("/health/live")
+	assert.Equal(t, http.StatusNotFound, status, "routes live under the prefix")
+
+	_, err := app.SyncRawAll(ctx)
+	require.NoError(t, err)
+	_, body = get("/shop/metrics")
+	assert.Contains(t, body, `ocean_resyncs_total{status="completed"} 1`)
+	assert.Contains(t, body, `ocean_resync_objects_total{kind="member",outcome="created"} 3`)
+
+	require.ErrorContains(t, app.Sail(ctx, ocean.SailOptions{Port: &zero}), "sails once")
+	cancel()
+	require.NoError(t, <-done)
 }

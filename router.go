@@ -58,10 +58,11 @@ func requestLog(a *App) gin.HandlerFunc {
 
 // withEvent runs requests to the integration's routes inside an HTTP-request
 // event, so sync operations called from a route (RegisterRaw, ...) know their
-// event.
+// event. It sits below the path prefix, so it sees /integration routes however
+// they are mounted (Ocean checks the literal prefix and misses them).
 func (a *App) withEvent(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.Contains(r.URL.Path, "/integration") {
+		if r.URL.Path != "/integration" && !strings.HasPrefix(r.URL.Path, "/integration/") {
 			next.ServeHTTP(w, r)
 			return
 		}

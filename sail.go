@@ -114,6 +114,9 @@ func (a *App) Execute(ctx context.Context, args []string) error {
 // with ONCE, for one resync. It returns an error when start-up fails or, with
 // ONCE, when the resync did not complete.
 func (a *App) Sail(ctx context.Context, so SailOptions) error {
+	if a.started() {
+		return errors.New("ocean: an App sails once; create a new App to sail again")
+	}
 	if so.SummaryOut == nil {
 		so.SummaryOut = os.Stdout
 	}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -51,7 +52,12 @@ type App struct {
 	local    *localport.Server
 	server   *http.Server
 	url      string
-	ready    chan struct{}
+	ready    chan struct{} // closed when start set the fields above
+	// initialized is closed when the integration exists in Port with its
+	// defaults (or initialisation failed, initErr): sync operations wait for it.
+	initialized chan struct{}
+	initErr     error
+	initOnce    sync.Once
 
 	lastSummary atomic.Pointer[resync.Summary]
 }
@@ -93,7 +99,7 @@ func WithLogOutput(w io.Writer) Option { return func(o *options) { o.logOut = w 
 
 // New returns an App. Nothing is read or started until Run (or Sail).
 func New(opts ...Option) *App {
-	a := &App{ready: make(chan struct{}), metrics: newMetrics()}
+	a := &App{ready: make(chan struct{}), initialized: make(chan struct{}), metrics: newMetrics()}
 	for _, o := range opts {
 		o(&a.opts)
 	}
@@ -139,6 +145,11 @@ func (a *App) URL() string {
 	}
 	return a.url
 }
+
+// Ready is closed once the integration has started and exists in Port with
+// its default resources (from then on sync operations run at once), or when
+// start-up failed.
+func (a *App) Ready() <-chan struct{} { return a.initialized }
 
 // Client is the Port client; nil until started.
 func (a *App) Client() *port.Client {

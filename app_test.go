@@ -327,7 +327,7 @@ func TestNewerResyncAbortsOlder(t *testing.T) {
 	zero := 0
 	sailed := make(chan error, 1)
 	go func() { sailed <- app.Sail(ctx, ocean.SailOptions{Port: &zero}) }()
-	require.Eventually(t, func() bool { return app.Client() != nil && app.URL() != "" }, 10*time.Second, 10*time.Millisecond)
+	<-app.Ready()
 
 	// The first resync blocks in the member handler; meanwhile cid disappears.
 	gate, waiting := make(chan struct{}), make(chan struct{}, 1)
@@ -549,7 +549,7 @@ func TestHTTPRoutesHealthMetricsAndPrefix(t *testing.T) {
 	zero := 0
 	done := make(chan error, 1)
 	go func() { done <- app.Sail(ctx, ocean.SailOptions{Port: &zero}) }()
-	require.Eventually(t, func() bool { return app.URL() != "" }, 10*time.Second, 10*time.Millisecond)
+	<-app.Ready()
 
 	get := func(path string) (int, string) {
 		resp, err := http.Get(app.URL() + path)

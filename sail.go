@@ -122,17 +122,21 @@ func (a *App) Sail(ctx context.Context, so SailOptions) error {
 	}
 	stop, err := a.start(ctx, so)
 	if err != nil {
+		a.finishInit(err)
 		return err
 	}
 	defer stop()
+	defer a.finishInit(errors.New("the integration stopped before it was initialised"))
 	s := a.settings
 	listener := s.EventListener.Type
 	if !a.handlers.HasResync() && s.EventListener.ShouldResync {
 		return errors.New("no resync handler registered: register one with OnResync or OnResyncAll")
 	}
 	if err := a.initialize(ctx); err != nil {
+		a.finishInit(err)
 		return err
 	}
+	a.finishInit(nil)
 	if err := a.runStartHooks(ctx); err != nil {
 		return err
 	}
@@ -161,6 +165,15 @@ func (a *App) Sail(ctx context.Context, so SailOptions) error {
 		<-ctx.Done()
 		return nil
 	}
+}
+
+// finishInit records the outcome of initialisation and releases whoever waits
+// on Ready; only the first call counts.
+func (a *App) finishInit(err error) {
+	a.initOnce.Do(func() {
+		a.initErr = err
+		close(a.initialized)
+	})
 }
 
 // LastSummary returns the summary of the most recent listener resync, or nil.

@@ -3,6 +3,7 @@ package ocean
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/ocean-go/ocean/clients/port"
 	oceanctx "github.com/ocean-go/ocean/context"
@@ -12,9 +13,19 @@ import (
 // ErrNotStarted is returned by sync operations called before the App started.
 var ErrNotStarted = errors.New("ocean: the integration has not started")
 
-func (a *App) engineReady() (*resync.Engine, error) {
+// engineReady waits until the integration is initialised in Port (a webhook
+// may arrive while it still is), then returns the engine.
+func (a *App) engineReady(ctx context.Context) (*resync.Engine, error) {
 	if !a.started() {
 		return nil, ErrNotStarted
+	}
+	select {
+	case <-a.initialized:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	if a.initErr != nil {
+		return nil, fmt.Errorf("ocean: the integration failed to initialise: %w", a.initErr)
 	}
 	return a.engine, nil
 }
@@ -22,7 +33,7 @@ func (a *App) engineReady() (*resync.Engine, error) {
 // SyncRawAll runs a full resync now, as if a listener had triggered it (without
 // reporting resync state). A newer resync aborts it.
 func (a *App) SyncRawAll(ctx context.Context) (*resync.Summary, error) {
-	e, err := a.engineReady()
+	e, err := a.engineReady(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -34,7 +45,7 @@ func (a *App) SyncRawAll(ctx context.Context) (*resync.Summary, error) {
 // RegisterRaw maps raw items of kind with the mapping and upserts the
 // resulting entities; entities a selector now rejects are deleted if owned.
 func (a *App) RegisterRaw(ctx context.Context, kind string, items []any) ([]port.Entity, error) {
-	e, err := a.engineReady()
+	e, err := a.engineReady(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +55,7 @@ func (a *App) RegisterRaw(ctx context.Context, kind string, items []any) ([]port
 // UnregisterRaw maps raw items of kind and deletes the resulting entities the
 // integration owns.
 func (a *App) UnregisterRaw(ctx context.Context, kind string, items []any) error {
-	e, err := a.engineReady()
+	e, err := a.engineReady(ctx)
 	if err != nil {
 		return err
 	}
@@ -53,7 +64,7 @@ func (a *App) UnregisterRaw(ctx context.Context, kind string, items []any) error
 
 // UpdateRawDiff applies the change between two states of raw items of kind.
 func (a *App) UpdateRawDiff(ctx context.Context, kind string, before, after []any) error {
-	e, err := a.engineReady()
+	e, err := a.engineReady(ctx)
 	if err != nil {
 		return err
 	}
@@ -62,7 +73,7 @@ func (a *App) UpdateRawDiff(ctx context.Context, kind string, before, after []an
 
 // Register upserts entities.
 func (a *App) Register(ctx context.Context, entities []port.Entity) ([]port.Entity, error) {
-	e, err := a.engineReady()
+	e, err := a.engineReady(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +82,7 @@ func (a *App) Register(ctx context.Context, entities []port.Entity) ([]port.Enti
 
 // Unregister deletes entities the integration owns.
 func (a *App) Unregister(ctx context.Context, entities []port.Entity) error {
-	e, err := a.engineReady()
+	e, err := a.engineReady(ctx)
 	if err != nil {
 		return err
 	}
@@ -80,7 +91,7 @@ func (a *App) Unregister(ctx context.Context, entities []port.Entity) error {
 
 // UpdateDiff upserts after and deletes the entities only before had.
 func (a *App) UpdateDiff(ctx context.Context, before, after []port.Entity) error {
-	e, err := a.engineReady()
+	e, err := a.engineReady(ctx)
 	if err != nil {
 		return err
 	}
@@ -90,7 +101,7 @@ func (a *App) UpdateDiff(ctx context.Context, before, after []port.Entity) error
 // Sync makes the integration's entities in Port exactly entities, deleting the
 // other entities it owns (under the deletion threshold).
 func (a *App) Sync(ctx context.Context, entities []port.Entity) error {
-	e, err := a.engineReady()
+	e, err := a.engineReady(ctx)
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -71,7 +70,7 @@ func TestWebhookReRegistersAPerson(t *testing.T) {
 	zero := 0
 	done := make(chan error, 1)
 	go func() { done <- app.Sail(ctx, ocean.SailOptions{Port: &zero}) }()
-	require.Eventually(t, func() bool { return app.URL() != "" }, 10*time.Second, 10*time.Millisecond)
+	<-app.Ready()
 
 	for body, want := range map[string]int{
 		`{"department": "finance", "index": 4}`: http.StatusOK,

@@ -259,7 +259,11 @@ func (a *App) start(ctx context.Context, so SailOptions) (stop func(), err error
 		Logger:               a.log,
 	}
 	if s.Port.HasCredentials() {
-		port.SetSharedLimit(rate.Limit(s.Port.RateLimit), s.Port.RateBurst)
+		limit := rate.Limit(s.Port.RateLimit)
+		if limit == 0 {
+			limit = rate.Inf // OCEAN__PORT__RATE_LIMIT=0 turns the limiter off
+		}
+		port.SetSharedLimit(limit, s.Port.RateBurst)
 	} else {
 		if pc.BaseURL, err = a.startLocalPort(); err != nil {
 			return nil, err

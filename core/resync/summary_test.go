@@ -1,0 +1,53 @@
+package resync
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ocean-go/ocean/core/applier"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func TestSummaryTable(t *testing.T) {
+	sum := &Summary{
+		EventID:  "e1",
+		Status:   Completed,
+		Duration: 2500 * time.Millisecond,
+		Kinds: []KindSummary{
+			{Kind: "fake-person", Extracted: 1000, FilteredOut: 10, Created: 900, Updated: 50, Unchanged: 40, Deleted: 3, Failed: 0, Duration: 2 * time.Second},
+			{Kind: "fake-department", Index: 1, Extracted: 5, Created: 5, Failed: 1, Duration: 10 * time.Millisecond},
+		},
+		Deletion: "deleted 3 stale entities",
+	}
+	tot := sum.Totals()
+	assert.Equal(t, KindSummary{Extracted: 1005, FilteredOut: 10, Created: 905, Updated: 50, Unchanged: 40, Deleted: 3, Failed: 1, Duration: 2500 * time.Millisecond}, tot)
+
+	var out bytes.Buffer
+	require.NoError(t, sum.WriteTable(&out))
+	golden := filepath.Join("testdata", "summary.golden")
+	if *update {
+		require.NoError(t, os.WriteFile(golden, out.Bytes(), 0o644))
+	}
+	want, err := os.ReadFile(golden)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), out.String())
+}
+
+func TestAttributeDeletions(t *testing.T) {
+	kinds := []KindSummary{{Kind: "team"}, {Kind: "member"}, {Kind: "member", Index: 2}}
+	msg := attributeDeletions(kinds, applier.ReconcileResult{Blueprints: []applier.BlueprintResult{
+		{Blueprint: "member", Kinds: []string{"member"}, Deleted: 4},
+		{Blueprint: "team", Kinds: []string{"team"}, Skipped: "would delete 10 of 10 team entities (100% > threshold 90%)"},
+	}})
+	assert.Equal(t, []int{0, 4, 0}, []int{kinds[0].Deleted, kinds[1].Deleted, kinds[2].Deleted},
+		"a blueprint's deletions count once, for the first resource of its kind")
+	assert.Equal(t, "deleted 4 stale entities; kept team: would delete 10 of 10 team entities (100% > threshold 90%)", msg)
+}

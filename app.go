@@ -59,6 +59,7 @@ type App struct {
 	initErr     error
 	initOnce    sync.Once
 
+	sailedAt    time.Time // when Sail began: scheduled resyncs count from it
 	lastSummary atomic.Pointer[resync.Summary]
 }
 

@@ -581,3 +581,26 @@ func TestHTTPRoutesHealthMetricsAndPrefix(t *testing.T) {
 	cancel()
 	require.NoError(t, <-done)
 }
+
+func TestScheduledResync(t *testing.T) {
+	h := newHarness(t)
+	app := h.newApp("OCEAN__EVENT_LISTENER__TYPE=POLLING", "OCEAN__EVENT_LISTENER__RESYNC_ON_START=false",
+		"OCEAN__EVENT_LISTENER__INTERVAL=3600", "OCEAN__SCHEDULED_RESYNC_INTERVAL=300ms")
+	ctx, cancel := context.WithCancel(context.Background())
+	zero := 0
+	done := make(chan error, 1)
+	go func() { done <- app.Sail(ctx, ocean.SailOptions{Port: &zero, SummaryOut: io.Discard}) }()
+	<-app.Ready()
+	require.Eventually(t, func() bool {
+		sum := app.LastSummary()
+		return sum != nil && sum.Status == resync.Completed
+	}, 10*time.Second, 20*time.Millisecond, "a scheduled resync ran")
+	assert.Len(t, h.entities("member"), 3)
+	state := h.integration().ResyncState
+	require.NotNil(t, state.NextResync, "Port is told when the next scheduled resync is")
+	next, err := time.Parse(time.RFC3339Nano, *state.NextResync)
+	require.NoError(t, err)
+	assert.WithinDuration(t, time.Now(), next, 2*time.Second)
+	cancel()
+	require.NoError(t, <-done)
+}

@@ -117,6 +117,7 @@ func (a *App) Sail(ctx context.Context, so SailOptions) error {
 	if a.started() {
 		return errors.New("ocean: an App sails once; create a new App to sail again")
 	}
+	a.sailedAt = time.Now()
 	if so.SummaryOut == nil {
 		so.SummaryOut = os.Stdout
 	}
@@ -147,6 +148,16 @@ func (a *App) Sail(ctx context.Context, so SailOptions) error {
 			_ = sum.WriteTable(so.SummaryOut)
 		}
 		return err
+	}
+	if s.ScheduledResyncInterval > 0 && listener != config.ListenerOnce && s.EventListener.ShouldResync {
+		scheduled := listeners.Scheduled{Interval: s.ScheduledResyncInterval, Resync: resyncFn, Log: a.log}
+		done := make(chan struct{})
+		defer func() { <-done }()
+		go func() {
+			defer close(done)
+			_ = scheduled.Start(ctx)
+		}()
+		a.log.WithField("interval", s.ScheduledResyncInterval.String()).Info("Scheduled resyncs enabled")
 	}
 	a.log.WithField("event_listener", listener).Info("Starting the event listener")
 	switch listener {
@@ -182,22 +193,41 @@ func (a *App) LastSummary() *resync.Summary { return a.lastSummary.Load() }
 // listenerResync is a resync started by an event listener: it reports the
 // resync state to Port before and after, and records metrics.
 func (a *App) listenerResync(ctx context.Context) (*resync.Summary, error) {
-	start := time.Now().UTC().Format(time.RFC3339Nano)
-	if _, err := a.client.PatchResyncState(ctx, port.ResyncState{Status: "running", LastResyncStart: &start}); err != nil {
+	start := isoNow()
+	running := a.resyncState("running")
+	running.LastResyncStart = &start
+	if _, err := a.client.PatchResyncState(ctx, running); err != nil {
 		a.log.WithError(err).Warn("Could not report the resync as running")
 	}
 	sum, err := a.engine.SyncRawAll(ctx, oceanctx.Machine)
 	a.metrics.observe(sum)
 	a.lastSummary.Store(sum)
-	end := time.Now().UTC().Format(time.RFC3339Nano)
+	end := isoNow()
+	outcome := a.resyncState(string(sum.Status))
+	outcome.LastResyncStart, outcome.LastResyncEnd = &start, &end
 	// Report the outcome even when ctx was cancelled (shutdown aborts a resync).
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	if _, perr := a.client.PatchResyncState(rctx, port.ResyncState{Status: string(sum.Status), LastResyncStart: &start, LastResyncEnd: &end}); perr != nil {
+	if _, perr := a.client.PatchResyncState(rctx, outcome); perr != nil {
 		a.log.WithError(perr).Warn("Could not report the resync outcome")
 	}
 	return sum, err
 }
+
+// resyncState is the state reported to Port, with the next scheduled resync
+// when there is a schedule (counted from when the integration started).
+func (a *App) resyncState(status string) port.ResyncState {
+	st := port.ResyncState{Status: status}
+	interval := a.settings.ScheduledResyncInterval
+	if next := listeners.NextResync(a.sailedAt, time.Now(), interval); next != nil {
+		at := next.UTC().Format(time.RFC3339Nano)
+		minutes := int(interval / time.Minute)
+		st.NextResync, st.IntervalInMinuets = &at, &minutes
+	}
+	return st
+}
+
+func isoNow() string { return time.Now().UTC().Format(time.RFC3339Nano) }
 
 // initialize creates or aligns the integration in Port and its default
 // resources (.port/resources), as Ocean does before serving.

@@ -123,6 +123,15 @@ func (a *App) OnResync(kind string, h handlers.ResyncHandler) {
 // OnResyncAll registers a handler for every kind without a handler of its own.
 func (a *App) OnResyncAll(h handlers.ResyncHandler) { a.handlers.OnResync("", h) }
 
+// OnIncrementalResync registers the handler that produces the raw items of
+// kind changed since the cursor (read it with IncrementalCursor); an empty
+// kind registers it for every kind, after the kind-specific handlers.
+// `sail --once` runs an incremental sync, with these handlers only, when
+// OCEAN__INTEGRATION__INCREMENTAL_SYNC_ENABLED is true.
+func (a *App) OnIncrementalResync(kind string, h handlers.ResyncHandler) {
+	a.handlers.OnIncrementalResync(kind, h)
+}
+
 // OnStart registers a hook that runs once at start-up, before the first resync.
 // An error stops the integration.
 func (a *App) OnStart(h handlers.Hook) { a.handlers.OnStart(h) }
@@ -213,6 +222,12 @@ func ResourceConfig(ctx context.Context) (*appconfig.ResourceConfig, bool) {
 	r, ok := oceanctx.ResourceFrom(ctx)
 	return r.Config, ok
 }
+
+// IncrementalCursor returns the instant an incremental handler fetches
+// changes since: when the resource's last successful incremental sync started
+// or, the first time, one interval before this sync. false outside an
+// incremental sync.
+func IncrementalCursor(ctx context.Context) (time.Time, bool) { return oceanctx.CursorFrom(ctx) }
 
 // start loads the settings and brings up everything a listener needs: the Port
 // target, the client, the engine and the HTTP server. stop releases it all.

@@ -13,7 +13,9 @@
 // the handlers of every resource in order, maps their raw items to entities with
 // the user's JQ mappings, writes only what changed and, when every kind
 // succeeded, deletes the entities the integration owns that disappeared from the
-// source.
+// source. An incremental sync (sail --once with incremental sync enabled) runs
+// the OnIncrementalResync handlers instead, from each resource's cursor
+// (IncrementalCursor), and deletes nothing.
 //
 // Without Port credentials, sail syncs into a local Port-compatible server
 // persisted under ./.ocean/, so an integration can be tried and tested without a

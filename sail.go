@@ -25,7 +25,7 @@ import (
 // other source of settings (Ocean lets APPLICATION__* env vars win over the
 // flags; a flag typed on the command line is the user's latest word).
 type SailOptions struct {
-	Once                    bool   // run one resync, then exit
+	Once                    bool   // run one resync (or incremental sync, when enabled), then exit
 	Port                    *int   // HTTP port (APPLICATION__PORT)
 	LogLevel                string // APPLICATION__LOG_LEVEL
 	InitializePortResources *bool  // OCEAN__INITIALIZE_PORT_RESOURCES
@@ -142,13 +142,18 @@ func (a *App) Sail(ctx context.Context, so SailOptions) error {
 		return err
 	}
 
-	resyncFn := func(ctx context.Context) error {
-		sum, err := a.listenerResync(ctx)
-		if sum != nil {
-			_ = sum.WriteTable(so.SummaryOut)
+	job := func(run func(context.Context) (*resync.Summary, error)) func(context.Context) error {
+		return func(ctx context.Context) error {
+			sum, err := a.listenerResync(ctx, run)
+			if sum != nil {
+				_ = sum.WriteTable(so.SummaryOut)
+			}
+			return err
 		}
-		return err
 	}
+	resyncFn := job(func(ctx context.Context) (*resync.Summary, error) {
+		return a.engine.SyncRawAll(ctx, oceanctx.Machine)
+	})
 	if s.ScheduledResyncInterval > 0 && listener != config.ListenerOnce && s.EventListener.ShouldResync {
 		scheduled := listeners.Scheduled{Interval: s.ScheduledResyncInterval, Resync: resyncFn, Log: a.log}
 		done := make(chan struct{})
@@ -162,6 +167,11 @@ func (a *App) Sail(ctx context.Context, so SailOptions) error {
 	a.log.WithField("event_listener", listener).Info("Starting the event listener")
 	switch listener {
 	case config.ListenerOnce:
+		if s.Integration.IncrementalSyncEnabled { // as in Ocean, only ONCE runs incremental syncs
+			return listeners.Once{Resync: job(func(ctx context.Context) (*resync.Summary, error) {
+				return a.engine.SyncIncremental(ctx, oceanctx.Machine, s.Integration.IncrementalSyncInterval)
+			})}.Start(ctx)
+		}
 		return listeners.Once{Resync: resyncFn}.Start(ctx)
 	case config.ListenerPolling:
 		return listeners.Polling{
@@ -190,16 +200,17 @@ func (a *App) finishInit(err error) {
 // LastSummary returns the summary of the most recent listener resync, or nil.
 func (a *App) LastSummary() *resync.Summary { return a.lastSummary.Load() }
 
-// listenerResync is a resync started by an event listener: it reports the
-// resync state to Port before and after, and records metrics.
-func (a *App) listenerResync(ctx context.Context) (*resync.Summary, error) {
+// listenerResync runs run (a resync or an incremental sync) for an event
+// listener: it reports the resync state to Port before and after, and records
+// metrics.
+func (a *App) listenerResync(ctx context.Context, run func(context.Context) (*resync.Summary, error)) (*resync.Summary, error) {
 	start := isoNow()
 	running := a.resyncState("running")
 	running.LastResyncStart = &start
 	if _, err := a.client.PatchResyncState(ctx, running); err != nil {
 		a.log.WithError(err).Warn("Could not report the resync as running")
 	}
-	sum, err := a.engine.SyncRawAll(ctx, oceanctx.Machine)
+	sum, err := run(ctx)
 	a.metrics.observe(sum)
 	a.lastSummary.Store(sum)
 	end := isoNow()

@@ -1,7 +1,7 @@
 // Package context carries Ocean's event context through a context.Context: what
 // kind of event is running (a resync, a start hook, an HTTP request, ...), what
-// triggered it, the port app config and resource config in force, free-form
-// attributes, and the parent event.
+// triggered it, the port app config and resource config in force, the
+// incremental-sync cursor, free-form attributes, and the parent event.
 //
 // It also makes "the newest resync wins" hold: a Tracker aborts every older
 // running resync when a new one begins. The aborted resync sees its context

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -29,6 +30,19 @@ func TestNewResyncAbortsOlderResyncs(t *testing.T) {
 	tr.End(oldEv)
 	assert.ErrorIs(t, stdctx.Cause(old), oceanctx.ErrAborted, "ending keeps the abort cause")
 	assert.ElementsMatch(t, []*oceanctx.Event{reqEv, newEv}, tr.Running())
+}
+
+func TestIncrementalResyncsAndResyncsDoNotAbortEachOther(t *testing.T) {
+	var tr oceanctx.Tracker
+	res, resEv := tr.Begin(stdctx.Background(), oceanctx.Resync, oceanctx.Machine, nil)
+	defer tr.End(resEv)
+	inc, incEv := tr.Begin(stdctx.Background(), oceanctx.IncrementalResync, oceanctx.Machine, nil)
+	defer tr.End(incEv)
+	assert.NoError(t, res.Err(), "an incremental sync does not abort a resync")
+	_, newEv := tr.Begin(stdctx.Background(), oceanctx.Resync, oceanctx.Manual, nil)
+	defer tr.End(newEv)
+	assert.NoError(t, inc.Err(), "a resync does not abort an incremental sync")
+	assert.Error(t, res.Err(), "it aborts the older resync")
 }
 
 func TestChildEventInheritsAttributesAndMapping(t *testing.T) {
@@ -105,4 +119,11 @@ func TestResourceAndIntegrationConfig(t *testing.T) {
 
 	ctx = oceanctx.WithIntegrationConfig(ctx, map[string]any{"entityAmount": 3})
 	assert.Equal(t, map[string]any{"entityAmount": 3}, oceanctx.IntegrationConfig(ctx))
+
+	_, ok = oceanctx.CursorFrom(ctx)
+	assert.False(t, ok, "no cursor outside an incremental sync")
+	at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	got, ok := oceanctx.CursorFrom(oceanctx.WithCursor(ctx, at))
+	require.True(t, ok)
+	assert.Equal(t, at, got)
 }

@@ -3,6 +3,7 @@ package context
 import (
 	stdctx "context"
 	"fmt"
+	"time"
 
 	"github.com/ocean-go/ocean/core/appconfig"
 )
@@ -40,3 +41,18 @@ func WithIntegrationConfig(ctx stdctx.Context, cfg any) stdctx.Context {
 
 // IntegrationConfig returns the configuration stored by WithIntegrationConfig.
 func IntegrationConfig(ctx stdctx.Context) any { return ctx.Value(integrationConfigKey{}) }
+
+type cursorKey struct{}
+
+// WithCursor returns a context carrying the incremental-sync cursor of the
+// resource being processed: the instant its previous successful sync started.
+func WithCursor(ctx stdctx.Context, cursor time.Time) stdctx.Context {
+	return stdctx.WithValue(ctx, cursorKey{}, cursor)
+}
+
+// CursorFrom returns the cursor stored by WithCursor; false outside an
+// incremental sync.
+func CursorFrom(ctx stdctx.Context) (time.Time, bool) {
+	c, ok := ctx.Value(cursorKey{}).(time.Time)
+	return c, ok
+}

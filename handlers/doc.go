@@ -1,5 +1,6 @@
-// Package handlers holds the integration's registered code: resync handlers per
-// kind (and for every kind), start hooks, and resync start/complete hooks.
+// Package handlers holds the integration's registered code: resync and
+// incremental-resync handlers per kind (and for every kind), start hooks, and
+// resync start/complete hooks.
 //
 // A resync handler streams the raw items of one kind as a Go iterator of
 // batches, the Go shape of Ocean's async generator:

@@ -17,11 +17,33 @@ type Hook func(ctx context.Context) error
 // Registry keeps what an integration registered. It is safe for concurrent use.
 type Registry struct {
 	mu             sync.RWMutex
-	byKind         map[string][]ResyncHandler
-	anyKind        []ResyncHandler
+	resync         kindHandlers
+	incremental    kindHandlers
 	start          []Hook
 	resyncStart    []Hook
 	resyncComplete []Hook
+}
+
+// kindHandlers are handlers registered per kind, and for every kind.
+type kindHandlers struct {
+	byKind  map[string][]ResyncHandler
+	anyKind []ResyncHandler
+}
+
+func (k *kindHandlers) add(kind string, h ResyncHandler) {
+	if kind == "" {
+		k.anyKind = append(k.anyKind, h)
+		return
+	}
+	if k.byKind == nil {
+		k.byKind = map[string][]ResyncHandler{}
+	}
+	k.byKind[kind] = append(k.byKind[kind], h)
+}
+
+// of returns the kind-specific handlers, then the ones for every kind.
+func (k *kindHandlers) of(kind string) []ResyncHandler {
+	return append(slices.Clone(k.byKind[kind]), k.anyKind...)
 }
 
 // OnResync registers h for kind; an empty kind registers it for every kind,
@@ -29,14 +51,7 @@ type Registry struct {
 func (r *Registry) OnResync(kind string, h ResyncHandler) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if kind == "" {
-		r.anyKind = append(r.anyKind, h)
-		return
-	}
-	if r.byKind == nil {
-		r.byKind = map[string][]ResyncHandler{}
-	}
-	r.byKind[kind] = append(r.byKind[kind], h)
+	r.resync.add(kind, h)
 }
 
 // ResyncHandlers returns the handlers that produce kind: the kind-specific ones,
@@ -44,22 +59,40 @@ func (r *Registry) OnResync(kind string, h ResyncHandler) {
 func (r *Registry) ResyncHandlers(kind string) []ResyncHandler {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	return append(slices.Clone(r.byKind[kind]), r.anyKind...)
+	return r.resync.of(kind)
+}
+
+// OnIncrementalResync registers h to produce the items of kind changed since
+// the cursor an incremental sync carries in the handler's context; an empty
+// kind registers it for every kind, after the kind-specific handlers.
+func (r *Registry) OnIncrementalResync(kind string, h ResyncHandler) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.incremental.add(kind, h)
+}
+
+// IncrementalHandlers returns the incremental handlers of kind: the
+// kind-specific ones, then the ones registered for every kind. An incremental
+// sync skips the kinds that have none.
+func (r *Registry) IncrementalHandlers(kind string) []ResyncHandler {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.incremental.of(kind)
 }
 
 // HasResync reports whether any resync handler is registered.
 func (r *Registry) HasResync() bool {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	return len(r.byKind) > 0 || len(r.anyKind) > 0
+	return len(r.resync.byKind) > 0 || len(r.resync.anyKind) > 0
 }
 
-// Kinds returns the kinds with a kind-specific handler, sorted.
+// Kinds returns the kinds with a kind-specific resync handler, sorted.
 func (r *Registry) Kinds() []string {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	kinds := make([]string, 0, len(r.byKind))
-	for k := range r.byKind {
+	kinds := make([]string, 0, len(r.resync.byKind))
+	for k := range r.resync.byKind {
 		kinds = append(kinds, k)
 	}
 	slices.Sort(kinds)

@@ -119,3 +119,25 @@ func TestRegistryOrder(t *testing.T) {
 	}
 	assert.Equal(t, []string{"start", "rs", "rc"}, calls)
 }
+
+func TestRegistryIncrementalHandlers(t *testing.T) {
+	var r handlers.Registry
+	mk := func(tag string) handlers.ResyncHandler {
+		return handlers.List(func(context.Context, string) ([]string, error) { return []string{tag}, nil })
+	}
+	r.OnResync("a", mk("full"))
+	assert.Empty(t, r.IncrementalHandlers("a"), "a resync handler is not an incremental one")
+
+	r.OnIncrementalResync("", mk("generic"))
+	r.OnIncrementalResync("a", mk("a1"))
+	r.OnIncrementalResync("a", mk("a2"))
+	var got []any
+	for _, h := range r.IncrementalHandlers("a") {
+		batches, _ := collect(t, h)
+		got = append(got, batches[0]...)
+	}
+	assert.Equal(t, []any{"a1", "a2", "generic"}, got, "kind-specific handlers first, then generic")
+	assert.Len(t, r.IncrementalHandlers("b"), 1, "another kind gets the generic handler")
+	assert.Len(t, r.ResyncHandlers("b"), 0, "incremental handlers are not resync handlers")
+	assert.Equal(t, []string{"a"}, r.Kinds(), "Kinds lists resync kinds only")
+}

@@ -7,4 +7,7 @@
 // a failed batch, when the mapping could not be read, or when it was aborted by a
 // newer resync. The per-blueprint deletion threshold (see core/applier) guards
 // against a source that suddenly returns nothing.
+//
+// An incremental sync (SyncIncremental) runs only the resources with an
+// incremental handler, from cursors stored in Port, and deletes nothing.
 package resync

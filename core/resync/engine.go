@@ -97,23 +97,7 @@ func (e *Engine) SyncRawAll(ctx context.Context, trigger oceanctx.Trigger) (*Sum
 	defer e.Events.End(ev)
 	log := e.Log.WithFields(logrus.Fields{"event_id": ev.ID, "event_trigger_type": trigger})
 	sum := &Summary{EventID: ev.ID, StartedAt: ev.StartedAt}
-	finish := func(err error) (*Summary, error) {
-		sum.Duration = time.Since(sum.StartedAt)
-		sum.Err = err
-		switch {
-		case err == nil:
-			sum.Status = Completed
-		case ctx.Err() != nil:
-			// Superseded by a newer resync, or interrupted by shutdown.
-			err = context.Cause(ctx)
-			sum.Status, sum.Err = Aborted, err
-			sum.Deletion = "nothing deleted: aborted"
-		default:
-			sum.Status = Failed
-		}
-		log.WithFields(logrus.Fields{"status": sum.Status, "seconds": sum.Duration.Seconds()}).Info("Resync finished")
-		return sum, err
-	}
+	finish := func(err error) (*Summary, error) { return finishSync(ctx, sum, err, log) }
 
 	mapping, err := e.Mapping(ctx, true)
 	if err != nil {
@@ -132,7 +116,7 @@ func (e *Engine) SyncRawAll(ctx context.Context, trigger oceanctx.Trigger) (*Sum
 	var kindErrs []error
 	for i := range mapping.Resources {
 		rc := &mapping.Resources[i]
-		ks := e.processResource(ctx, rc, i, rec, log)
+		ks := e.processResource(ctx, rc, i, e.Handlers.ResyncHandlers(rc.Kind), rec, log)
 		sum.Kinds = append(sum.Kinds, ks)
 		if ctx.Err() != nil {
 			return finish(context.Cause(ctx))
@@ -168,17 +152,48 @@ func (e *Engine) SyncRawAll(ctx context.Context, trigger oceanctx.Trigger) (*Sum
 	return finish(nil)
 }
 
-// processResource extracts, maps and loads one resource of the mapping. Errors
-// are recorded in the summary; they never stop the other resources.
+// finishSync records how a sync ended: completed, aborted (ctx cancelled by a
+// newer resync or by shutdown) or failed.
+func finishSync(ctx context.Context, sum *Summary, err error, log logrus.FieldLogger) (*Summary, error) {
+	sum.Duration = time.Since(sum.StartedAt)
+	sum.Err = err
+	switch {
+	case err == nil:
+		sum.Status = Completed
+	case ctx.Err() != nil:
+		err = context.Cause(ctx)
+		sum.Status, sum.Err = Aborted, err
+		sum.Deletion = "nothing deleted: aborted"
+	default:
+		sum.Status = Failed
+	}
+	msg := "Resync finished"
+	if sum.Incremental {
+		msg = "Incremental sync finished"
+	}
+	log.WithFields(logrus.Fields{"status": sum.Status, "seconds": sum.Duration.Seconds()}).Info(msg)
+	return sum, err
+}
+
+// sink writes the entities of one kind. A resync writes through its
+// Reconciler, which remembers what was produced for deletion; an incremental
+// sync, which deletes nothing, writes through the Applier alone.
+type sink interface {
+	TrackBlueprint(kind, blueprint string)
+	Load(ctx context.Context, kind string, entities []port.Entity) (applier.LoadResult, error)
+}
+
+// processResource extracts with hs, maps and loads one resource of the
+// mapping. Errors are recorded in the summary; they never stop the other
+// resources of a resync.
 func (e *Engine) processResource(ctx context.Context, rc *appconfig.ResourceConfig, index int,
-	rec *applier.Reconciler, log logrus.FieldLogger) (ks KindSummary) {
+	hs []handlers.ResyncHandler, out sink, log logrus.FieldLogger) (ks KindSummary) {
 	start := time.Now()
 	ks = KindSummary{Kind: rc.Kind, Index: index, lastProgress: start}
 	defer func() { ks.Duration = time.Since(start) }()
 	ctx = oceanctx.WithResource(ctx, rc, index)
 	log = log.WithField("resource_kind", fmt.Sprintf("%s-%d", rc.Kind, index))
 
-	hs := e.Handlers.ResyncHandlers(rc.Kind)
 	if len(hs) == 0 {
 		ks.Failed++
 		ks.addError(fmt.Errorf("kind %q is not implemented; available kinds: %s", rc.Kind, strings.Join(e.Handlers.Kinds(), ", ")))
@@ -191,7 +206,7 @@ func (e *Engine) processResource(ctx context.Context, rc *appconfig.ResourceConf
 		return ks
 	}
 	if bp, ok := m.LiteralBlueprint(); ok {
-		rec.TrackBlueprint(rc.Kind, bp)
+		out.TrackBlueprint(rc.Kind, bp)
 	}
 	ctx = oceanctx.WithIntegrationConfig(ctx, e.IntegrationConfig)
 	log.Info("Fetching raw data")
@@ -212,7 +227,7 @@ func (e *Engine) processResource(ctx context.Context, rc *appconfig.ResourceConf
 			if e.SendExamples && len(examples) < examplesPerKind {
 				examples = append(examples, batch[:min(len(batch), examplesPerKind-len(examples))]...)
 			}
-			e.loadBatch(ctx, m, batch, rec, &ks, misconfigured, log)
+			e.loadBatch(ctx, m, batch, out, &ks, misconfigured, log)
 		}
 	}
 	if len(examples) > 0 {
@@ -230,7 +245,7 @@ func (e *Engine) processResource(ctx context.Context, rc *appconfig.ResourceConf
 
 // loadBatch maps one raw batch (in chunks) and writes the result.
 func (e *Engine) loadBatch(ctx context.Context, m *processor.Mapping, batch []any,
-	rec *applier.Reconciler, ks *KindSummary, misconfigured map[string]string, log logrus.FieldLogger) {
+	out sink, ks *KindSummary, misconfigured map[string]string, log logrus.FieldLogger) {
 	items, errs := expand(m, batch)
 	for _, err := range errs {
 		ks.Failed++
@@ -258,7 +273,7 @@ func (e *Engine) loadBatch(ctx context.Context, m *processor.Mapping, batch []an
 		if len(res.Passed) == 0 {
 			continue
 		}
-		lr, err := rec.Load(ctx, ks.Kind, res.Passed)
+		lr, err := out.Load(ctx, ks.Kind, res.Passed)
 		ks.Created += lr.Created
 		ks.Updated += lr.Updated
 		ks.Unchanged += lr.Unchanged

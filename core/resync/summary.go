@@ -47,15 +47,18 @@ func (k *KindSummary) addError(err error) {
 	}
 }
 
-// Summary is the outcome of one resync.
+// Summary is the outcome of one resync or incremental sync.
 type Summary struct {
 	EventID   string
 	Status    Status
 	StartedAt time.Time
 	Duration  time.Duration
 	Kinds     []KindSummary
+	// Incremental marks an incremental sync: Kinds holds only the resources
+	// it ran, and it deletes nothing.
+	Incremental bool
 	// Deletion says what reconciliation did: "deleted N", or why nothing was
-	// deleted.
+	// deleted (for an incremental sync: where it stopped, if it did).
 	Deletion string
 	Err      error
 }
@@ -91,6 +94,13 @@ func (s *Summary) WriteTable(w io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "resync %s: %s; %s\n", s.EventID, s.Status, s.Deletion)
+	_, err := fmt.Fprintf(w, "%s %s: %s; %s\n", s.name(), s.EventID, s.Status, s.Deletion)
 	return err
+}
+
+func (s *Summary) name() string {
+	if s.Incremental {
+		return "incremental sync"
+	}
+	return "resync"
 }

@@ -221,7 +221,7 @@ func (e *Engine) processResource(ctx context.Context, rc *appconfig.ResourceConf
 			if err != nil {
 				ks.Failed++
 				ks.addError(fmt.Errorf("extract: %w", err))
-				log.WithError(err).Error("A batch of raw data failed; nothing will be deleted at the end of this resync")
+				log.WithError(err).Error("A batch of raw data failed: the kind fails and nothing is deleted")
 				continue
 			}
 			if e.SendExamples && len(examples) < examplesPerKind {

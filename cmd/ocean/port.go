@@ -58,6 +58,16 @@ Without --client-id and --client-secret every client id and secret gets a token.
 	return cmd
 }
 
+// serveReadyKey marks a context value: a channel that receives the base URL
+// once `port serve` listens, so a caller that runs the command in-process on
+// port 0 learns where it went.
+type serveReadyKey struct{}
+
+// withServeReady returns a context that makes `port serve` send its base URL on ready.
+func withServeReady(ctx context.Context, ready chan<- string) context.Context {
+	return context.WithValue(ctx, serveReadyKey{}, ready)
+}
+
 // servePort runs the server until ctx is done, then shuts it down gracefully.
 func servePort(ctx context.Context, log *logrus.Logger, addr string, opts localport.Options) error {
 	if (opts.ClientID == "") != (opts.ClientSecret == "") {
@@ -78,6 +88,12 @@ func servePort(ctx context.Context, log *logrus.Logger, addr string, opts localp
 	}
 	log.WithFields(logrus.Fields{"url": url, "database": opts.DBPath, "credentials": credentials}).
 		Infof("Local Port listening on %s (API at %s/v1); it %s", url, url, credentials)
+	if ready, _ := ctx.Value(serveReadyKey{}).(chan<- string); ready != nil {
+		select {
+		case ready <- url:
+		case <-ctx.Done():
+		}
+	}
 	<-ctx.Done()
 	log.Info("Shutting down the local Port")
 	return srv.Close()

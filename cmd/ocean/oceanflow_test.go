@@ -573,7 +573,7 @@ func TestOceanFullResync(t *testing.T) {
 			assert.Empty(t, atList(t, r.body, "errors"))
 		}
 		write(uaOlderVersion, "user", user("jane", "Jane"))
-		var services []any
+		var services []obj
 		for i, id := range unchanged {
 			services = append(services, service(id, id, "go", i, "jane"))
 		}
@@ -581,15 +581,10 @@ func TestOceanFullResync(t *testing.T) {
 		for _, id := range legacy {
 			services = append(services, service(id, id, "python", 0, nil))
 		}
+		// Its repository is archived by now: it fails the kind's selector.
 		services = append(services, service("a/b+c", "Archived", "go", 0, nil))
-		for len(services) > 0 {
-			n := min(20, len(services))
-			batch := make([]obj, n)
-			for i := range n {
-				batch[i] = services[i].(obj)
-			}
+		for batch := range slices.Chunk(services, 20) {
 			write(uaOlderVersion, "service", batch...)
-			services = services[n:]
 		}
 		write(uaOtherInteg, "service", service("foreign-service", "Foreign", "go", 1, nil))
 		write(uaGitops, "service", service("gitops-service", "GitOps", "go", 1, nil))

@@ -21,6 +21,7 @@ type tokens struct {
 
 	mu     sync.Mutex
 	issued map[string]grant
+	active map[string]string // client id → its unexpired token
 }
 
 type grant struct {
@@ -29,29 +30,36 @@ type grant struct {
 }
 
 func newTokens(clientID, secret string, ttl time.Duration) *tokens {
-	return &tokens{clientID: clientID, secret: secret, ttl: ttl, issued: map[string]grant{}}
+	return &tokens{clientID: clientID, secret: secret, ttl: ttl, issued: map[string]grant{}, active: map[string]string{}}
 }
 
 // checks reports whether credentials are verified (both configured).
 func (t *tokens) checks() bool { return t.clientID != "" && t.secret != "" }
 
 // issue returns a JWT-shaped token whose payload carries "isMachine": true
-// (Ocean reads it, unverified, to enable its actions processor).
+// (Ocean reads it, unverified, to enable its actions processor). As Port does,
+// a client id has one active token at a time: asking again before it expires
+// returns the same token with its remaining lifetime.
 func (t *tokens) issue(clientID string) (token string, expiresIn int) {
 	now := time.Now()
-	exp := now.Add(t.ttl)
-	enc := base64.RawURLEncoding
-	payload, _ := json.Marshal(map[string]any{"clientId": clientID, "isMachine": true, "iat": now.Unix(), "exp": exp.Unix()})
-	token = enc.EncodeToString([]byte(`{"alg":"none","typ":"JWT"}`)) + "." + enc.EncodeToString(payload) + "." + randomID()
-
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for tok, g := range t.issued {
 		if now.After(g.expires) {
 			delete(t.issued, tok)
+			delete(t.active, g.clientID)
 		}
 	}
+	if tok, ok := t.active[clientID]; ok {
+		return tok, int(math.Ceil(t.issued[tok].expires.Sub(now).Seconds()))
+	}
+
+	exp := now.Add(t.ttl)
+	enc := base64.RawURLEncoding
+	payload, _ := json.Marshal(map[string]any{"clientId": clientID, "isMachine": true, "iat": now.Unix(), "exp": exp.Unix()})
+	token = enc.EncodeToString([]byte(`{"alg":"none","typ":"JWT"}`)) + "." + enc.EncodeToString(payload) + "." + randomID()
 	t.issued[token] = grant{clientID: clientID, expires: exp}
+	t.active[clientID] = token
 	return token, int(math.Ceil(t.ttl.Seconds()))
 }
 

@@ -69,3 +69,20 @@ func TestTokens(t *testing.T) {
 	// Public routes need no token.
 	anonymous.must(http.StatusOK, "GET", "/_admin/sinks", nil)
 }
+
+func TestOneActiveTokenPerClient(t *testing.T) {
+	srv := localporttest.Start(t, func(o *localport.Options) { o.TokenTTL = 3 * time.Second })
+	c := &client{t: t, base: srv.URL(), ua: testUA}
+	get := func(id string) (string, json.Number) {
+		body := c.must(200, "POST", "/v1/auth/access_token", map[string]any{"clientId": id, "clientSecret": "s"})
+		return body["accessToken"].(string), body["expiresIn"].(json.Number)
+	}
+	first, ttl := get("a")
+	assert.Equal(t, json.Number("3"), ttl)
+	time.Sleep(1100 * time.Millisecond)
+	again, left := get("a")
+	assert.Equal(t, first, again, "asking before expiry returns the active token")
+	assert.Equal(t, json.Number("2"), left, "with its remaining lifetime")
+	other, _ := get("b")
+	assert.NotEqual(t, first, other, "each client id has its own token")
+}

@@ -119,9 +119,11 @@
 //
 // With Options.ClientID and ClientSecret set, POST /v1/auth/access_token checks
 // them; otherwise any client id and secret get a token. Tokens are JWT-shaped
-// (payload "isMachine": true), kept in memory, valid for TokenTTL (default 3h);
-// expiresIn is the TTL in whole seconds, rounded up. The token's client id is
-// the createdBy/updatedBy of what it writes.
+// (payload "isMachine": true), kept in memory, valid for TokenTTL (default 3h).
+// As in Port, a client id has one active token: asking again before it expires
+// returns it again; expiresIn is its remaining lifetime in whole seconds,
+// rounded up. The token's client id is the createdBy/updatedBy of what it
+// writes.
 //
 // # Fault injection
 //

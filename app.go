@@ -231,7 +231,7 @@ func IncrementalCursor(ctx context.Context) (time.Time, bool) { return oceanctx.
 
 // start loads the settings and brings up everything a listener needs: the Port
 // target, the client, the engine and the HTTP server. stop releases it all.
-func (a *App) start(ctx context.Context, so SailOptions) (stop func(), err error) {
+func (a *App) start(so SailOptions) (stop func(), err error) {
 	overrides := mergeOverrides(a.opts.overrides, so.overrides())
 	s, err := config.Load(config.LoadOptions{
 		Dir: a.opts.dir, Environ: a.opts.environ, Overrides: overrides,
@@ -311,8 +311,8 @@ func (a *App) start(ctx context.Context, so SailOptions) (stop func(), err error
 		MappingTTL:        s.Port.PortAppConfigCacheTTL,
 	}
 
-	if err := a.serveHTTP(s.Application.Port); err != nil {
-		return nil, err
+	if err = a.serveHTTP(s.Application.Port); err != nil {
+		return nil, err // the deferred stop closes the local Port
 	}
 	closers = append(closers, a.shutdownHTTP)
 	return stop, nil

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"iter"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -603,4 +604,15 @@ func TestScheduledResync(t *testing.T) {
 	assert.WithinDuration(t, time.Now(), next, 2*time.Second)
 	cancel()
 	require.NoError(t, <-done)
+}
+
+func TestBusyHTTPPortFailsStart(t *testing.T) {
+	h := newHarness(t)
+	ln, err := net.Listen("tcp", ":0")
+	require.NoError(t, err)
+	defer ln.Close()
+	busy := ln.Addr().(*net.TCPAddr).Port
+	err = h.newApp().Sail(context.Background(), ocean.SailOptions{Once: true, Port: &busy})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "APPLICATION__PORT")
 }

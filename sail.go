@@ -121,7 +121,7 @@ func (a *App) Sail(ctx context.Context, so SailOptions) error {
 	if so.SummaryOut == nil {
 		so.SummaryOut = os.Stdout
 	}
-	stop, err := a.start(ctx, so)
+	stop, err := a.start(so)
 	if err != nil {
 		a.finishInit(err)
 		return err

@@ -252,14 +252,14 @@ func (a *App) start(so SailOptions) (stop func(), err error) {
 	a.log.WithField("settings", s.Redacted()).Debug("Loaded settings")
 
 	var closers []func()
-	stop = func() {
+	closeAll := func() {
 		for i := len(closers) - 1; i >= 0; i-- {
 			closers[i]()
 		}
 	}
 	defer func() {
 		if err != nil {
-			stop()
+			closeAll()
 		}
 	}()
 
@@ -312,10 +312,10 @@ func (a *App) start(so SailOptions) (stop func(), err error) {
 	}
 
 	if err = a.serveHTTP(s.Application.Port); err != nil {
-		return nil, err // the deferred stop closes the local Port
+		return nil, err // the deferred closeAll closes the local Port
 	}
 	closers = append(closers, a.shutdownHTTP)
-	return stop, nil
+	return closeAll, nil
 }
 
 // startLocalPort starts the embedded Port-compatible server, persisted under the

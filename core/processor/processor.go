@@ -64,6 +64,8 @@ func New(opts Options) *Processor {
 		p.log = l
 	}
 	p.compilerOps = compatFunctions(p.log)
+	regex := &regexEngine{timeout: p.itemTimeout}
+	p.compilerOps = append(p.compilerOps, regex.functions()...)
 	if opts.AllowEnvAccess {
 		environ := opts.Environ
 		if environ == nil {
@@ -86,7 +88,7 @@ func (p *Processor) compile(src string) (*gojq.Code, error) {
 	q, err := gojq.Parse(normalizeQuotes(src))
 	if err != nil {
 		c.err = fmt.Errorf("parse: %w", err)
-	} else if c.code, err = gojq.Compile(q, p.compilerOps...); err != nil {
+	} else if c.code, err = gojq.Compile(withRegexPrelude(q), p.compilerOps...); err != nil {
 		c.err = fmt.Errorf("compile: %w", err)
 	}
 	actual, _ := p.cache.LoadOrStore(src, c)

@@ -4,6 +4,8 @@
 //
 //   - Once: one resync, then return (sail --once; CronJobs).
 //   - Polling: ask Port for resync requests every interval (the default).
+//   - Scheduled: resync every interval alongside the listener, skipping a
+//     tick while the previous scheduled resync still runs.
 //
 // A listener only triggers; the resync itself (state reporting, mapping,
 // reconciliation) is the function it is given.

@@ -2,42 +2,58 @@ package listeners_test
 
 import (
 	"context"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/sirupsen/logrus"
+	"github.com/sirupsen/logrus/hooks/test"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/ocean-go/ocean/core/listeners"
 )
 
-func TestScheduledFiresWithoutWaitingForThePreviousResync(t *testing.T) {
+func TestScheduledSkipsTicksWhileTheResyncRuns(t *testing.T) {
 	var started, running atomic.Int32
 	var overlapped atomic.Bool
+	release := make(chan struct{})
+	log, hook := test.NewNullLogger()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
 		done <- listeners.Scheduled{
-			Interval: 20 * time.Millisecond,
-			Log:      logrus.New(),
+			Interval: 10 * time.Millisecond,
+			Log:      log,
 			Resync: func(ctx context.Context) error {
-				started.Add(1)
 				if running.Add(1) > 1 {
 					overlapped.Store(true)
 				}
 				defer running.Add(-1)
-				<-ctx.Done() // a resync slower than the interval
-				return ctx.Err()
+				if started.Add(1) == 1 {
+					<-release // the first resync is slower than the interval
+				}
+				return nil
 			},
 		}.Start(ctx)
 	}()
-	require.Eventually(t, func() bool { return started.Load() >= 3 }, 5*time.Second, 5*time.Millisecond)
-	assert.True(t, overlapped.Load(), "the schedule does not wait for a running resync")
+	skipped := func() bool {
+		for _, e := range hook.AllEntries() {
+			if strings.Contains(e.Message, "still running; skipping") {
+				return true
+			}
+		}
+		return false
+	}
+	require.Eventually(t, skipped, 5*time.Second, 5*time.Millisecond)
+	assert.EqualValues(t, 1, started.Load(), "no resync starts while one runs")
+	close(release)
+	require.Eventually(t, func() bool { return started.Load() >= 3 }, 5*time.Second, 5*time.Millisecond,
+		"the schedule resumes once the slow resync is done")
 	cancel()
 	require.NoError(t, <-done)
-	assert.Zero(t, running.Load(), "Start returns after the resyncs in flight")
+	assert.False(t, overlapped.Load(), "scheduled resyncs never overlap")
+	assert.Zero(t, running.Load(), "Start returns after the resync in flight")
 }
 
 func TestScheduledNeedsAnInterval(t *testing.T) {

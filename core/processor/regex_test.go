@@ -76,3 +76,26 @@ func TestRegexFallbackTimeout(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "timeout")
 }
+
+// FuzzRegex checks that any pattern, flags and subject give a result or an
+// error, never a panic, and that match and test agree.
+func FuzzRegex(f *testing.F) {
+	for _, s := range [][3]string{
+		{`(?<=a)b`, "g", "ab"}, {`(a)\1`, "", "aa"}, {`a b`, "x", "ab"},
+		{`(?<x>z)?b`, "gi", "éB"}, {`^$`, "s", "\n"}, {`[`, "", ""}, {`(?=)`, "g", "abc"},
+	} {
+		f.Add(s[0], s[1], s[2])
+	}
+	p := New(Options{ItemTimeout: time.Second})
+	f.Fuzz(func(t *testing.T, re, flags, s string) {
+		in := map[string]any{"re": re, "flags": flags, "s": s}
+		tested, testErr := runAll(p, `. as $a | $a.s | test($a.re; $a.flags)`, in)
+		matched, matchErr := runAll(p, `. as $a | $a.s | [match($a.re; $a.flags)] | length > 0`, in)
+		if (testErr == nil) != (matchErr == nil) {
+			t.Fatalf("test error %v, match error %v", testErr, matchErr)
+		}
+		if testErr == nil && !strings.Contains(flags, "g") && tested[0] != matched[0] {
+			t.Fatalf("test gives %s, match %s", tested[0], matched[0])
+		}
+	})
+}

@@ -169,11 +169,16 @@ func (h *harness) env(extra ...string) []string {
 }
 
 func (h *harness) newApp(extraEnv ...string) *ocean.App {
-	app := ocean.New(ocean.WithType("shop"), ocean.WithVersion("1.0.0"), ocean.WithDir(h.dir),
-		ocean.WithEnviron(h.env(extraEnv...)), ocean.WithLogOutput(h.logs))
+	app := h.bareApp(extraEnv...)
 	app.OnResync("team", h.src.handler)
 	app.OnResync("member", h.src.handler)
 	return app
+}
+
+// bareApp is the shop integration without any handler.
+func (h *harness) bareApp(extraEnv ...string) *ocean.App {
+	return ocean.New(ocean.WithType("shop"), ocean.WithVersion("1.0.0"), ocean.WithDir(h.dir),
+		ocean.WithEnviron(h.env(extraEnv...)), ocean.WithLogOutput(h.logs))
 }
 
 // once runs `sail --once` as a fresh process would, and returns its summary.

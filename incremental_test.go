@@ -57,10 +57,16 @@ func (in *incremental) received() map[string]time.Time {
 }
 
 // incrementalOnce runs `sail --once` with incremental sync enabled and the
-// incremental handler registered for kinds; it returns the summary and the
-// printed table.
+// incremental handler registered for kinds.
 func (h *harness) incrementalOnce(in *incremental, kinds ...string) (*resync.Summary, string, error) {
-	app := h.newApp("OCEAN__INTEGRATION__INCREMENTAL_SYNC_ENABLED=true", "OCEAN__INTEGRATION__INCREMENTAL_SYNC_INTERVAL=30")
+	return h.sailIncremental(h.newApp(incrementalEnv...), in, kinds...)
+}
+
+var incrementalEnv = []string{"OCEAN__INTEGRATION__INCREMENTAL_SYNC_ENABLED=true", "OCEAN__INTEGRATION__INCREMENTAL_SYNC_INTERVAL=30"}
+
+// sailIncremental registers the incremental handler for kinds on app and runs
+// `sail --once`; it returns the summary and the printed table.
+func (h *harness) sailIncremental(app *ocean.App, in *incremental, kinds ...string) (*resync.Summary, string, error) {
 	for _, k := range kinds {
 		app.OnIncrementalResync(k, in.handler)
 	}
@@ -177,4 +183,18 @@ func TestIncrementalSyncNeverDeletesAndSkipsKindsWithoutHandler(t *testing.T) {
 	assert.Contains(t, table, "nothing deleted")
 	assert.Len(t, h.entities("member"), 3, "entities missing from an incremental sync are not deleted")
 	assert.Len(t, h.entities("team"), 2)
+}
+
+func TestIncrementalOnlyIntegration(t *testing.T) {
+	h := newHarness(t)
+	in := &incremental{t: t, src: h.src}
+	in.expect(nil)
+	sum, _, err := h.sailIncremental(h.bareApp(incrementalEnv...), in, "member")
+	require.NoError(t, err, "under ONCE an incremental sync needs no full resync handler")
+	assert.Equal(t, 3, kind(sum, "member").Created)
+
+	polling := h.bareApp(incrementalEnv...)
+	polling.OnIncrementalResync("member", in.handler)
+	err = polling.Sail(context.Background(), ocean.SailOptions{})
+	assert.ErrorContains(t, err, "no resync handler registered", "Port-requested resyncs need a full resync handler")
 }

@@ -130,7 +130,9 @@ func (a *App) Sail(ctx context.Context, so SailOptions) error {
 	defer a.finishInit(errors.New("the integration stopped before it was initialised"))
 	s := a.settings
 	listener := s.EventListener.Type
-	if !a.handlers.HasResync() && s.EventListener.ShouldResync {
+	// As in Ocean, only ONCE runs incremental syncs, and then instead of a resync.
+	incremental := listener == config.ListenerOnce && s.Integration.IncrementalSyncEnabled
+	if s.EventListener.ShouldResync && !a.handlers.HasResync() && !(incremental && a.handlers.HasIncremental()) {
 		return errors.New("no resync handler registered: register one with OnResync or OnResyncAll")
 	}
 	if err := a.initialize(ctx); err != nil {
@@ -167,7 +169,7 @@ func (a *App) Sail(ctx context.Context, so SailOptions) error {
 	a.log.WithField("event_listener", listener).Info("Starting the event listener")
 	switch listener {
 	case config.ListenerOnce:
-		if s.Integration.IncrementalSyncEnabled { // as in Ocean, only ONCE runs incremental syncs
+		if incremental {
 			return listeners.Once{Resync: job(func(ctx context.Context) (*resync.Summary, error) {
 				return a.engine.SyncIncremental(ctx, oceanctx.Machine, s.Integration.IncrementalSyncInterval)
 			})}.Start(ctx)

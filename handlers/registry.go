@@ -42,6 +42,8 @@ func (k *kindHandlers) add(kind string, h ResyncHandler) {
 }
 
 // of returns the kind-specific handlers, then the ones for every kind.
+func (k *kindHandlers) any() bool { return len(k.byKind) > 0 || len(k.anyKind) > 0 }
+
 func (k *kindHandlers) of(kind string) []ResyncHandler {
 	return append(slices.Clone(k.byKind[kind]), k.anyKind...)
 }
@@ -84,7 +86,14 @@ func (r *Registry) IncrementalHandlers(kind string) []ResyncHandler {
 func (r *Registry) HasResync() bool {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	return len(r.resync.byKind) > 0 || len(r.resync.anyKind) > 0
+	return r.resync.any()
+}
+
+// HasIncremental reports whether any incremental handler is registered.
+func (r *Registry) HasIncremental() bool {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.incremental.any()
 }
 
 // Kinds returns the kinds with a kind-specific resync handler, sorted.

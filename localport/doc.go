@@ -80,14 +80,17 @@
 // $datasource, $title, $team, $icon, $createdAt, $updatedAt, $createdBy,
 // $updatedBy, then properties, then relations. Operators: = != in notIn
 // contains doesNotContains containsAny beginsWith doesNotBeginsWith endsWith
-// doesNotEndsWith isEmpty isNotEmpty > >= < <= (numbers or date-times) between
+// doesNotEndsWith isEmpty isNotEmpty isExpired isNotExpired (a date-time
+// before now; no value never expires) > >= < <= (numbers or date-times) between
 // notBetween ({"from","to"} or {"preset": today|tomorrow|yesterday|lastWeek|
 // last2Weeks|lastMonth|last3Months|last6Months|last12Months}) and relatedTo
 // ({"blueprint","value": id or ids,"direction": upstream|downstream|absent =
 // both,"required"}), which follows relations transitively. On array fields,
 // = and in match an element; contains means "has the element". A malformed
 // query is 422 with the path of the offending part, e.g.
-// `rules[1].operator: unknown operator "like"`. include/exclude (repeated,
+// `rules[1].operator: unknown operator "like"`; so are the forms not
+// implemented: propertySchema rules, path properties with matchAny, and user
+// context values (which need a user token). include/exclude (repeated,
 // top-level keys or properties.x / relations.y) shape the returned entities.
 //
 // Entity bodies are JSON TEXT decoded in Go with UseNumber (SQLite's JSON

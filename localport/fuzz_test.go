@@ -36,6 +36,7 @@ func FuzzSearchQuery(f *testing.F) {
 		`{"combinator":"and","rules":[{"property":"released","operator":"notBetween","value":{"preset":"lastWeek"}}]}`,
 		`{"combinator":"and","rules":[{"operator":"relatedTo","blueprint":"service","value":["a"],"direction":"upstream","required":false}]}`,
 		`{"combinator":"and","rules":[{"property":"language","operator":"isEmpty"}]}`,
+		`{"combinator":"or","rules":[{"property":"released","operator":"isExpired"},{"property":"released","operator":"isNotExpired"}]}`,
 		`{"combinator":"and","rules":[{"property":"x","operator":"like","value":1}]}`,
 		`{"combinator":"and","rules":[{"property":{"path":["a"]},"operator":"matchAny","value":[]}]}`,
 		`[]`, `null`, `{`, ``,

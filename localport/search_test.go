@@ -13,7 +13,9 @@ func searchFixture(t testing.TB) *client {
 	_, c := start(t)
 	catalog(c)
 	upsert(c, "user", map[string]any{"identifier": "jane"})
-	upsert(c, "service", map[string]any{"identifier": "c", "properties": map[string]any{"stars": json.Number("12345678901234567890"), "tags": []any{"y"}}})
+	upsert(c, "service", map[string]any{"identifier": "c", "properties": map[string]any{
+		"stars": json.Number("12345678901234567890"), "tags": []any{"y"}, "released": "2999-01-01T00:00:00Z",
+	}})
 	upsert(c, "service", map[string]any{"identifier": "b", "title": "Beta", "properties": map[string]any{
 		"language": "python", "stars": 20, "archived": true, "tags": []any{}, "released": "2024-06-01T00:00:00Z",
 	}, "relations": map[string]any{"deps": []any{"c"}}})
@@ -57,10 +59,13 @@ func TestSearchOperators(t *testing.T) {
 		{"= big int exact", rule("stars", "=", json.Number("12345678901234567890")), []string{"c"}},
 		{"= big int off by one", rule("stars", "=", json.Number("12345678901234567891")), nil},
 		{"= boolean", rule("archived", "=", true), []string{"b"}},
-		{"> date", rule("released", ">", "2024-03-01T00:00:00Z"), []string{"b"}},
+		{"> date", rule("released", ">", "2024-03-01T00:00:00Z"), []string{"c", "b"}},
 		{"< date with offset", rule("released", "<", "2024-03-01T00:00:00.000000+00:00"), []string{"a"}},
 		{"between dates", rule("released", "between", map[string]any{"from": "2024-01-01T00:00:00Z", "to": "2024-02-01T00:00:00Z"}), []string{"a"}},
 		{"notBetween dates", rule("released", "notBetween", map[string]any{"from": "2024-01-01T00:00:00Z", "to": "2024-02-01T00:00:00Z"}), []string{"c", "b"}},
+		{"isExpired", map[string]any{"property": "released", "operator": "isExpired"}, []string{"b", "a"}},
+		{"isNotExpired", map[string]any{"property": "released", "operator": "isNotExpired"}, []string{"c"}},
+		{"isNotExpired without a value", map[string]any{"property": "language", "operator": "isNotExpired"}, []string{"c", "b", "a"}},
 		{"between numbers", rule("stars", "between", map[string]any{"from": 5, "to": 15}), []string{"a"}},
 		{"between preset", rule("$createdAt", "between", map[string]any{"preset": "lastWeek"}), []string{"c", "b", "a"}},
 		{"$updatedAt >", rule("$updatedAt", ">", "2000-01-01T00:00:00Z"), []string{"c", "b", "a"}},

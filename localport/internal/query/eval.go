@@ -59,6 +59,10 @@ func (ru *rule) match(r Record) bool {
 		return isEmpty(v)
 	case "isNotEmpty":
 		return !isEmpty(v)
+	case "isExpired":
+		return isExpired(v, ru.lo)
+	case "isNotExpired":
+		return !isExpired(v, ru.lo)
 	case ">", ">=", "<", "<=":
 		c, ok := compareBound(v, ru.lo)
 		return ok && (ru.op == ">" && c > 0 || ru.op == ">=" && c >= 0 || ru.op == "<" && c < 0 || ru.op == "<=" && c <= 0)
@@ -112,6 +116,12 @@ func anyString(field any, pred func(string) bool) bool {
 		}
 	}
 	return false
+}
+
+// isExpired: a timer (date-time) value lies before now; no value never expires.
+func isExpired(v any, now *bound) bool {
+	c, ok := compareBound(v, now)
+	return ok && c < 0
 }
 
 func between(v any, lo, hi *bound) bool {

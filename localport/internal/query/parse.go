@@ -74,6 +74,7 @@ var operators = map[string]valueKind{
 	"beginsWith": valueString, "doesNotBeginsWith": valueString,
 	"endsWith": valueString, "doesNotEndsWith": valueString,
 	"isEmpty": valueNone, "isNotEmpty": valueNone,
+	"isExpired": valueNone, "isNotExpired": valueNone,
 	">": valueOrdered, ">=": valueOrdered, "<": valueOrdered, "<=": valueOrdered,
 	"between": valueRange, "notBetween": valueRange,
 	"relatedTo": valueAny,
@@ -198,6 +199,9 @@ func (q *Query) parseRule(obj map[string]any, path string, now time.Time) (node,
 	vp := join(path, "value")
 	switch kind {
 	case valueNone:
+		if op == "isExpired" || op == "isNotExpired" {
+			r.lo = &bound{isTime: true, t: now} // expired: a date-time before the query's time
+		}
 	case valueAny:
 		if !hasValue {
 			return nil, errAt(vp, "required for operator %q", op)

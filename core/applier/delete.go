@@ -110,17 +110,58 @@ type protection struct {
 	anyBP map[string]bool // target blueprint unknown: spare the id in any blueprint
 }
 
-func (a *Applier) protect(ctx context.Context, refs map[relRef]struct{}) protection {
+// protect spares the targets of refs and, transitively, what the spared
+// entities among through relate to (see spread).
+func (a *Applier) protect(ctx context.Context, refs map[relRef]struct{}, through []target) protection {
 	p := protection{keys: map[port.Key]bool{}, anyBP: map[string]bool{}}
 	t := a.targets(ctx)
 	for ref := range refs {
-		if bp := t.target(ref.Blueprint, ref.Relation); bp != "" {
-			p.keys[port.Key{Blueprint: bp, Identifier: ref.ID}] = true
-		} else {
-			p.anyBP[ref.ID] = true
+		p.add(t, ref)
+	}
+	p.spread(t, through)
+	return p
+}
+
+// add spares the target of ref and returns its blueprint, "" when unknown.
+func (p protection) add(t *targetResolver, ref relRef) string {
+	bp := t.target(ref.Blueprint, ref.Relation)
+	if bp != "" {
+		p.keys[port.Key{Blueprint: bp, Identifier: ref.ID}] = true
+	} else {
+		p.anyBP[ref.ID] = true
+	}
+	return bp
+}
+
+// spread spares, transitively, what the spared entities among cands relate
+// to: with delete_dependents, deleting such a target would cascade through the
+// spared entity into the entity it was spared for.
+func (p protection) spread(t *targetResolver, cands []target) {
+	keys := make([]port.Key, len(cands))
+	for i := range cands {
+		keys[i] = cands[i].Key
+	}
+	ix := newKeyIndex(keys)
+	done := make([]bool, len(cands))
+	var queue []int
+	for i, k := range keys {
+		if p.has(k) {
+			done[i] = true
+			queue = append(queue, i)
 		}
 	}
-	return p
+	for len(queue) > 0 {
+		i := queue[0]
+		queue = queue[1:]
+		for _, ref := range cands[i].Refs {
+			for _, j := range ix.find(p.add(t, ref), ref.ID) {
+				if !done[j] {
+					done[j] = true
+					queue = append(queue, j)
+				}
+			}
+		}
+	}
 }
 
 func (p protection) has(k port.Key) bool { return p.keys[k] || p.anyBP[k.Identifier] }

@@ -153,6 +153,10 @@ var testBlueprints = []map[string]any{
 		"relations": map[string]any{
 			"service": map[string]any{"target": "service", "required": true, "many": false},
 		}},
+	{"identifier": "pod", "title": "Pod", "schema": map[string]any{"properties": map[string]any{}},
+		"relations": map[string]any{
+			"deployment": map[string]any{"target": "deployment", "required": true, "many": false},
+		}},
 }
 
 func ent(bp, id string, props map[string]any, rels map[string]any) port.Entity {

@@ -57,7 +57,15 @@ func (a *Applier) ApplyDiff(ctx context.Context, before, after []port.Entity, op
 			}
 		}
 	}
-	spared := a.protect(ctx, related)
+	var through []target
+	if opts.DeleteDependentEntities {
+		for i := range before {
+			if !before[i].HasSearchIdentifier() {
+				through = append(through, target{Key: before[i].Key(), Refs: relRefs(&before[i], false)})
+			}
+		}
+	}
+	spared := a.protect(ctx, related, through)
 	var gone []port.Key
 	for i := range before {
 		k := before[i].Key()

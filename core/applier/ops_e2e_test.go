@@ -12,6 +12,7 @@ func TestApplyDiff(t *testing.T) {
 	tests := []struct {
 		name          string
 		opts          Options
+		seed          []port.Entity // ours, besides persons p1-p3
 		before, after []port.Entity
 		gone, kept    []string
 	}{
@@ -46,12 +47,22 @@ func TestApplyDiff(t *testing.T) {
 			kept:   []string{"person/f1"},
 			gone:   []string{"person/p1"},
 		},
+		{
+			// d1 is spared for p1; deleting s1 would cascade through d1 into p1.
+			name:   "never a cascade through a spared relation target",
+			opts:   Options{Merge: true, DeleteDependentEntities: true},
+			seed:   []port.Entity{ent("service", "s1", nil, nil), ent("deployment", "d1", nil, map[string]any{"service": "s1"})},
+			before: []port.Entity{ent("service", "s1", nil, nil), ent("deployment", "d1", nil, map[string]any{"service": "s1"})},
+			after:  []port.Entity{ent("pod", "p1", nil, map[string]any{"deployment": "d1"})},
+			kept:   []string{"pod/p1", "deployment/d1", "service/s1"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t)
 			e.seed(e.client, persons("p1", "p2", "p3")...)
 			e.seed(e.newClient("someone-else"), persons("f1")...)
+			e.seed(e.client, tt.seed...)
 			if err := e.a.ApplyDiff(e.ctx, tt.before, tt.after, tt.opts); err != nil {
 				t.Fatal(err)
 			}

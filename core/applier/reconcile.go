@@ -59,7 +59,13 @@ func (r *Reconciler) Reconcile(ctx context.Context, startedAt time.Time, thresho
 	}
 	var spared protection
 	if r.opts.protectsRelated() {
-		spared = r.a.protect(ctx, r.related)
+		var through []target
+		if r.opts.DeleteDependentEntities {
+			for _, ts := range stale {
+				through = append(through, ts...)
+			}
+		}
+		spared = r.a.protect(ctx, r.related, through)
 	}
 
 	var res ReconcileResult
@@ -129,7 +135,7 @@ func (r *Reconciler) skipReason(br BlueprintResult, threshold float64) string {
 func percent(x float64) string { return strconv.FormatFloat(math.Round(x*10000)/100, 'f', -1, 64) }
 
 // listStale streams the owned entities and keeps the keys of those not
-// produced, with their relations when deletion order will need them.
+// produced, with their relations (for the deletion order and protection).
 func (r *Reconciler) listStale(ctx context.Context, startedAt time.Time) (map[string][]target, error) {
 	stale := map[string][]target{}
 	seen := map[port.Key]bool{}
@@ -153,10 +159,7 @@ func (r *Reconciler) listStale(ctx context.Context, startedAt time.Time) (map[st
 				continue
 			}
 			seen[k] = true
-			t := target{Key: k}
-			if !r.opts.DeleteDependentEntities {
-				t.Refs = relRefs(e, false)
-			}
+			t := target{Key: k, Refs: relRefs(e, false)}
 			stale[e.Blueprint] = append(stale[e.Blueprint], t)
 		}
 	}

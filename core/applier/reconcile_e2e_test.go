@@ -51,6 +51,9 @@ func TestReconcile(t *testing.T) {
 	dep := func(id, service string) port.Entity {
 		return ent("deployment", id, nil, map[string]any{"service": service})
 	}
+	pod := func(id, deployment string) port.Entity {
+		return ent("pod", id, nil, map[string]any{"deployment": deployment})
+	}
 	tests := []struct {
 		name      string
 		opts      Options
@@ -154,6 +157,14 @@ func TestReconcile(t *testing.T) {
 			seed:    []port.Entity{svc("s1", nil), svc("s2", nil), dep("d1", "s1")},
 			produce: map[string][]port.Entity{"service": {svc("s2", nil)}, "deployment": {dep("d1", "s1")}},
 			kept:    []string{"deployment/d1", "service/s1", "service/s2"},
+		},
+		{
+			// d1 is kept for p1; deleting s1 would cascade through d1 into p1.
+			name: "never a cascade through a kept relation target", threshold: 1,
+			opts:    Options{Merge: true, DeleteDependentEntities: true},
+			seed:    []port.Entity{svc("s1", nil), dep("d1", "s1"), pod("p1", "d1")},
+			produce: map[string][]port.Entity{"pod": {pod("p1", "d1")}, "deployment": nil, "service": nil},
+			kept:    []string{"pod/p1", "deployment/d1", "service/s1"},
 		},
 	}
 	for _, tt := range tests {

@@ -355,15 +355,17 @@ func (e *Engine) reportMisconfigured(ctx context.Context, m *processor.Mapping, 
 
 // safeBatches runs a handler's iterator, turning a panic in the handler into a
 // final error. A panic in the loop body (the engine's own code) is not the
-// handler's and propagates unchanged.
+// handler's and propagates unchanged. Once the engine stopped reading (an
+// aborted resync), a handler panic (also Go's own, when the handler ignores
+// yield's false) is dropped: yielding it would panic again, out of the resync.
 func safeBatches(ctx context.Context, h handlers.ResyncHandler, kind string) iter.Seq2[[]any, error] {
 	return func(yield func([]any, error) bool) {
-		inBody := false
+		inBody, stopped := false, false
 		defer func() {
 			if inBody {
 				return
 			}
-			if r := recover(); r != nil {
+			if r := recover(); r != nil && !stopped {
 				yield(nil, fmt.Errorf("resync handler panicked: %v", r))
 			}
 		}()
@@ -372,6 +374,7 @@ func safeBatches(ctx context.Context, h handlers.ResyncHandler, kind string) ite
 			more := yield(batch, err)
 			inBody = false
 			if !more {
+				stopped = true
 				return
 			}
 		}

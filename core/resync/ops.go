@@ -79,9 +79,13 @@ func (e *Engine) RegisterRaw(ctx context.Context, kind string, items []any) ([]p
 	if len(res.errs) > 0 {
 		return upserted, fmt.Errorf("mapping %s: %w (nothing deleted)", kind, errors.Join(res.errs...))
 	}
+	// Upserted keys carry the identifiers Port resolved for search identifiers:
+	// a rejected entity another resource wrote that way is not stale.
 	keep := map[port.Key]bool{}
-	for i := range res.passed {
-		keep[res.passed[i].Key()] = true
+	for _, list := range [][]port.Entity{res.passed, upserted} {
+		for i := range list {
+			keep[list[i].Key()] = true
+		}
 	}
 	var stale []port.Entity
 	for _, f := range res.failed {

@@ -142,7 +142,7 @@ func (e *Engine) SyncRawAll(ctx context.Context, trigger oceanctx.Trigger) (*Sum
 		sum.Deletion = "reconciliation failed"
 		return finish(fmt.Errorf("reconcile: %w", err))
 	}
-	sum.Deletion = attributeDeletions(sum.Kinds, res)
+	attributeDeletions(sum, res)
 
 	for _, h := range e.Handlers.ResyncCompleteHooks() {
 		if err := runHook(ctx, h); err != nil {
@@ -286,8 +286,7 @@ func (e *Engine) loadBatch(ctx context.Context, m *processor.Mapping, batch []an
 				log.WithError(f.Err).WithField("entity", f.Entity.Key().String()).Error("Port refused an entity")
 			}
 		}
-		if err != nil {
-			ks.Failed++
+		if err != nil { // its entities are already counted in lr.Failed
 			ks.addError(fmt.Errorf("load: %w", err))
 		}
 		if time.Since(ks.lastProgress) >= progressEvery {
@@ -404,23 +403,22 @@ func applierOptions(c *appconfig.PortAppConfig, ev *oceanctx.Event) applier.Opti
 }
 
 // attributeDeletions adds each blueprint's deletions to the first kind that
-// maps to it and describes what reconciliation did.
-func attributeDeletions(kinds []KindSummary, res applier.ReconcileResult) string {
+// maps to it, or to Orphaned, and says what reconciliation did.
+func attributeDeletions(sum *Summary, res applier.ReconcileResult) {
 	var skipped []string
 	for _, b := range res.Blueprints {
 		if b.Skipped != "" {
 			skipped = append(skipped, b.Blueprint+": "+b.Skipped)
 		}
-		for i := range kinds {
-			if slices.Contains(b.Kinds, kinds[i].Kind) {
-				kinds[i].Deleted += b.Deleted
-				break
-			}
+		i := slices.IndexFunc(sum.Kinds, func(k KindSummary) bool { return slices.Contains(b.Kinds, k.Kind) })
+		if i < 0 {
+			sum.Orphaned += b.Deleted
+		} else {
+			sum.Kinds[i].Deleted += b.Deleted
 		}
 	}
-	msg := fmt.Sprintf("deleted %d stale entities", res.Deleted())
+	sum.Deletion = fmt.Sprintf("deleted %d stale entities", res.Deleted())
 	if len(skipped) > 0 {
-		msg += "; kept " + strings.Join(skipped, "; ")
+		sum.Deletion += "; kept " + strings.Join(skipped, "; ")
 	}
-	return msg
 }

@@ -57,6 +57,9 @@ type Summary struct {
 	// Incremental marks an incremental sync: Kinds holds only the resources
 	// it ran, and it deletes nothing.
 	Incremental bool
+	// Orphaned counts the stale entities deleted from blueprints that no kind
+	// of this resync maps (say, of a kind removed from the mapping).
+	Orphaned int
 	// Deletion says what reconciliation did: "deleted N", or why nothing was
 	// deleted (for an incremental sync: where it stopped, if it did).
 	Deletion string
@@ -75,6 +78,7 @@ func (s *Summary) Totals() KindSummary {
 		t.Deleted += k.Deleted
 		t.Failed += k.Failed
 	}
+	t.Deleted += s.Orphaned
 	t.Duration = s.Duration
 	return t
 }
@@ -89,6 +93,9 @@ func (s *Summary) WriteTable(w io.Writer) error {
 	}
 	for _, k := range s.Kinds {
 		row(k.Kind, k)
+	}
+	if s.Orphaned > 0 {
+		row("(no kind)", KindSummary{Deleted: s.Orphaned})
 	}
 	row("total", s.Totals())
 	if err := tw.Flush(); err != nil {

@@ -25,10 +25,11 @@ func TestSummaryTable(t *testing.T) {
 			{Kind: "fake-person", Extracted: 1000, FilteredOut: 10, Created: 900, Updated: 50, Unchanged: 40, Deleted: 3, Failed: 0, Duration: 2 * time.Second},
 			{Kind: "fake-department", Index: 1, Extracted: 5, Created: 5, Failed: 1, Duration: 10 * time.Millisecond},
 		},
-		Deletion: "deleted 3 stale entities",
+		Orphaned: 2,
+		Deletion: "deleted 5 stale entities",
 	}
 	tot := sum.Totals()
-	assert.Equal(t, KindSummary{Extracted: 1005, FilteredOut: 10, Created: 905, Updated: 50, Unchanged: 40, Deleted: 3, Failed: 1, Duration: 2500 * time.Millisecond}, tot)
+	assert.Equal(t, KindSummary{Extracted: 1005, FilteredOut: 10, Created: 905, Updated: 50, Unchanged: 40, Deleted: 5, Failed: 1, Duration: 2500 * time.Millisecond}, tot)
 
 	var out bytes.Buffer
 	require.NoError(t, sum.WriteTable(&out))
@@ -42,12 +43,15 @@ func TestSummaryTable(t *testing.T) {
 }
 
 func TestAttributeDeletions(t *testing.T) {
-	kinds := []KindSummary{{Kind: "team"}, {Kind: "member"}, {Kind: "member", Index: 2}}
-	msg := attributeDeletions(kinds, applier.ReconcileResult{Blueprints: []applier.BlueprintResult{
+	sum := &Summary{Kinds: []KindSummary{{Kind: "team"}, {Kind: "member"}, {Kind: "member", Index: 2}}}
+	attributeDeletions(sum, applier.ReconcileResult{Blueprints: []applier.BlueprintResult{
 		{Blueprint: "member", Kinds: []string{"member"}, Deleted: 4},
 		{Blueprint: "team", Kinds: []string{"team"}, Skipped: "would delete 10 of 10 team entities (100% > threshold 90%)"},
+		{Blueprint: "office", Deleted: 2},
 	}})
-	assert.Equal(t, []int{0, 4, 0}, []int{kinds[0].Deleted, kinds[1].Deleted, kinds[2].Deleted},
+	assert.Equal(t, []int{0, 4, 0}, []int{sum.Kinds[0].Deleted, sum.Kinds[1].Deleted, sum.Kinds[2].Deleted},
 		"a blueprint's deletions count once, for the first resource of its kind")
-	assert.Equal(t, "deleted 4 stale entities; kept team: would delete 10 of 10 team entities (100% > threshold 90%)", msg)
+	assert.Equal(t, 2, sum.Orphaned, "deletions in a blueprint no kind maps")
+	assert.Equal(t, 6, sum.Totals().Deleted)
+	assert.Equal(t, "deleted 6 stale entities; kept team: would delete 10 of 10 team entities (100% > threshold 90%)", sum.Deletion)
 }

@@ -53,7 +53,13 @@ func (c *Client) OwnershipRules() []Rule {
 // SearchOwnedEntities is SearchEntities restricted to entities this integration
 // owns. As in Ocean, the ownership rules are added only when q has rules.
 func (c *Client) SearchOwnedEntities(ctx context.Context, q Query, include ...string) ([]Entity, error) {
-	if len(q.Rules) > 0 {
+	switch {
+	case len(q.Rules) == 0:
+	case q.Combinator == "or":
+		// Appended to an "or" the ownership rules would widen the query to
+		// every entity of the integration type: nest it under an "and".
+		q = And(append([]Rule{q.Group()}, c.OwnershipRules()...)...)
+	default:
 		q.Rules = append(slices.Clip(q.Rules), c.OwnershipRules()...)
 	}
 	return c.SearchEntities(ctx, q, include...)

@@ -122,6 +122,15 @@ func TestSearchEntities(t *testing.T) {
 			assert.True(t, isNum)
 		}},
 		{"no rules: ownership not added (as Ocean)", func() ([]Entity, error) { return env.c.SearchOwnedEntities(ctx, And()) }, 10, nil},
+		{"owned only, or query", func() ([]Entity, error) {
+			return env.c.SearchOwnedEntities(ctx, Or(Cond("$identifier", "=", "mine-00001"), Cond("$identifier", "=", "theirs-00001")))
+		}, 1, func(t *testing.T, e Entity) { assert.Equal(t, "mine-00001", e.Identifier) }},
+		{"empty nested group is sent with its rules", func() ([]Entity, error) {
+			return env.c.SearchEntities(ctx, And(Cond("$blueprint", "=", "service"), Or().Group()))
+		}, 0, nil},
+		{"nil value is sent as null", func() ([]Entity, error) {
+			return env.c.SearchEntities(ctx, And(Cond("$blueprint", "=", "service"), Cond("$title", "=", nil)))
+		}, 10, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

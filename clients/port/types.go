@@ -91,6 +91,28 @@ type Rule struct {
 // IsGroup reports whether the rule is a nested group.
 func (r Rule) IsGroup() bool { return r.Combinator != "" }
 
+// noValueOperators are the leaf operators that take no value.
+var noValueOperators = map[string]bool{"isEmpty": true, "isNotEmpty": true, "isExpired": true, "isNotExpired": true}
+
+// MarshalJSON keeps the keys Port requires that omitempty would drop: a group's
+// rules when empty ([]), a leaf's value when nil (null).
+func (r Rule) MarshalJSON() ([]byte, error) {
+	type plain Rule
+	switch {
+	case r.IsGroup():
+		return json.Marshal(struct {
+			Combinator string `json:"combinator"`
+			Rules      []Rule `json:"rules"`
+		}{r.Combinator, nonNil(r.Rules)})
+	case r.Value == nil && !noValueOperators[r.Operator]:
+		return json.Marshal(struct {
+			plain
+			Value any `json:"value"`
+		}{plain: plain(r)})
+	}
+	return json.Marshal(plain(r))
+}
+
 // And and Or build query groups.
 func And(rules ...Rule) Query { return Query{Combinator: "and", Rules: nonNil(rules)} }
 func Or(rules ...Rule) Query  { return Query{Combinator: "or", Rules: nonNil(rules)} }

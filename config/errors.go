@@ -50,14 +50,16 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// gotText renders an offending value for an error message: strings quoted and
-// cut short, containers named rather than dumped.
+// gotText renders an offending value for an error message: strings quoted
+// and cut short (URL passwords masked), containers named rather than dumped.
 func gotText(v any) string {
 	const maxLen = 60
 	switch v := v.(type) {
 	case nil:
 		return "null"
 	case string:
+		// A malformed URL may still carry a password.
+		v = urlPassword.ReplaceAllString(v, "${1}"+Redaction+"@")
 		if len(v) > maxLen {
 			v = v[:maxLen] + "…"
 		}

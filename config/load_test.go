@@ -77,6 +77,15 @@ func TestEnvMapping(t *testing.T) {
 			}},
 		{"JSON object refined by a nested var", setup{env: []string{`OCEAN__EVENT_LISTENER={"type":"POLLING","interval":5}`, "OCEAN__EVENT_LISTENER__INTERVAL=7"}},
 			func(t *testing.T, s *Settings) { assert.Equal(t, 7*time.Second, s.EventListener.Interval) }},
+		{"JSON object keeps its keys when refined by a nested var", setup{env: []string{`OCEAN__EVENT_LISTENER={"type":"KAFKA"}`, "OCEAN__EVENT_LISTENER__CONSUMER_POLL_TIMEOUT=5"}},
+			func(t *testing.T, s *Settings) {
+				assert.Equal(t, ListenerKafka, s.EventListener.Type)
+				assert.Equal(t, 5*time.Second, s.EventListener.ConsumerPollTimeout)
+			}},
+		{"JSON integration config refined by a nested var", setup{env: []string{`OCEAN__INTEGRATION__CONFIG={"jiraHost":"https://jira"}`, "OCEAN__INTEGRATION__CONFIG__TOKEN=t"}},
+			func(t *testing.T, s *Settings) {
+				assert.Equal(t, map[string]any{"jiraHost": "https://jira", "token": "t"}, s.Integration.Config)
+			}},
 		{"JSON object merges with config.yaml", setup{
 			files: map[string]string{"config.yaml": "eventListener:\n  type: POLLING\n  interval: 30\n"},
 			env:   []string{`OCEAN__EVENT_LISTENER={"resync_on_start":false}`},

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -12,8 +13,8 @@ import (
 const Redaction = "[REDACTED]"
 
 // Secrets returns every sensitive value: Port credentials, the WEBHOOK
-// listener's app_host and the string values of integration settings the spec
-// marks sensitive (all strings inside objects and arrays too). Register them
+// listener's app_host and the string and number values (as text) of
+// integration settings the spec marks sensitive, inside objects and arrays too. Register them
 // with the logger so they are masked wherever they appear.
 func (s *Settings) Secrets() []string {
 	seen := map[string]bool{}
@@ -65,6 +66,11 @@ func collectStrings(v any, add func(string)) {
 	switch v := v.(type) {
 	case string:
 		add(v)
+	case int:
+		// A sensitive number (account id, PIN) leaks as text in logs too.
+		add(strconv.Itoa(v))
+	case float64:
+		add(strconv.FormatFloat(v, 'f', -1, 64))
 	case map[string]any:
 		for _, c := range v {
 			collectStrings(c, add)

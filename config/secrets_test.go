@@ -85,6 +85,8 @@ func TestErrorsHideSensitiveValues(t *testing.T) {
 			"config: OCEAN__EVENT_LISTENER__APP_HOST (environment): expected a URL, got a value of the wrong type"},
 		{"malformed JSON object", setup{env: []string{`OCEAN__INTEGRATION__CONFIG={"apiToken": "json-secret-value",}`}}, "json-secret-value",
 			"config: OCEAN__INTEGRATION__CONFIG (environment): expected an object (JSON when given as a string), got a value of the wrong type"},
+		{"password in a malformed URL", setup{env: []string{"OCEAN__PORT__BASE_URL=https://user:url-secret-value@bad host/"}}, "url-secret-value",
+			`config: OCEAN__PORT__BASE_URL (environment): expected a URL, got "https://user:[REDACTED]@bad host/"`},
 		{".env syntax error on a secret line", setup{files: map[string]string{".env": "OCEAN__PORT__CLIENT_SECRET dotenv-secret-value\n"}}, "dotenv-secret-value",
 			"config: .env line 1: expected KEY=value"},
 	} {
@@ -93,6 +95,23 @@ func TestErrorsHideSensitiveValues(t *testing.T) {
 			require.Error(t, err)
 			assert.Equal(t, tc.want, err.Error())
 			assert.NotContains(t, err.Error(), tc.secret)
+		})
+	}
+}
+
+// Sensitive numbers are secrets too: a PIN or account id must not show in logs.
+func TestSecretsIncludeSensitiveNumbers(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		env  string
+		want []string
+	}{
+		{"integer", "OCEAN__INTEGRATION__CONFIG__PIN=123456", []string{"123456"}},
+		{"numbers inside an object", `OCEAN__INTEGRATION__CONFIG__CREDENTIALS={"account":98765,"rate":1.5}`, []string{"98765", "1.5"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := setup{files: map[string]string{".port/spec.yaml": sensitiveSpec}, env: []string{tc.env}}.mustLoad(t)
+			assert.ElementsMatch(t, tc.want, s.Secrets())
 		})
 	}
 }

@@ -2,6 +2,7 @@ package config
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -108,5 +109,25 @@ func TestSnake(t *testing.T) {
 		"path-prefix":           "path_prefix",
 	} {
 		assert.Equal(t, want, snake(in), in)
+	}
+}
+
+// YAML merge keys (<<: *base) bring in the keys of the mappings they name.
+func TestConfigYAMLMergeKeys(t *testing.T) {
+	const base = "a: &a\n  interval: 30\n  resyncOnStart: false\nb: &b\n  interval: 40\n"
+	for _, tc := range []struct {
+		name, yaml    string
+		interval      time.Duration
+		resyncOnStart bool
+	}{
+		{"one mapping", "eventListener:\n  <<: *a\n", 30 * time.Second, false},
+		{"written keys win", "eventListener:\n  interval: 10\n  <<: *a\n", 10 * time.Second, false},
+		{"earlier mappings win", "eventListener:\n  <<: [*b, *a]\n", 40 * time.Second, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := setup{files: map[string]string{"config.yaml": base + tc.yaml}}.mustLoad(t)
+			assert.Equal(t, tc.interval, s.EventListener.Interval)
+			assert.Equal(t, tc.resyncOnStart, s.EventListener.ResyncOnStart)
+		})
 	}
 }

@@ -91,7 +91,8 @@ func camel(s string) string {
 }
 
 // set stores e at the path of names (as written), creating objects on the way.
-// A leaf in the way is replaced: a nested key is more specific than a whole value.
+// A leaf in the way is decoded when it is a JSON object, else replaced: a
+// nested key is more specific than a whole value.
 func (t tree) set(names []string, e *entry) {
 	var canon []string
 	cur := t
@@ -102,12 +103,19 @@ func (t tree) set(names []string, e *entry) {
 			cur[k] = e
 			return
 		}
+		canon = append(canon, k)
 		next := cur[k]
+		if next != nil && !next.isObject() {
+			// A whole object given as JSON (OCEAN__EVENT_LISTENER='{…}') is
+			// refined by nested vars, not lost to them.
+			if m, ok := jsonContainer[map[string]any](next.val); ok {
+				next.sub, next.val = fromPlain(m.(map[string]any), canon, next.from), nil
+			}
+		}
 		if next == nil || !next.isObject() {
 			next = &entry{name: n, sub: tree{}, from: e.from}
 			cur[k] = next
 		}
-		canon = append(canon, k)
 		cur = next.sub
 	}
 }

@@ -46,8 +46,17 @@ type yamlReader struct {
 
 func (y yamlReader) mapping(n *yaml.Node, written, canon []string) (tree, *Error) {
 	t := tree{}
+	var merged []tree
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		kn, vn := n.Content[i], resolveAlias(n.Content[i+1])
+		if kn.Tag == "!!merge" {
+			m, err := y.mergeKey(vn, written, canon)
+			if err != nil {
+				return nil, err
+			}
+			merged = append(merged, m...)
+			continue
+		}
 		name := kn.Value
 		path := append(append([]string(nil), written...), name)
 		k := canonKey(canon, name)
@@ -88,7 +97,37 @@ func (y yamlReader) mapping(n *yaml.Node, written, canon []string) (tree, *Error
 		}
 		t[k] = e
 	}
+	// Keys written in the mapping win over merged ones; earlier merged
+	// mappings win over later ones, as YAML says.
+	for _, m := range merged {
+		for k, e := range m {
+			if t[k] == nil {
+				t[k] = e
+			}
+		}
+	}
 	return t, nil
+}
+
+// mergeKey reads the mapping or list of mappings of a merge key (<<: *base),
+// as if their keys were written where the merge key is.
+func (y yamlReader) mergeKey(vn *yaml.Node, written, canon []string) ([]tree, *Error) {
+	srcs := []*yaml.Node{vn}
+	if vn.Kind == yaml.SequenceNode {
+		srcs = vn.Content
+	}
+	var out []tree
+	for _, src := range srcs {
+		if src = resolveAlias(src); src.Kind != yaml.MappingNode {
+			continue // the YAML check in yamlTree already rejects these
+		}
+		m, err := y.mapping(src, written, canon)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
 }
 
 func resolveAlias(n *yaml.Node) *yaml.Node {

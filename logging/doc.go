@@ -4,7 +4,7 @@
 // value (strings, errors, Stringers, and structs, maps or slices by their
 // printed form). Two kinds of secrets are masked:
 //   - literal values registered at startup (config.Settings.Secrets) or later
-//     with AddSecrets;
+//     with AddSecrets, also as they appear inside JSON strings and URLs;
 //   - a fixed list of well-known shapes: passwords in URLs, secrets in URL
 //     queries, AWS access key ids, Google API keys and OAuth tokens, private
 //     key blocks, GitHub, Slack and Stripe tokens, JWTs, bearer and basic

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/bits"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -69,15 +70,48 @@ func (m *Masker) AddSecrets(secrets ...string) {
 	if !added {
 		return
 	}
-	// Longest first: a secret containing another is masked whole.
-	slices.SortFunc(s.secrets, func(a, b string) int { return len(b) - len(a) })
-	partial := make([]string, 0, 2*len(s.secrets))
-	full := make([]string, 0, 2*len(s.secrets))
+	type pair struct{ old, partial string }
+	var pairs []pair
+	seen := map[string]bool{}
 	for _, sec := range s.secrets {
-		partial = append(partial, sec, redactPartial(sec))
-		full = append(full, sec, Redaction)
+		for _, form := range encodedForms(sec) {
+			if !seen[form] {
+				seen[form] = true
+				// A short secret stays hidden whole even if its encoding is long.
+				p := pair{form, Redaction}
+				if len(sec) >= minPartialLen {
+					p.partial = redactPartial(form)
+				}
+				pairs = append(pairs, p)
+			}
+		}
+	}
+	// Longest first: a secret containing another is masked whole.
+	slices.SortFunc(pairs, func(a, b pair) int { return len(b.old) - len(a.old) })
+	partial := make([]string, 0, 2*len(pairs))
+	full := make([]string, 0, 2*len(pairs))
+	for _, p := range pairs {
+		partial = append(partial, p.old, p.partial)
+		full = append(full, p.old, Redaction)
 	}
 	s.repl.Store(&replacers{strings.NewReplacer(partial...), strings.NewReplacer(full...)})
+}
+
+// encodedForms returns sec as written and as it appears inside a JSON string
+// (with and without HTML escaping) or a URL query or path: a request body or
+// URL that is logged carries the secret in that form.
+func encodedForms(sec string) []string {
+	forms := []string{sec, url.QueryEscape(sec), url.PathEscape(sec)}
+	for _, html := range []bool{true, false} {
+		var b strings.Builder
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(html)
+		if enc.Encode(sec) == nil {
+			quoted := strings.TrimSuffix(b.String(), "\n")
+			forms = append(forms, quoted[1:len(quoted)-1])
+		}
+	}
+	return forms
 }
 
 // minSecretLen is the shortest value treated as a secret.

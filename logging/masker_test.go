@@ -18,6 +18,8 @@ func TestMask(t *testing.T) {
 		{"literal twice", "client-id/client-id", "[REDACTED]/[REDACTED]", "[REDACTED]/[REDACTED]"},
 		{"URL password", "connecting to postgres://admin:hunter2@db:5432/app", "connecting to postgres://admin:[REDACTED]@db:5432/app", "connecting to postgres://admin:[REDACTED]@db:5432/app"},
 		{"URL query secret", "GET https://api.x.com/v1?page=2&api_key=abcdef123", "GET https://api.x.com/v1?page=2&api_key=[REDACTED]", "GET https://api.x.com/v1?page=2&api_key=[REDACTED]"},
+		{"URL query secret, mixed case", "GET https://api.x.com/v1?Token=abcdef123&Api_Key=xyz789", "GET https://api.x.com/v1?Token=[REDACTED]&Api_Key=[REDACTED]", "GET https://api.x.com/v1?Token=[REDACTED]&Api_Key=[REDACTED]"},
+		{"bearer, odd case", "authorization: BeArer abc.def-ghi", "authorization: BeArer [REDACTED]", "authorization: BeArer [REDACTED]"},
 		{"AWS key", "key AKIAIOSFODNN7EXAMPLE used", "key AKIAIO[REDACTED] used", "key [REDACTED] used"},
 		{"Google key", "AIzaSyA1234567890abcdefghijklmnopqrstuv", "AIzaSy[REDACTED]", "[REDACTED]"},
 		{"GitHub token", "auth ghp_abcdefghijklmnopqrstuvwxyz0123456789 ok", "auth ghp_ab[REDACTED] ok", "auth [REDACTED] ok"},
@@ -69,4 +71,25 @@ func TestMaskJSON(t *testing.T) {
 	}
 	assert.Equal(t, want, m.MaskJSON(in))
 	assert.Equal(t, "hunter2-secret", in["token"], "the input is not modified")
+}
+
+// A secret logged inside a JSON body or a URL is escaped there; it is masked
+// in those forms too.
+func TestMaskEncodedSecret(t *testing.T) {
+	const sec = `p@ss"w/rd&x<y>=z+1 end`
+	m := NewMasker(sec, "a&b&c&d&e&f&")
+	for _, tc := range []struct {
+		name, in, partial string
+	}{
+		{"JSON body", `{"password":"p@ss\"w/rd\u0026x\u003cy\u003e=z+1 end"}`, `{"password":"p@ss\"[REDACTED]"}`},
+		{"JSON without HTML escaping", `{"password":"p@ss\"w/rd&x<y>=z+1 end"}`, `{"password":"p@ss\"[REDACTED]"}`},
+		{"URL query", "GET https://h/x?q=p%40ss%22w%2Frd%26x%3Cy%3E%3Dz%2B1+end", "GET https://h/x?q=p%40ss[REDACTED]"},
+		{"URL path", "GET https://h/p@ss%22w%2Frd&x%3Cy%3E=z+1%20end/x", "GET https://h/p@ss%2[REDACTED]/x"},
+		{"short secret encoded long is hidden whole", "q=a%26b%26c%26d%26e%26f%26", "q=[REDACTED]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.partial, m.Mask(tc.in))
+			assert.NotContains(t, m.Full().Mask(tc.in), "p@ss")
+		})
+	}
 }

@@ -11,7 +11,7 @@ type pattern struct {
 	name  string
 	re    *regexp.Regexp
 	group int      // submatch holding the secret; 0 is the whole match
-	hints []string // the pattern can only match text containing one of these
+	hints []string // the pattern can only match text containing one of these, in any case
 }
 
 // patterns is the fixed list of secret shapes masked in every log line.
@@ -27,36 +27,45 @@ var patterns = []pattern{
 	{"Slack token", regexp.MustCompile(`\bxox[abposr]-[0-9A-Za-z\-]{10,}`), 0, []string{"xox"}},
 	{"Stripe key", regexp.MustCompile(`\b[sr]k_live_[0-9a-zA-Z]{24,}`), 0, []string{"k_live_"}},
 	{"JWT", regexp.MustCompile(`\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}`), 0, []string{"eyJ"}},
-	{"bearer token", regexp.MustCompile(`(?i)\bbearer\s+([A-Za-z0-9\-._~+/]+=*)`), 1, []string{"Bearer", "bearer", "BEARER"}},
-	{"basic credentials", regexp.MustCompile(`(?i)\bbasic\s+([A-Za-z0-9+/]{12,}=*)`), 1, []string{"Basic", "basic", "BASIC"}},
+	{"bearer token", regexp.MustCompile(`(?i)\bbearer\s+([A-Za-z0-9\-._~+/]+=*)`), 1, []string{"bearer"}},
+	{"basic credentials", regexp.MustCompile(`(?i)\bbasic\s+([A-Za-z0-9+/]{12,}=*)`), 1, []string{"basic"}},
 }
 
-// queryHints are the parameter names of "secret in URL query", both cases.
-var queryHints = []string{"token=", "key=", "secret=", "password=", "sig=", "signature=", "TOKEN=", "KEY=", "SECRET=", "PASSWORD=", "SIG=", "SIGNATURE="}
+// queryHints are the parameter names of "secret in URL query".
+var queryHints = []string{"token=", "key=", "secret=", "password=", "sig=", "signature="}
 
 type hint struct {
 	text    string
 	pattern uint
 }
 
-// hintsByFirstByte indexes every hint by its first byte, so that one pass
-// over a string finds the patterns worth running.
+// hintsByFirstByte indexes every hint by its lower-cased first byte, so that
+// one pass over a string finds the patterns worth running.
 var hintsByFirstByte = func() (idx [256][]hint) {
 	for i, p := range patterns {
 		for _, h := range p.hints {
-			idx[h[0]] = append(idx[h[0]], hint{h, uint(i)})
+			b := lowerASCII(h[0])
+			idx[b] = append(idx[b], hint{h, uint(i)})
 		}
 	}
 	return idx
 }()
 
+func lowerASCII(b byte) byte {
+	if 'A' <= b && b <= 'Z' {
+		return b + 'a' - 'A'
+	}
+	return b
+}
+
 // candidates returns the set (bit i for patterns[i]) of patterns whose hints
-// occur in s. Most log lines contain none and skip the regexes entirely.
+// occur in s, ignoring case: several patterns are case-insensitive
+// (?Token=, BEARER). Most log lines contain none and skip the regexes entirely.
 func candidates(s string) uint64 {
 	var set uint64
 	for i := 0; i < len(s); i++ {
-		for _, h := range hintsByFirstByte[s[i]] {
-			if set&(1<<h.pattern) == 0 && strings.HasPrefix(s[i:], h.text) {
+		for _, h := range hintsByFirstByte[lowerASCII(s[i])] {
+			if set&(1<<h.pattern) == 0 && len(s)-i >= len(h.text) && strings.EqualFold(s[i:i+len(h.text)], h.text) {
 				set |= 1 << h.pattern
 			}
 		}

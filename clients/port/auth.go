@@ -86,8 +86,14 @@ func (a *authenticator) fetch(ctx context.Context, f *flight) {
 		a.mu.Unlock()
 		close(f.done)
 	}()
+	// Detached from the callers (any of them may give up), but bounded.
+	ctx, cancel := context.WithTimeout(ctx, tokenFetchTimeout)
+	defer cancel()
 	f.tok, f.err = a.request(ctx)
 }
+
+// tokenFetchTimeout bounds a token request with its retries.
+const tokenFetchTimeout = 2 * time.Minute
 
 type tokenResponse struct {
 	AccessToken string `json:"accessToken"`

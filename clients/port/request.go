@@ -232,6 +232,10 @@ func ctxErr(ctx context.Context, err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
-	// rate.Limiter.Wait fails early when the wait would outlast the deadline.
+	// rate.Limiter.Wait fails early when the wait would outlast the deadline:
+	// the caller's deadline is as good as exceeded.
+	if _, ok := ctx.Deadline(); ok {
+		return fmt.Errorf("port: %w: %w", context.DeadlineExceeded, err)
+	}
 	return fmt.Errorf("port: %w", err)
 }

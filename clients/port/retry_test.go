@@ -278,6 +278,21 @@ func TestCancelInterruptsRetryAfterWait(t *testing.T) {
 	assert.Equal(t, 1, env.rec.count("GET", "/organization", 429))
 }
 
+// A wait for the rate limiter that would outlast the deadline fails at once,
+// as the deadline would: callers test for it with errors.Is.
+func TestLimiterWaitBeyondDeadline(t *testing.T) {
+	srv := localporttest.Start(t)
+	c, _, _ := newTestClient(t, srv.URL(), func(c *Config) { c.Limiter = rate.NewLimiter(0.1, 2) })
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_, err := c.ProvisionEnabled(ctx) // the token request and this call take the burst
+	require.NoError(t, err)
+	start := time.Now()
+	_, err = c.ProvisionEnabled(ctx)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Less(t, time.Since(start), time.Second, "no wait for a deadline that cannot be met")
+}
+
 func TestLimiterSharedBetweenClients(t *testing.T) {
 	srv := localporttest.Start(t)
 	shared := rate.NewLimiter(40, 1)

@@ -132,15 +132,16 @@ func nonNil(r []Rule) []Rule {
 	return r
 }
 
-// Blueprint is a Port blueprint (port-api.md §2.4). Unknown keys are kept in Extra
-// so that a blueprint read from a file round-trips unchanged.
+// Blueprint is a Port blueprint as Port returns it (port-api.md §2.4).
+// CreateBlueprint and PatchBlueprint take any body, so that a blueprint read
+// from a file is sent with every key it has.
 type Blueprint struct {
 	Identifier            string              `json:"identifier"`
 	Title                 string              `json:"title,omitempty"`
 	Icon                  string              `json:"icon,omitempty"`
 	Description           string              `json:"description,omitempty"`
 	Schema                BlueprintSchema     `json:"schema"`
-	Relations             map[string]Relation `json:"relations"`
+	Relations             map[string]Relation `json:"relations,omitempty"`
 	CalculationProperties map[string]any      `json:"calculationProperties,omitempty"`
 	MirrorProperties      map[string]any      `json:"mirrorProperties,omitempty"`
 	AggregationProperties map[string]any      `json:"aggregationProperties,omitempty"`

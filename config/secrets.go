@@ -13,9 +13,10 @@ import (
 const Redaction = "[REDACTED]"
 
 // Secrets returns every sensitive value: Port credentials, the WEBHOOK
-// listener's app_host and the string and number values (as text) of
-// integration settings the spec marks sensitive, inside objects and arrays too. Register them
-// with the logger so they are masked wherever they appear.
+// listener's app_host and the string and number values (as text) of the
+// integration settings the spec marks sensitive, inside objects and arrays
+// too; without a spec, those under keys that look secret, at any depth.
+// Register them with the logger so they are masked wherever they appear.
 func (s *Settings) Secrets() []string {
 	seen := map[string]bool{}
 	var out []string
@@ -28,6 +29,9 @@ func (s *Settings) Secrets() []string {
 	walkSensitive(reflect.ValueOf(*s), false, add)
 	for _, name := range s.sensitiveConfigNames() {
 		collectStrings(s.Integration.Config[name], add)
+	}
+	if s.Spec == nil {
+		redactGuessed(s.Integration.Config, func(v any) { collectStrings(v, add) })
 	}
 	return out
 }
@@ -82,6 +86,31 @@ func collectStrings(v any, add func(string)) {
 	}
 }
 
+// redactGuessed returns v with the values under secret-looking keys, at any
+// depth, replaced by Redaction; found receives each of them.
+func redactGuessed(v any, found func(any)) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, c := range v {
+			if secretishKey.MatchString(k) {
+				found(c)
+				out[k] = Redaction
+			} else {
+				out[k] = redactGuessed(c, found)
+			}
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, c := range v {
+			out[i] = redactGuessed(c, found)
+		}
+		return out
+	}
+	return v
+}
+
 // secretishKey guesses sensitive keys in a config without spec, where nothing
 // else says what is secret.
 var secretishKey = regexp.MustCompile(`(?i)(token|secret|password|passwd|credential|private|api_?key|auth)`)
@@ -100,11 +129,14 @@ func (s *Settings) Redacted() map[string]any {
 		sensitive[name] = true
 	}
 	for k, v := range s.Integration.Config {
-		if sensitive[k] || (s.Spec == nil && secretishKey.MatchString(k)) {
+		if sensitive[k] {
 			cfg[k] = Redaction
 		} else {
 			cfg[k] = v
 		}
+	}
+	if s.Spec == nil {
+		cfg = redactGuessed(cfg, func(any) {}).(map[string]any)
 	}
 	m["integration"].(map[string]any)["config"] = cfg
 	replacer := secretReplacer(s.Secrets())

@@ -61,6 +61,24 @@ func TestRedactedWithoutSpecGuessesSecretKeys(t *testing.T) {
 	}}.mustLoad(t)
 	cfg := s.Redacted()["integration"].(map[string]any)["config"]
 	assert.Equal(t, map[string]any{"githubToken": Redaction, "dbPassword": Redaction, "org": "port-labs"}, cfg)
+	assert.ElementsMatch(t, []string{"ghp-value", "pw-value"}, s.Secrets(), "guessed secrets are masked in logs too")
+}
+
+func TestRedactedWithoutSpecGuessesNestedSecretKeys(t *testing.T) {
+	s := setup{files: map[string]string{"config.yaml": `
+integration:
+  config:
+    db:
+      host: db.local
+      password: nested-pw
+      replicas:
+        - apiKey: 4242
+`}}.mustLoad(t)
+	cfg := s.Redacted()["integration"].(map[string]any)["config"]
+	assert.Equal(t, map[string]any{"db": map[string]any{
+		"host": "db.local", "password": Redaction, "replicas": []any{map[string]any{"apiKey": Redaction}},
+	}}, cfg)
+	assert.ElementsMatch(t, []string{"nested-pw", "4242"}, s.Secrets())
 }
 
 // No error ever quotes a sensitive value, even a malformed one.

@@ -128,7 +128,7 @@ type fieldReport struct {
 func mapResource(ctx context.Context, m *processor.Mapping, items []any, enc *json.Encoder) *mapReport {
 	rep := &mapReport{fields: map[string]*fieldReport{}}
 	for n, raw := range items {
-		expanded, err := m.ExpandItems(raw)
+		expanded, err := m.ExpandItems(ctx, raw)
 		if err != nil {
 			rep.failed++
 			rep.lines = append(rep.lines, fmt.Sprintf("item %d: %v", n, err))

@@ -42,13 +42,14 @@ func (p *Processor) compileItemsToParse(pr *appconfig.PortResource) (*itemsToPar
 // with the element under itemsToParseName. With the top-level transform (the
 // default) the list itself is first deleted from the parent, so that every
 // element does not carry all its siblings. Without itemsToParse it returns the
-// item itself. The error says why the item produced nothing.
-func (m *Mapping) ExpandItems(item any) ([]any, error) {
+// item itself. The error says why the item produced nothing; ctx and the item
+// timeout bound the evaluation.
+func (m *Mapping) ExpandItems(ctx context.Context, item any) ([]any, error) {
 	it := m.itemsToParse
 	if it == nil {
 		return []any{item}, nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), m.p.itemTimeout)
+	ctx, cancel := context.WithTimeout(ctx, m.p.itemTimeout)
 	defer cancel()
 	v, _, err := safeFirst(ctx, it.code, item)
 	if err != nil {

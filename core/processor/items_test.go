@@ -54,7 +54,7 @@ func TestExpandItems(t *testing.T) {
 	t.Run("top-level transform", func(t *testing.T) {
 		m := itemsMapping(t, "    itemsToParse: .pulls\n")
 		assert.True(t, m.HasItemsToParse())
-		got, err := m.ExpandItems(parent)
+		got, err := m.ExpandItems(t.Context(), parent)
 		require.NoError(t, err)
 		assert.Equal(t, []any{
 			map[string]any{"name": "r", "item": map[string]any{"id": "1"}},
@@ -69,7 +69,7 @@ func TestExpandItems(t *testing.T) {
 
 	t.Run("name and no transform", func(t *testing.T) {
 		m := itemsMapping(t, "    itemsToParse: .pulls | map(select(.id != \"1\"))\n    itemsToParseName: pr\n    itemsToParseTopLevelTransform: false\n")
-		got, err := m.ExpandItems(parent)
+		got, err := m.ExpandItems(t.Context(), parent)
 		require.NoError(t, err)
 		require.Len(t, got, 1)
 		child := got[0].(map[string]any)
@@ -80,7 +80,7 @@ func TestExpandItems(t *testing.T) {
 
 	t.Run("empty list", func(t *testing.T) {
 		m := itemsMapping(t, "    itemsToParse: .none // []\n")
-		got, err := m.ExpandItems(parent)
+		got, err := m.ExpandItems(t.Context(), parent)
 		require.NoError(t, err)
 		assert.Empty(t, got)
 	})
@@ -93,21 +93,21 @@ func TestExpandItems(t *testing.T) {
 	}
 	for _, tt := range errs {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := itemsMapping(t, tt.port).ExpandItems(parent)
+			_, err := itemsMapping(t, tt.port).ExpandItems(t.Context(), parent)
 			assert.ErrorContains(t, err, tt.want)
 		})
 	}
 
 	t.Run("parent not an object", func(t *testing.T) {
 		m := itemsMapping(t, "    itemsToParse: .\n    itemsToParseTopLevelTransform: false\n")
-		_, err := m.ExpandItems([]any{"a"})
+		_, err := m.ExpandItems(t.Context(), []any{"a"})
 		assert.ErrorContains(t, err, "must be an object")
 	})
 
 	t.Run("without itemsToParse", func(t *testing.T) {
 		m := itemsMapping(t, "")
 		assert.False(t, m.HasItemsToParse())
-		got, err := m.ExpandItems(parent)
+		got, err := m.ExpandItems(t.Context(), parent)
 		require.NoError(t, err)
 		assert.Equal(t, []any{parent}, got)
 	})

@@ -246,7 +246,7 @@ func (e *Engine) processResource(ctx context.Context, rc *appconfig.ResourceConf
 // loadBatch maps one raw batch (in chunks) and writes the result.
 func (e *Engine) loadBatch(ctx context.Context, m *processor.Mapping, batch []any,
 	out sink, ks *KindSummary, misconfigured map[string]string, log logrus.FieldLogger) {
-	items, errs := expand(m, batch)
+	items, errs := expand(ctx, m, batch)
 	for _, err := range errs {
 		ks.Failed++
 		ks.addError(err)
@@ -299,7 +299,7 @@ func (e *Engine) loadBatch(ctx context.Context, m *processor.Mapping, batch []an
 }
 
 // expand normalises raw items to JSON values and applies itemsToParse.
-func expand(m *processor.Mapping, batch []any) ([]any, []error) {
+func expand(ctx context.Context, m *processor.Mapping, batch []any) ([]any, []error) {
 	out := make([]any, 0, len(batch))
 	var errs []error
 	for i, raw := range batch {
@@ -312,7 +312,7 @@ func expand(m *processor.Mapping, batch []any) ([]any, []error) {
 			out = append(out, item)
 			continue
 		}
-		children, err := m.ExpandItems(item)
+		children, err := m.ExpandItems(ctx, item)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("itemsToParse on item %d: %w", i, err))
 			continue

@@ -41,7 +41,7 @@ func (e *Engine) mapKind(ctx context.Context, mapping *appconfig.PortAppConfig, 
 		if err != nil {
 			return out, fmt.Errorf("resource %d (%s): %w", i, kind, err)
 		}
-		expanded, errs := expand(m, items)
+		expanded, errs := expand(ctx, m, items)
 		out.errs = append(out.errs, errs...)
 		res := m.Process(oceanctx.WithResource(ctx, rc, i), expanded, parseAll)
 		out.passed = append(out.passed, res.Passed...)

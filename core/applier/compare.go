@@ -6,8 +6,8 @@ import (
 	"github.com/ocean-go/ocean/clients/port"
 )
 
-// sameAsPort reports whether upserting ours would leave theirs (Port's copy,
-// fetched with only the fields ours sets) unchanged. When in doubt it says no:
+// sameAsPort reports whether upserting ours would leave theirs (Port's copy:
+// with merge only the fields ours sets, else all of them) unchanged. When in doubt it says no:
 // an extra write costs a request, a skipped one loses data.
 //
 // A key whose value is null on one side and absent on the other is equal (Port

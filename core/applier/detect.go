@@ -71,8 +71,14 @@ func (a *Applier) compareChunk(ctx context.Context, entities []port.Entity, idx 
 		port.Cond("$identifier", "in", ids),
 		port.Cond("$blueprint", "=", entities[idx[0]].Blueprint),
 	)
-	include := append([]string{"blueprint", "identifier", "title", "icon", "team"},
-		append(includePaths("properties", props), includePaths("relations", rels)...)...)
+	include := []string{"blueprint", "identifier", "title", "icon", "team"}
+	if merge {
+		include = append(include, includePaths("properties", props)...)
+		include = append(include, includePaths("relations", rels)...)
+	} else {
+		// A replace clears what ours does not set: Port's other fields count.
+		include = append(include, "properties", "relations")
+	}
 	found, err := a.client.SearchOwnedEntities(ctx, q, include...)
 	if err != nil {
 		return err

@@ -32,6 +32,7 @@ func TestLoadChangeDetection(t *testing.T) {
 		first, second []port.Entity
 		want          counts
 		rewritten     []string // identifiers the second load must write
+		cleared       []string // properties the last entity must no longer have in Port
 	}{
 		{
 			name:   "unchanged data writes nothing",
@@ -108,6 +109,22 @@ func TestLoadChangeDetection(t *testing.T) {
 			want:   counts{Unchanged: 1},
 		},
 		{
+			name:      "replace: a property the mapping no longer sets is cleared",
+			opts:      Options{Merge: false},
+			first:     []port.Entity{p("a", map[string]any{"name": "A", "age": 3})},
+			second:    []port.Entity{p("a", map[string]any{"name": "A"})},
+			want:      counts{Updated: 1},
+			rewritten: []string{"a"},
+			cleared:   []string{"age"},
+		},
+		{
+			name:   "merge: a property the mapping no longer sets is left alone",
+			opts:   Options{Merge: true},
+			first:  []port.Entity{p("a", map[string]any{"name": "A", "age": 3})},
+			second: []port.Entity{p("a", map[string]any{"name": "A"})},
+			want:   counts{Unchanged: 1},
+		},
+		{
 			name:      "duplicate keys in a batch are written in order",
 			first:     []port.Entity{p("a", map[string]any{"name": "A"})},
 			second:    []port.Entity{p("a", map[string]any{"name": "A"}), p("a", map[string]any{"name": "A2"})},
@@ -150,6 +167,11 @@ func TestLoadChangeDetection(t *testing.T) {
 				for k, v := range last.Properties {
 					if !jsonEqual(got[k], v) {
 						t.Errorf("Port has %s=%v, want %v", k, got[k], v)
+					}
+				}
+				for _, k := range tt.cleared {
+					if v, ok := got[k]; ok && v != nil {
+						t.Errorf("Port still has %s=%v", k, v)
 					}
 				}
 			}

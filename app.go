@@ -369,7 +369,13 @@ func (a *App) serveHTTP(p int) error {
 func (a *App) shutdownHTTP() {
 	ctx, cancel := context.WithTimeout(context.Background(), a.settings.MaxWaitBeforeShutdown)
 	defer cancel()
-	_ = a.server.Shutdown(ctx)
+	if err := a.server.Shutdown(ctx); err != nil {
+		// Shutdown leaves requests still running after the wait open: close
+		// their connections, which ends their contexts, rather than let them run
+		// on after Sail returned.
+		a.log.WithError(err).Warn("Closing the HTTP requests still running at shutdown")
+		_ = a.server.Close()
+	}
 }
 
 // mappingEnviron is the environment JQ mappings may read through env/$ENV:

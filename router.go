@@ -2,6 +2,7 @@ package ocean
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,13 +38,15 @@ func newRouter(a *App) *gin.Engine {
 }
 
 // requestLog logs every request (health and metrics at DEBUG) and sets
-// X-Process-Time.
+// X-Process-Time (seconds, as Ocean).
 func requestLog(a *App) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
+		w := &timedWriter{ResponseWriter: c.Writer, start: start}
+		c.Writer = w
 		c.Next()
+		w.stamp() // a response without body is written after the middleware
 		elapsed := time.Since(start)
-		c.Writer.Header().Set("X-Process-Time", elapsed.String())
 		path := c.Request.URL.Path
 		entry := a.Logger().WithFields(logrus.Fields{
 			"method": c.Request.Method, "path": path, "status": c.Writer.Status(), "seconds": elapsed.Seconds(),
@@ -72,3 +75,27 @@ func (a *App) withEvent(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
+
+// timedWriter sets X-Process-Time just before the headers go out: set after
+// the handler, it would come too late for every response with a body.
+type timedWriter struct {
+	gin.ResponseWriter
+	start time.Time
+}
+
+func (w *timedWriter) stamp() {
+	if !w.Written() {
+		w.Header().Set("X-Process-Time", strconv.FormatFloat(time.Since(w.start).Seconds(), 'f', -1, 64))
+	}
+}
+
+func (w *timedWriter) WriteHeaderNow() { w.stamp(); w.ResponseWriter.WriteHeaderNow() }
+
+func (w *timedWriter) Write(b []byte) (int, error) { w.stamp(); return w.ResponseWriter.Write(b) }
+
+func (w *timedWriter) WriteString(s string) (int, error) {
+	w.stamp()
+	return w.ResponseWriter.WriteString(s)
+}
+
+func (w *timedWriter) Flush() { w.stamp(); w.ResponseWriter.Flush() }

@@ -57,9 +57,12 @@ func (so SailOptions) overrides() map[string]any {
 
 // Run parses the command line (sail [--once], version) and runs it; it exits
 // the process with status 0 only on success. SIGINT and SIGTERM stop it
-// gracefully.
+// gracefully; a second one stops it at once.
 func (a *App) Run() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// After the first signal, a second one kills the process: a shutdown stuck
+	// in a hook that ignores ctx must not need kill -9.
+	context.AfterFunc(ctx, stop)
 	err := a.Execute(ctx, os.Args[1:])
 	stop()
 	if err != nil {

@@ -61,6 +61,9 @@ type App struct {
 
 	sailedAt    time.Time // when Sail began: scheduled resyncs count from it
 	lastSummary atomic.Pointer[resync.Summary]
+	// handledUntil is resyncState.updatedAt (Port's clock, unix ns) of the
+	// latest resync started: POLLING's baseline for new resync requests.
+	handledUntil atomic.Int64
 }
 
 // Option configures an App.

@@ -179,10 +179,14 @@ func (a *App) Sail(ctx context.Context, so SailOptions) error {
 		}
 		return listeners.Once{Resync: resyncFn}.Start(ctx)
 	case config.ListenerPolling:
+		if integ, err := a.client.GetIntegration(ctx); err == nil {
+			a.noteResyncState(integ)
+		}
 		return listeners.Polling{
 			Interval:      s.EventListener.Interval,
 			ResyncOnStart: s.EventListener.ResyncOnStart,
 			Requests:      a.client,
+			Handled:       func() time.Time { return time.Unix(0, a.handledUntil.Load()) },
 			Resync:        resyncFn,
 			Log:           a.log,
 		}.Start(ctx)
@@ -212,8 +216,10 @@ func (a *App) listenerResync(ctx context.Context, run func(context.Context) (*re
 	start := isoNow()
 	running := a.resyncState("running")
 	running.LastResyncStart = &start
-	if _, err := a.client.PatchResyncState(ctx, running); err != nil {
+	if integ, err := a.client.PatchResyncState(ctx, running); err != nil {
 		a.log.WithError(err).Warn("Could not report the resync as running")
+	} else {
+		a.noteResyncState(integ)
 	}
 	sum, err := run(ctx)
 	a.metrics.observe(sum)
@@ -228,6 +234,17 @@ func (a *App) listenerResync(ctx context.Context, run func(context.Context) (*re
 		a.log.WithError(perr).Warn("Could not report the resync outcome")
 	}
 	return sum, err
+}
+
+// noteResyncState advances the baseline of POLLING to the integration's
+// resyncState.updatedAt: requests up to then are handled by this resync.
+func (a *App) noteResyncState(integ *port.Integration) {
+	if integ.ResyncState == nil {
+		return
+	}
+	if at, err := time.Parse(time.RFC3339Nano, integ.ResyncState.UpdatedAt); err == nil {
+		a.handledUntil.Store(max(a.handledUntil.Load(), at.UnixNano()))
+	}
 }
 
 // resyncState is the state reported to Port, with the next scheduled resync

@@ -22,25 +22,31 @@ type Polling struct {
 	Interval      time.Duration
 	ResyncOnStart bool
 	Requests      ResyncRequests
-	Resync        func(ctx context.Context) error
-	Log           logrus.FieldLogger
+	// Handled returns the Port time up to which requests count as handled:
+	// the resyncState.updatedAt of the latest resync this integration started
+	// (zero when unknown, and then any request is pending). Both sides of the
+	// comparison are Port's clock.
+	Handled func() time.Time
+	Resync  func(ctx context.Context) error
+	Log     logrus.FieldLogger
 }
 
-// Start polls until ctx ends. Resync errors are logged; they do not stop the
-// listener.
+// Start polls until ctx ends; the first poll is at once unless a resync on
+// start ran. Resync errors are logged; they do not stop the listener.
 func (p Polling) Start(ctx context.Context) error {
-	// Ocean's resync_on_start never fires (its watermark starts as "" rather than
-	// null); here it does what its name says.
-	var watermark time.Time
-	if p.ResyncOnStart {
-		watermark = time.Now()
-		p.resync(ctx)
-	}
 	interval := p.Interval
 	if interval <= 0 {
 		interval = time.Minute
 	}
-	t := time.NewTimer(interval)
+	var first time.Duration
+	// Ocean's resync_on_start never fires (its watermark starts as "" rather than
+	// null); here it does what its name says.
+	if p.ResyncOnStart {
+		p.resync(ctx)
+		first = interval
+	}
+	var lastRequest time.Time
+	t := time.NewTimer(first)
 	defer t.Stop()
 	for {
 		select {
@@ -54,14 +60,21 @@ func (p Polling) Start(ctx context.Context) error {
 			p.Log.WithError(err).Warn("Could not read resync requests from Port")
 		case req != nil:
 			at, perr := time.Parse(time.RFC3339Nano, req.UpdatedAt)
-			if perr == nil && at.After(watermark) {
-				watermark = at
+			if perr == nil && at.After(lastRequest) && at.After(p.handled()) {
+				lastRequest = at
 				p.Log.WithField("request", req.ID).Info("Port requested a resync")
 				p.resync(ctx)
 			}
 		}
 		t.Reset(interval)
 	}
+}
+
+func (p Polling) handled() time.Time {
+	if p.Handled == nil {
+		return time.Time{}
+	}
+	return p.Handled()
 }
 
 func (p Polling) resync(ctx context.Context) {

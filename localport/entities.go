@@ -126,9 +126,13 @@ func upsertItem(ctx context.Context, tx *sql.Tx, bps *blueprints, bp *blueprint,
 	return res, nil
 }
 
-// failedIdentifier is what a bulk error reports: the sent identifier, or
-// "unknown" when it is a search identifier (Ocean drops those items).
+// failedIdentifier is what a bulk error reports: the (resolved) identifier, or
+// "unknown" when a search identifier did not resolve (Ocean drops those items).
 func failedIdentifier(item any, err error) string {
+	var f errFor
+	if errors.As(err, &f) {
+		return f.id
+	}
 	var u errUnresolved
 	if errors.As(err, &u) {
 		return "unknown"

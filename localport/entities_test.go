@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -235,4 +236,63 @@ func TestPathEscaping(t *testing.T) {
 	// Unknown routes still answer with the JSON envelope.
 	c.must(404, "GET", "/v1/nothing-here", nil)
 	c.must(405, "PUT", "/v1/entities/search", nil)
+}
+
+// maxLength counts characters, not UTF-8 bytes: identifiers may hold any letter.
+func TestIdentifierLengthInCharacters(t *testing.T) {
+	_, c := start(t)
+	catalog(c)
+	tests := []struct {
+		name   string
+		method string
+		path   string
+		body   map[string]any
+		status int
+	}{
+		{"entity: 1000 two-byte letters", "POST", "/v1/blueprints/service/entities?upsert=true", map[string]any{"identifier": strings.Repeat("é", 1000)}, 201},
+		{"entity: 1001 letters", "POST", "/v1/blueprints/service/entities?upsert=true", map[string]any{"identifier": strings.Repeat("é", 1001)}, 422},
+		{"blueprint: 100 two-byte letters", "POST", "/v1/blueprints", map[string]any{"identifier": strings.Repeat("ü", 100), "title": "U", "schema": map[string]any{}}, 201},
+		{"blueprint: 101 letters", "POST", "/v1/blueprints", map[string]any{"identifier": strings.Repeat("ü", 101), "title": "U", "schema": map[string]any{}}, 422},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c.with(t).must(tt.status, tt.method, tt.path, tt.body)
+		})
+	}
+}
+
+// A bulk error names the entity it is about: the resolved identifier of a
+// search identifier too; only an unresolved one is "unknown" (Ocean drops
+// those items instead of retrying them).
+func TestBulkErrorIdentifiers(t *testing.T) {
+	_, c := start(t)
+	catalog(c)
+	upsert(c, "service", map[string]any{"identifier": "svc-1", "properties": map[string]any{"url": "https://example.com/one"}})
+	byURL := map[string]any{"combinator": "and", "rules": []any{map[string]any{"property": "url", "operator": "=", "value": "https://example.com/one"}}}
+	nothing := map[string]any{"combinator": "and", "rules": []any{map[string]any{"property": "url", "operator": "=", "value": "https://nope"}}}
+	tests := []struct {
+		name   string
+		entity map[string]any
+		id     string
+		status json.Number
+	}{
+		{"string identifier", map[string]any{"identifier": "svc-2", "properties": map[string]any{"stars": "x"}}, "svc-2", "422"},
+		{"resolved search identifier, invalid property", map[string]any{"identifier": byURL, "properties": map[string]any{"stars": "x"}}, "svc-1", "422"},
+		{"resolved search identifier, missing related entity", map[string]any{"identifier": byURL, "relations": map[string]any{"owner": "ghost"}}, "svc-1", "404"},
+		{"unresolved search identifier", map[string]any{"identifier": nothing}, "unknown", "404"},
+		{"not an object", nil, "unknown", "422"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var item any = tt.entity
+			if tt.entity == nil {
+				item = "x"
+			}
+			body := c.with(t).must(207, "POST", "/v1/blueprints/service/entities/bulk?upsert=true&merge=true", map[string]any{"entities": []any{item}})
+			errs := body["errors"].([]any)
+			require.Len(t, errs, 1)
+			assert.Equal(t, tt.id, errs[0].(map[string]any)["identifier"])
+			assert.Equal(t, tt.status, errs[0].(map[string]any)["statusCode"])
+		})
+	}
 }

@@ -10,12 +10,14 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ocean-go/ocean/localport/internal/query"
 )
 
 // Identifier patterns of port-api.md §1.3. Go's regexp has no lookahead, so the
-// "not . or .." part is checked separately.
+// "not . or .." part is checked separately. maxLength counts characters (JSON
+// Schema code points), not bytes: identifiers may hold any letter.
 var (
 	entityIDPattern    = regexp.MustCompile(`^[\p{L}0-9@_.+:\\/=-]+$`)
 	blueprintIDPattern = regexp.MustCompile(`^[\p{L}0-9@_.+:\\/-]+$`)
@@ -26,7 +28,7 @@ func checkEntityID(id string) error {
 	switch {
 	case id == "":
 		return validationFailed("identifier must not be empty")
-	case len(id) > 1000:
+	case utf8.RuneCountInString(id) > 1000:
 		return validationFailed("identifier is longer than 1000 characters")
 	case id == "." || id == ".." || !entityIDPattern.MatchString(id):
 		return validationFailed("identifier %q does not match the pattern ^(?!\\.{1,2}$)[\\p{L}0-9@_.+:\\\\/=-]+$", id)
@@ -35,7 +37,7 @@ func checkEntityID(id string) error {
 }
 
 func checkBlueprintID(id string) error {
-	if id == "" || len(id) > 100 || id == "." || id == ".." || !blueprintIDPattern.MatchString(id) {
+	if id == "" || utf8.RuneCountInString(id) > 100 || id == "." || id == ".." || !blueprintIDPattern.MatchString(id) {
 		return validationFailed("blueprint identifier %q must be 1-100 characters matching ^(?!\\.{1,2}$)[\\p{L}0-9@_.+:\\\\/-]+$", id)
 	}
 	return nil

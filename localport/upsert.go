@@ -140,12 +140,28 @@ type errUnresolved struct{ *apiError }
 
 func (u errUnresolved) Unwrap() error { return u.apiError }
 
+// errFor is an entity write that failed once its identifier was known: a bulk
+// error names the resolved identifier even for a search identifier (only an
+// unresolved one is "unknown", which Ocean drops instead of retrying).
+type errFor struct {
+	id  string
+	err error
+}
+
+func (e errFor) Error() string { return e.err.Error() }
+func (e errFor) Unwrap() error { return e.err }
+
 // upsertOne validates and writes one entity inside tx.
-func upsertOne(ctx context.Context, tx querier, bps *blueprints, bp *blueprint, in *entityInput, o writeOptions) (*upsertResult, error) {
+func upsertOne(ctx context.Context, tx querier, bps *blueprints, bp *blueprint, in *entityInput, o writeOptions) (_ *upsertResult, err error) {
 	id, err := resolveIdentifier(ctx, tx, bp, in.identifier)
 	if err != nil {
 		return nil, err
 	}
+	defer func() {
+		if err != nil {
+			err = errFor{id: id, err: err}
+		}
+	}()
 	existingRow, err := loadRow(ctx, tx, bp.id, id)
 	if err != nil {
 		return nil, err

@@ -21,8 +21,8 @@
 // gojq differs from jq 1.8.2, the jq Ocean embeds, in a few ways; this package
 // adds the builtins gojq lacks (debug, stderr, keys_unsorted, input_filename…)
 // and runs the regular expressions Go's RE2 cannot (look-around,
-// back-references, the x, s and p flags) on regexp2, bounded by the item
-// timeout. The conformance test in this package lists every remaining
+// back-references, $ before a final newline, the x, s and p flags) on
+// regexp2, bounded by the item timeout. The conformance test in this package lists every remaining
 // difference.
 //
 // Raw items must be JSON-shaped; Normalize converts Go values. Numbers are

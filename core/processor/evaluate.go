@@ -101,23 +101,20 @@ func (e *evaluation) selector(m *Mapping) bool {
 }
 
 // entity evaluates every mapped field; keep is false when identifier or
-// blueprint is not truthy.
+// blueprint is not truthy. As in Ocean, every field is evaluated before that
+// check, so the misconfiguration report covers skipped items too.
 func (e *evaluation) entity(m *Mapping) (ent port.Entity, keep bool) {
 	if m.combined != nil {
 		e.runCombined(m)
 	}
 	id := e.value(m.identifier)
 	bp := e.leaf(m.blueprint)
-	if !truthy(id) || !truthy(bp) {
-		return ent, false
-	}
-	ent.Identifier = id
-	ent.Blueprint = e.text("blueprint", bp)
+	var title, icon any
 	if m.title != nil {
-		ent.Title = e.optionalText("title", e.leaf(m.title))
+		title = e.leaf(m.title)
 	}
 	if m.icon != nil {
-		ent.Icon = e.optionalText("icon", e.leaf(m.icon))
+		icon = e.leaf(m.icon)
 	}
 	if m.team != nil {
 		ent.Team = e.value(*m.team)
@@ -134,6 +131,13 @@ func (e *evaluation) entity(m *Mapping) (ent port.Entity, keep bool) {
 			ent.Relations[r.name] = e.value(r.v)
 		}
 	}
+	if !truthy(id) || !truthy(bp) {
+		return port.Entity{}, false
+	}
+	ent.Identifier = id
+	ent.Blueprint = e.text("blueprint", bp)
+	ent.Title = e.optionalText("title", title)
+	ent.Icon = e.optionalText("icon", icon)
 	return ent, true
 }
 

@@ -96,7 +96,7 @@ func safeFirst(ctx context.Context, code *gojq.Code, input any) (v any, ok bool,
 }
 
 // deletionPath finds the path of the list an itemsToParse expression reads,
-// as Ocean does: strip an outer parenthesis group, split on top-level pipes,
+// as Ocean does: keep a leading parenthesis group, split on top-level pipes,
 // skip ". as $x", "." and "$var" segments and take the leading path of the
 // first segment that starts like one (.a.b, .a[0], .["x"]). It returns "."
 // when there is none, which deletes the whole item.
@@ -135,9 +135,15 @@ func isBinding(seg string) bool {
 	return ok && after != "" && strings.ContainsRune(" \t\r\n", rune(after[0]))
 }
 
+// stripParens keeps only the group an expression starts with, as Ocean does:
+// the list of "(.items // []) | map(…)" is .items. Unbalanced gives "".
 func stripParens(s string) string {
-	for len(s) >= 2 && s[0] == '(' && matchingClose(s, 0) == len(s)-1 {
-		s = strings.TrimSpace(s[1 : len(s)-1])
+	for len(s) >= 2 && s[0] == '(' {
+		end := matchingClose(s, 0)
+		if end < 0 {
+			return ""
+		}
+		s = strings.TrimSpace(s[1:end])
 	}
 	return s
 }

@@ -19,6 +19,10 @@ func TestDeletionPath(t *testing.T) {
 		{".items | map(select(.ok))", ".items"},
 		{"(.items)", ".items"},
 		{"((.a | .b))", ".a"},
+		{"(.items // []) | map(select(.ok))", ".items"},
+		{"(.a) | map(.x)", ".a"},
+		{"(.a | .b) | .c", ".a"},
+		{"(.a | .b", "."},
 		{". as $root | .pulls | map(. + {repo: $root.name})", ".pulls"},
 		{". | .items", ".items"},
 		{"$__x | .items", ".items"},
@@ -76,6 +80,13 @@ func TestExpandItems(t *testing.T) {
 		assert.Equal(t, map[string]any{"id": "2"}, child["pr"])
 		assert.Len(t, child["pulls"], 2, "the parent keeps the list")
 		assert.Equal(t, "overwritten", child["item"])
+	})
+
+	t.Run("parenthesised default", func(t *testing.T) {
+		m := itemsMapping(t, "    itemsToParse: (.pulls // []) | map(select(.id != \"1\"))\n")
+		got, err := m.ExpandItems(t.Context(), parent)
+		require.NoError(t, err)
+		assert.Equal(t, []any{map[string]any{"name": "r", "item": map[string]any{"id": "2"}}}, got)
 	})
 
 	t.Run("empty list", func(t *testing.T) {

@@ -76,7 +76,10 @@ func normalize(v any) (any, bool, error) {
 		}
 		return json.Number(strconv.FormatUint(x, 10)), true, nil
 	case float32:
-		return float64(x), true, nil
+		// The shortest float32 text, as encoding/json writes it: float64(x)
+		// would turn 0.1 into 0.10000000149011612.
+		f, _ := strconv.ParseFloat(strconv.FormatFloat(float64(x), 'g', -1, 32), 64)
+		return f, true, nil
 	}
 	out, err := viaJSON(v)
 	return out, true, err

@@ -29,6 +29,7 @@ func TestNormalize(t *testing.T) {
 		{"int64", int64(5), 5},
 		{"uint64 beyond int", uint64(math.MaxUint64), json.Number("18446744073709551615")},
 		{"float32", float32(0.5), 0.5},
+		{"float32 as written", map[string]any{"cpu": float32(0.1)}, map[string]any{"cpu": 0.1}},
 		{"nested foreign", map[string]any{"a": int32(1), "b": []string{"x"}}, map[string]any{"a": 1, "b": []any{"x"}}},
 		{"struct", repo{Name: "r", Stars: 3, Tags: []string{"go"}, Pushed: when, Big: 12345678901234567890},
 			map[string]any{"name": "r", "stars": json.Number("3"), "tags": []any{"go"},

@@ -195,6 +195,40 @@ func TestKeptOnlyWithIdentifierAndBlueprint(t *testing.T) {
 	}
 }
 
+// Ocean maps every field before it checks identifier and blueprint, so the
+// fields of a skipped item are reported too, and a field that only a kept
+// entity could not hold (an object title) does not fail a skipped item.
+func TestSkippedItemsStillReportFields(t *testing.T) {
+	tests := []struct {
+		name, identifier string
+		want             map[string]string
+	}{
+		{"null identifier", ".id", map[string]string{"identifier": ".id", "properties.url": ".url", "relations.owner": ".owner"}},
+		{"empty identifier", `""`, map[string]string{"properties.url": ".url", "relations.owner": ".owner"}},
+		{"kept", `"a"`, map[string]string{"properties.url": ".url", "relations.owner": ".owner"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := compileYAML(t, New(Options{}), resource("true", "        identifier: '"+tt.identifier+`'
+        blueprint: '"bp"'
+        title: .t
+        properties: {url: .url}
+        relations: {owner: .owner}
+`))
+			r := process(t, m, false, `{"t": "x"}`)
+			assert.Empty(t, r.Errors)
+			assert.Equal(t, tt.want, r.Misconfigured)
+		})
+	}
+
+	t.Run("object title of a skipped item", func(t *testing.T) {
+		m := compileYAML(t, New(Options{}), resource("true", basicMappings+"        title: .t\n"))
+		r := process(t, m, false, `{"t": {"x": 1}}`) // no id
+		assert.Empty(t, r.Errors)
+		assert.Equal(t, 1, r.Skipped)
+	})
+}
+
 func TestTextFields(t *testing.T) {
 	p := New(Options{})
 	m := compileYAML(t, p, resource("true", basicMappings+"        title: .t\n"))

@@ -13,7 +13,8 @@ import (
 )
 
 // jq's regular expressions are Oniguruma's; gojq's are Go's RE2, which has no
-// look-around or back-references and accepts only the g, i and m flags.
+// look-around or back-references, accepts only the g, i and m flags, and its
+// $ does not match before a final newline.
 // Mappings written for Ocean use them (Ocean's own GitHub mapping has a
 // look-ahead), so every regex builtin is redefined on top of _ocean_re:
 // patterns and flags RE2 runs go to gojq's own _match (same results, same
@@ -114,7 +115,10 @@ func (e *regexEngine) fallback(re, flags any) *fallbackRegex {
 }
 
 func (e *regexEngine) compile(pattern, flags string) *fallbackRegex {
-	if !strings.ContainsFunc(flags, func(r rune) bool { return !strings.ContainsRune("gim", r) }) {
+	// Oniguruma's $ (as jq sets it up) also matches before a final newline;
+	// RE2's only at the very end, regexp2's as Oniguruma's.
+	if !strings.Contains(pattern, "$") &&
+		!strings.ContainsFunc(flags, func(r rune) bool { return !strings.ContainsRune("gim", r) }) {
 		if _, err := regexp.Compile(pattern); err == nil {
 			return nil
 		}

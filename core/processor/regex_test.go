@@ -34,6 +34,8 @@ func TestRegexFallback(t *testing.T) {
 		{"i flag", `"ABC" | test("(?<=a)b"; "i")`, []string{`true`}},
 		{"s flag: ^ and $ are the text's ends", `"a\nb" | test("^b$"; "s")`, []string{`false`}},
 		{"m flag: dot matches a newline", `"a\nb" | test("a.b(?!c)"; "m")`, []string{`true`}},
+		{"$ also matches before a final newline", `"abc\n" | [test("c$"), test("^abc$"), ("abc\nd" | test("c$"))]`, []string{`[true,true,false]`}},
+		{"sub at $ keeps the final newline", `"abc\n" | sub("c$"; "X")`, []string{`"abX\n"`}},
 		{"RE2 patterns keep gojq's engine", `"My-Repo" | [match("[A-Z]"; "g").offset]`, []string{`[0,3]`}},
 		{"a mapping's own definition wins", `def test($re): "mine"; "x" | test("(?=x)")`, []string{`"mine"`}},
 	}

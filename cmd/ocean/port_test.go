@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -18,12 +17,18 @@ import (
 )
 
 func TestVersionCmd(t *testing.T) {
-	root := newRootCmd()
-	var out bytes.Buffer
-	root.SetOut(&out)
-	root.SetArgs([]string{"version"})
-	require.NoError(t, root.Execute())
-	assert.True(t, strings.HasPrefix(out.String(), "ocean "), out.String())
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"version"}, "ocean " + currentVersion() + "\n"},
+		{[]string{"version", "-s"}, currentVersion() + "\n"},
+		{[]string{"version", "--short"}, currentVersion() + "\n"},
+	} {
+		stdout, _, err := runOcean(t, "", tt.args...)
+		require.NoError(t, err, tt.args)
+		assert.Equal(t, tt.want, stdout, tt.args)
+	}
 }
 
 // servePort serves until its context ends, persists, and checks credentials when asked.

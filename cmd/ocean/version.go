@@ -22,12 +22,20 @@ func currentVersion() string {
 }
 
 func newVersionCmd() *cobra.Command {
-	return &cobra.Command{
+	var short bool
+	cmd := &cobra.Command{
 		Use:   "version",
 		Short: "Print the version of ocean",
 		Args:  cobra.NoArgs,
 		Run: func(cmd *cobra.Command, _ []string) {
+			if short {
+				fmt.Fprintln(cmd.OutOrStdout(), currentVersion())
+				return
+			}
 			fmt.Fprintln(cmd.OutOrStdout(), "ocean", currentVersion())
 		},
 	}
+	// Ocean's `ocean version -s`, for scripts.
+	cmd.Flags().BoolVarP(&short, "short", "s", false, "print only the version number")
+	return cmd
 }

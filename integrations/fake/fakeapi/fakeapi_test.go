@@ -152,6 +152,12 @@ func TestServerRejectsBadRequests(t *testing.T) {
 		{"/integration/department/hr/employees?limit=ten", http.StatusBadRequest},
 		{"/integration/teams?latency=soon", http.StatusBadRequest},
 		{"/integration/department/hr/employees?amount=5&offset=10", http.StatusOK},
+		{"/integration/department/hr/employees?limit=1&entity_kb_size=1024", http.StatusOK},
+		// Over Port's 1 MiB body limit: refused before a bio is generated
+		// (a huge size exhausted memory; 2^53 overflowed into a panic).
+		{"/integration/department/hr/employees?limit=1&entity_kb_size=1025", http.StatusBadRequest},
+		{"/integration/department/hr/employees?limit=1&entity_kb_size=1099511627776", http.StatusBadRequest},
+		{"/integration/department/hr/employees?limit=1&entity_kb_size=9007199254740992", http.StatusBadRequest},
 	} {
 		resp, err := http.Get(s.URL + tt.path)
 		require.NoError(t, err)

@@ -52,6 +52,10 @@ func employees(c *gin.Context) {
 		}
 		*p.dst = v
 	}
+	if q.kb > fakeorg.MaxEntityKBSize {
+		c.JSON(http.StatusBadRequest, gin.H{"error": fmt.Sprintf("entity_kb_size=%d is over the maximum of %d", q.kb, fakeorg.MaxEntityKBSize)})
+		return
+	}
 	if !delay(c) {
 		return
 	}

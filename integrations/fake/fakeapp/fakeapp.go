@@ -37,9 +37,14 @@ func Setup(app *ocean.App) {
 
 type fake struct{ app *ocean.App }
 
-// client calls the API on the App's server, known only once it runs.
+// client calls the API on the App's server, known only once it runs. The
+// server strips OCEAN__PATH_PREFIX before routing, so the calls carry it.
 func (f *fake) client() *fakeapi.Client {
-	return fakeapi.NewClient(f.app.URL()+"/integration", clientTimeout)
+	base := f.app.URL()
+	if prefix := f.app.Settings().PathPrefix; prefix != "" {
+		base += "/" + prefix
+	}
+	return fakeapi.NewClient(base+f.app.Router().BasePath(), clientTimeout)
 }
 
 func (f *fake) list(fetch func(*fakeapi.Client, context.Context, fakeorg.Config) ([]any, error)) handlers.ResyncHandler {

@@ -61,6 +61,16 @@ func TestSailOnceOnTheEmbeddedLocalPort(t *testing.T) {
 	assert.Equal(t, 5*20, third.Totals().Unchanged-statics)
 }
 
+func TestSailReachesItsAPIUnderAPathPrefix(t *testing.T) {
+	for _, prefix := range []string{"fake", "/team/fake/"} {
+		t.Run(prefix, func(t *testing.T) {
+			s := sail(t, t.TempDir(), 3, "OCEAN__PATH_PREFIX="+prefix)
+			assert.Equal(t, resync.Completed, s.Status)
+			assert.Equal(t, 5+8+12+40+5*3, s.Totals().Created)
+		})
+	}
+}
+
 func TestWebhookReRegistersAPerson(t *testing.T) {
 	local := t.TempDir()
 	sail(t, local, 5)

@@ -41,6 +41,10 @@ func (f *fake) webhook(c *gin.Context) {
 		c.JSON(http.StatusBadRequest, gin.H{"ok": false, "error": fmt.Sprintf("no department %q", ev.Department)})
 		return
 	}
+	if cfg.EntityKBSize > fakeorg.MaxEntityKBSize {
+		c.JSON(http.StatusBadRequest, gin.H{"ok": false, "error": fmt.Sprintf("entityKbSize %d is over the maximum of %d", cfg.EntityKBSize, fakeorg.MaxEntityKBSize)})
+		return
+	}
 	if ev.Index < 0 || ev.Index >= cfg.EntityAmount {
 		c.JSON(http.StatusBadRequest, gin.H{"ok": false, "error": fmt.Sprintf("index %d is outside department %s (0..%d)", ev.Index, dept.ID, cfg.EntityAmount-1)})
 		return

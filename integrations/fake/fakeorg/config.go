@@ -9,6 +9,11 @@ const (
 	DefaultThirdPartyLatencyMS = 0
 )
 
+// MaxEntityKBSize bounds entityKbSize: Port refuses request bodies over 1 MiB,
+// so a bigger person could never be written, and generating its bio would
+// only exhaust memory.
+const MaxEntityKBSize = 1024
+
 // Config holds the fake integration's knobs, named as in .port/spec.yaml.
 type Config struct {
 	EntityAmount        int  `json:"entityAmount"`

@@ -42,8 +42,8 @@ func (p *Processor) compileItemsToParse(pr *appconfig.PortResource) (*itemsToPar
 // with the element under itemsToParseName. With the top-level transform (the
 // default) the list itself is first deleted from the parent, so that every
 // element does not carry all its siblings. Without itemsToParse it returns the
-// item itself. The error says why the item produced nothing; ctx and the item
-// timeout bound the evaluation.
+// item itself; an item whose list is null gives none. The error says why the
+// item produced nothing; ctx and the item timeout bound the evaluation.
 func (m *Mapping) ExpandItems(ctx context.Context, item any) ([]any, error) {
 	it := m.itemsToParse
 	if it == nil {
@@ -54,6 +54,12 @@ func (m *Mapping) ExpandItems(ctx context.Context, item any) ([]any, error) {
 	v, _, err := safeFirst(ctx, it.code, item)
 	if err != nil {
 		return nil, fmt.Errorf("itemsToParse %q: %w", it.src, err)
+	}
+	if v == nil {
+		// An item without the list (a repository with no pull requests) has
+		// nothing to parse; failing it would fail the kind and stop every
+		// deletion of the resync, as Ocean does not.
+		return nil, nil
 	}
 	list, ok := v.([]any)
 	if !ok {

@@ -89,6 +89,13 @@ func TestExpandItems(t *testing.T) {
 		assert.Equal(t, []any{map[string]any{"name": "r", "item": map[string]any{"id": "2"}}}, got)
 	})
 
+	t.Run("missing list", func(t *testing.T) {
+		m := itemsMapping(t, "    itemsToParse: .nope\n")
+		got, err := m.ExpandItems(t.Context(), parent)
+		require.NoError(t, err)
+		assert.Empty(t, got)
+	})
+
 	t.Run("empty list", func(t *testing.T) {
 		m := itemsMapping(t, "    itemsToParse: .none // []\n")
 		got, err := m.ExpandItems(t.Context(), parent)
@@ -98,7 +105,6 @@ func TestExpandItems(t *testing.T) {
 
 	errs := []struct{ name, port, want string }{
 		{"not a list", "    itemsToParse: .name\n", "must give a list, got string"},
-		{"missing", "    itemsToParse: .nope\n", "must give a list, got null"},
 		{"runtime error", "    itemsToParse: .name | tonumber\n", "invalid number"},
 		{"no path to delete", "    itemsToParse: '[.pulls[]]'\n", "left nothing of the item"},
 	}

@@ -27,7 +27,8 @@ type mapped struct {
 	errs   []error
 }
 
-// mapKind maps items with every resource of the mapping whose kind matches.
+// mapKind maps items with every resource of the mapping whose kind matches
+// (none: nothing is mapped).
 func (e *Engine) mapKind(ctx context.Context, mapping *appconfig.PortAppConfig, kind string, items []any, parseAll bool) (mapped, error) {
 	var out mapped
 	found := false
@@ -51,7 +52,9 @@ func (e *Engine) mapKind(ctx context.Context, mapping *appconfig.PortAppConfig, 
 		}
 	}
 	if !found {
-		return out, fmt.Errorf("kind %q is not in the mapping", kind)
+		// As in Ocean: a live event for a kind the user does not map (or no
+		// longer maps) syncs nothing.
+		e.Log.WithField("kind", kind).Debug("No resource of the mapping has this kind; nothing to sync")
 	}
 	return out, nil
 }

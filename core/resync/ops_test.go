@@ -42,3 +42,22 @@ func TestRegisterRawDeletesOnlyWhatNobodyWrote(t *testing.T) {
 		})
 	}
 }
+
+// A live event for a kind the mapping does not list syncs nothing, as in Ocean.
+func TestRawOperationsOnAnUnmappedKind(t *testing.T) {
+	e := newEngine(t)
+	seed(t, e, "x")
+	got, err := e.RegisterRaw(t.Context(), "ghost", people("y"))
+	if err != nil || len(got) != 0 {
+		t.Errorf("RegisterRaw = %v, %v; want nothing, no error", got, err)
+	}
+	if err := e.UnregisterRaw(t.Context(), "ghost", people("x")); err != nil {
+		t.Errorf("UnregisterRaw: %v", err)
+	}
+	if err := e.UpdateRawDiff(t.Context(), "ghost", people("x"), nil); err != nil {
+		t.Errorf("UpdateRawDiff: %v", err)
+	}
+	if got := names(t, e); !maps.Equal(got, map[string]any{"x": "x"}) {
+		t.Errorf("persons %v, want only x", got)
+	}
+}

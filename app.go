@@ -64,6 +64,9 @@ type App struct {
 	// handledUntil is resyncState.updatedAt (Port's clock, unix ns) of the
 	// latest resync started: POLLING's baseline for new resync requests.
 	handledUntil atomic.Int64
+	// listenerResyncs counts the listener resyncs started, so that one that a
+	// newer one superseded leaves the resync state to it.
+	listenerResyncs atomic.Int64
 }
 
 // Option configures an App.

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -24,6 +25,7 @@ import (
 	oceanctx "github.com/ocean-go/ocean/context"
 	"github.com/ocean-go/ocean/core/appconfig"
 	"github.com/ocean-go/ocean/core/resync"
+	"github.com/ocean-go/ocean/handlers"
 	"github.com/ocean-go/ocean/localport"
 	"github.com/ocean-go/ocean/localport/localporttest"
 )
@@ -607,6 +609,42 @@ func TestScheduledResync(t *testing.T) {
 	next, err := time.Parse(time.RFC3339Nano, *state.NextResync)
 	require.NoError(t, err)
 	assert.WithinDuration(t, time.Now(), next, 2*time.Second)
+	cancel()
+	require.NoError(t, <-done)
+}
+
+// A listener resync superseded by a newer one does not report "aborted" over
+// the newer one's "running".
+func TestSupersededResyncLeavesTheStateToTheNewer(t *testing.T) {
+	h := newHarness(t)
+	app := h.bareApp("OCEAN__EVENT_LISTENER__TYPE=POLLING", "OCEAN__EVENT_LISTENER__RESYNC_ON_START=true",
+		"OCEAN__EVENT_LISTENER__INTERVAL=3600", "OCEAN__SCHEDULED_RESYNC_INTERVAL=300ms")
+	var calls atomic.Int32
+	second, release := make(chan struct{}), make(chan struct{})
+	app.OnResyncAll(handlers.List(func(ctx context.Context, _ string) ([]any, error) {
+		switch calls.Add(1) {
+		case 1: // the resync on start runs until the scheduled one supersedes it
+			<-ctx.Done()
+			return nil, ctx.Err()
+		case 2:
+			close(second)
+			<-release
+		}
+		return nil, nil
+	}))
+	ctx, cancel := context.WithCancel(context.Background())
+	zero := 0
+	done := make(chan error, 1)
+	go func() { done <- app.Sail(ctx, ocean.SailOptions{Port: &zero, SummaryOut: io.Discard}) }()
+	<-second
+	require.Eventually(t, func() bool {
+		sum := app.LastSummary()
+		return sum != nil && sum.Status == resync.Aborted
+	}, 10*time.Second, 10*time.Millisecond, "the resync on start was superseded")
+	assert.Never(t, func() bool { return h.integration().ResyncState.Status != "running" },
+		500*time.Millisecond, 20*time.Millisecond, "Port shows the newer resync running")
+	close(release)
+	require.Eventually(t, func() bool { return h.integration().ResyncState.Status == "completed" }, 10*time.Second, 10*time.Millisecond)
 	cancel()
 	require.NoError(t, <-done)
 }

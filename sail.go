@@ -213,6 +213,7 @@ func (a *App) LastSummary() *resync.Summary { return a.lastSummary.Load() }
 // listener: it reports the resync state to Port before and after, and records
 // metrics.
 func (a *App) listenerResync(ctx context.Context, run func(context.Context) (*resync.Summary, error)) (*resync.Summary, error) {
+	gen := a.listenerResyncs.Add(1)
 	start := isoNow()
 	running := a.resyncState("running")
 	running.LastResyncStart = &start
@@ -224,6 +225,11 @@ func (a *App) listenerResync(ctx context.Context, run func(context.Context) (*re
 	sum, err := run(ctx)
 	a.metrics.observe(sum)
 	a.lastSummary.Store(sum)
+	if sum.Status == resync.Aborted && a.listenerResyncs.Load() != gen {
+		// Superseded: the newer resync has reported itself running and will
+		// report its own outcome; "aborted" now would hide that it runs.
+		return sum, err
+	}
 	end := isoNow()
 	outcome := a.resyncState(string(sum.Status))
 	outcome.LastResyncStart, outcome.LastResyncEnd = &start, &end

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/sirupsen/logrus"
 
@@ -38,10 +39,13 @@ func newRouter(a *App) *gin.Engine {
 }
 
 // requestLog logs every request (health and metrics at DEBUG) and sets
-// X-Process-Time (seconds, as Ocean).
+// X-Request-ID (a fresh UUID, also in the log line) and X-Process-Time
+// (seconds), as Ocean does.
 func requestLog(a *App) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
+		id := uuid.NewString()
+		c.Header("X-Request-ID", id)
 		w := &timedWriter{ResponseWriter: c.Writer, start: start}
 		c.Writer = w
 		c.Next()
@@ -49,7 +53,7 @@ func requestLog(a *App) gin.HandlerFunc {
 		elapsed := time.Since(start)
 		path := c.Request.URL.Path
 		entry := a.Logger().WithFields(logrus.Fields{
-			"method": c.Request.Method, "path": path, "status": c.Writer.Status(), "seconds": elapsed.Seconds(),
+			"method": c.Request.Method, "path": path, "status": c.Writer.Status(), "seconds": elapsed.Seconds(), "request_id": id,
 		})
 		if strings.HasPrefix(path, "/health") || strings.HasPrefix(path, "/metrics") {
 			entry.Debug("Request")

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -48,6 +49,8 @@ func TestResponsesCarryProcessTime(t *testing.T) {
 			seconds, err := strconv.ParseFloat(resp.Header.Get("X-Process-Time"), 64)
 			require.NoError(t, err, "X-Process-Time is the handling time in seconds")
 			assert.GreaterOrEqual(t, seconds, 0.0)
+			_, err = uuid.Parse(resp.Header.Get("X-Request-ID"))
+			assert.NoError(t, err, "X-Request-ID is a UUID")
 		})
 	}
 	cancel()

@@ -2,12 +2,13 @@ package context
 
 import (
 	stdctx "context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"maps"
 	"sync"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/ocean-go/ocean/core/appconfig"
 )
@@ -113,7 +114,7 @@ type Tracker struct {
 func (t *Tracker) Begin(parent stdctx.Context, typ EventType, trigger Trigger, attrs map[string]any) (stdctx.Context, *Event) {
 	ctx, cancel := stdctx.WithCancelCause(parent)
 	e := &Event{
-		ID:        newID(),
+		ID:        uuid.NewString(),
 		Type:      typ,
 		Trigger:   trigger,
 		Parent:    EventFrom(parent),
@@ -162,13 +163,4 @@ func (t *Tracker) Running() []*Event {
 		out = append(out, e)
 	}
 	return out
-}
-
-// newID returns a random UUID (version 4), the form Ocean uses for event ids.
-func newID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }

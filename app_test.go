@@ -649,6 +649,16 @@ func TestSupersededResyncLeavesTheStateToTheNewer(t *testing.T) {
 	require.NoError(t, <-done)
 }
 
+// A resources path that does not exist falls back to .port/resources, as in
+// Ocean, with a warning naming it.
+func TestMissingResourcesPathFallsBack(t *testing.T) {
+	h := newHarness(t)
+	_, err := h.once("OCEAN__RESOURCES_PATH=no-such-dir")
+	require.NoError(t, err)
+	assert.Len(t, h.entities("member"), 3, "the default blueprints and mapping were used")
+	assert.Contains(t, h.logs.String(), "no-such-dir")
+}
+
 func TestBusyHTTPPortFailsStart(t *testing.T) {
 	h := newHarness(t)
 	ln, err := net.Listen("tcp", ":0")

@@ -268,11 +268,23 @@ func (a *App) resyncState(status string) port.ResyncState {
 
 func isoNow() string { return time.Now().UTC().Format(time.RFC3339Nano) }
 
+// resourcesDir is OCEAN__RESOURCES_PATH, or .port/resources when that
+// directory does not exist, as in Ocean (and with a warning: it is likely a
+// typo).
+func (a *App) resourcesDir() string {
+	dir, def := a.settings.ResourcesPath, filepath.Join(a.opts.dir, ".port", "resources")
+	if _, err := os.Stat(dir); err != nil && filepath.Clean(dir) != filepath.Clean(def) {
+		a.log.WithError(err).WithField("resources_path", dir).Warn("Cannot read the resources path; using .port/resources")
+		return def
+	}
+	return dir
+}
+
 // initialize creates or aligns the integration in Port and its default
 // resources (.port/resources), as Ocean does before serving.
 func (a *App) initialize(ctx context.Context) error {
 	s := a.settings
-	res, err := defaults.Load(s.ResourcesPath)
+	res, err := defaults.Load(a.resourcesDir())
 	if err != nil {
 		return err
 	}

@@ -78,7 +78,8 @@
 //	APPLICATION__PORT                                  8000                        Application.Port
 //	APPLICATION__ENABLE_HTTP_LOGGING                   true                        Application.EnableHTTPLogging
 //
-// A relative ResourcesPath is resolved against the integration directory; a
+// A relative ResourcesPath is resolved against the integration directory (one
+// that does not exist falls back to .port/resources, as in Ocean); a
 // relative LocalPort.Dir against the working directory (the local Port's data
 // lives where the integration runs). Unlike Ocean, overrides (CLI flags) win over
 // APPLICATION__ variables.

@@ -39,7 +39,7 @@ func (t *tokens) checks() bool { return t.clientID != "" && t.secret != "" }
 // issue returns a JWT-shaped token whose payload carries "isMachine": true
 // (Ocean reads it, unverified, to enable its actions processor). As Port does,
 // a client id has one active token at a time: asking again before it expires
-// returns the same token with its remaining lifetime.
+// returns the same token with its remaining lifetime (until its last quarter).
 func (t *tokens) issue(clientID string) (token string, expiresIn int) {
 	now := time.Now()
 	t.mu.Lock()
@@ -51,7 +51,12 @@ func (t *tokens) issue(clientID string) (token string, expiresIn int) {
 		}
 	}
 	if tok, ok := t.active[clientID]; ok {
-		return tok, int(math.Ceil(t.issued[tok].expires.Sub(now).Seconds()))
+		// Reused while a quarter of its life is left: a client renewing just
+		// before expiry gets a fresh token rather than seconds of the old one
+		// (which stays valid until it expires).
+		if left := t.issued[tok].expires.Sub(now); left > t.ttl/4 {
+			return tok, int(math.Ceil(left.Seconds()))
+		}
 	}
 
 	exp := now.Add(t.ttl)

@@ -85,4 +85,11 @@ func TestOneActiveTokenPerClient(t *testing.T) {
 	assert.Equal(t, json.Number("2"), left, "with its remaining lifetime")
 	other, _ := get("b")
 	assert.NotEqual(t, first, other, "each client id has its own token")
+
+	time.Sleep(1300 * time.Millisecond) // into the last quarter of its life
+	fresh, ttl := get("a")
+	assert.NotEqual(t, first, fresh, "renewing near expiry gives a fresh token")
+	assert.Equal(t, json.Number("3"), ttl)
+	old := &client{t: t, base: srv.URL(), ua: testUA, token: first}
+	old.must(200, "GET", "/v1/organization", nil) // the old one still works
 }

@@ -125,7 +125,8 @@
 // (payload "isMachine": true), kept in memory, valid for TokenTTL (default 3h).
 // As in Port, a client id has one active token: asking again before it expires
 // returns it again; expiresIn is its remaining lifetime in whole seconds,
-// rounded up. The token's client id is the createdBy/updatedBy of what it
+// rounded up. In its last quarter of life a new token is issued instead, so a
+// client renewing ahead of expiry is not handed seconds. The token's client id is the createdBy/updatedBy of what it
 // writes.
 //
 // # Fault injection

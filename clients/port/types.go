@@ -56,7 +56,15 @@ func (e *Entity) Key() Key {
 	if id, ok := e.Identifier.(string); ok {
 		return Key{Blueprint: e.Blueprint, Identifier: id}
 	}
-	b, err := json.Marshal(e.Identifier) // encoding/json sorts map keys
+	// Through a plain value, so that a Query and the same query as a map give
+	// one key: encoding/json sorts map keys, not struct fields.
+	var plain any
+	b, err := json.Marshal(e.Identifier)
+	if err == nil {
+		if err = json.Unmarshal(b, &plain); err == nil {
+			b, err = json.Marshal(plain)
+		}
+	}
 	if err != nil {
 		return Key{Blueprint: e.Blueprint, Identifier: fmt.Sprint(e.Identifier)}
 	}

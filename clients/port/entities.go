@@ -213,11 +213,11 @@ type bulkResponse struct {
 		Created    bool `json:"created"`
 	} `json:"entities"`
 	Errors []struct {
-		Index      int    `json:"index"`
-		Identifier any    `json:"identifier"`
-		StatusCode int    `json:"statusCode"`
-		Error      string `json:"error"`
-		Message    string `json:"message"`
+		Index      int             `json:"index"`
+		Identifier any             `json:"identifier"`
+		StatusCode int             `json:"statusCode"`
+		Error      json.RawMessage `json:"error"`   // a code, or an object naming one
+		Message    any             `json:"message"` // text, or validation details
 	} `json:"errors"`
 }
 
@@ -251,7 +251,7 @@ func (c *Client) applyBulk(t upsertTask, resp *bulkResponse, results []UpsertRes
 			r.Dropped, done[gi] = true, true
 			continue
 		}
-		r.Err = &EntityError{Index: gi, Identifier: id, StatusCode: fail.StatusCode, Code: fail.Error, Message: fail.Message}
+		r.Err = &EntityError{Index: gi, Identifier: id, StatusCode: fail.StatusCode, Code: errorCode(fail.Error), Message: messageText(fail.Message)}
 		done[gi] = true
 	}
 	for k, gi := range t.idx {

@@ -118,15 +118,21 @@ func parseAPIError(method, path string, status int, traceID string, body []byte)
 	if e.Code == "" {
 		e.Code = env.Code
 	}
-	switch m := env.Message.(type) {
-	case nil:
-	case string:
-		e.Message = m
-	default: // validation details can come as a structure
-		b, _ := json.Marshal(m)
-		e.Message = truncate(string(b), maxErrorMessage)
-	}
+	e.Message = messageText(env.Message)
 	return e
+}
+
+// messageText is a "message" value as text: validation details can come as a
+// structure.
+func messageText(m any) string {
+	switch m := m.(type) {
+	case nil:
+		return ""
+	case string:
+		return m
+	}
+	b, _ := json.Marshal(m)
+	return truncate(string(b), maxErrorMessage)
 }
 
 func errorCode(raw json.RawMessage) string {

@@ -1,6 +1,7 @@
 package port
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -26,5 +27,32 @@ func TestEntityKey(t *testing.T) {
 			e := Entity{Identifier: tt.id, Blueprint: "service"}
 			assert.Equal(t, Key{Blueprint: "service", Identifier: tt.want}, e.Key())
 		})
+	}
+}
+
+// Port's per-entity errors may carry the code as an object and the message as
+// validation details; neither loses the batch.
+func TestApplyBulkErrorShapes(t *testing.T) {
+	body := `{"entities":[{"index":1,"identifier":"b","created":true}],"errors":[
+		{"index":0,"identifier":"a","statusCode":422,"error":{"code":"validation_failed"},"message":{"property":"stars","expected":"number"}},
+		{"index":2,"identifier":"c","statusCode":404,"error":"not_found","message":"related entity missing"}]}`
+	var resp bulkResponse
+	if err := json.Unmarshal([]byte(body), &resp); err != nil {
+		t.Fatal(err)
+	}
+	results := make([]UpsertResult, 3)
+	var c Client
+	c.applyBulk(upsertTask{blueprint: "service", idx: []int{0, 1, 2}}, &resp, results, make([]bool, 3))
+
+	var first, third *EntityError
+	if assert.ErrorAs(t, results[0].Err, &first) {
+		assert.Equal(t, "validation_failed", first.Code)
+		assert.JSONEq(t, `{"property":"stars","expected":"number"}`, first.Message)
+	}
+	assert.NoError(t, results[1].Err)
+	assert.True(t, results[1].Created)
+	if assert.ErrorAs(t, results[2].Err, &third) {
+		assert.Equal(t, "not_found", third.Code)
+		assert.Equal(t, "related entity missing", third.Message)
 	}
 }

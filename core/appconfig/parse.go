@@ -236,7 +236,7 @@ func (d *decoder) mappings(path string, m map[string]any, e *EntityMapping) {
 			}
 			e.Properties = make(map[string]string, len(pm))
 			for _, k := range sortedKeys(pm) {
-				s, ok := pm[k].(string)
+				s, ok := jqText(pm[k])
 				if !ok {
 					d.fail(join(path, k), "must be a JQ string, got %s", typeName(pm[k]))
 					continue
@@ -260,6 +260,21 @@ func (d *decoder) mappings(path string, m map[string]any, e *EntityMapping) {
 			}
 		}},
 	)
+}
+
+// jqText is a property mapping as JQ: a string, or a number or boolean
+// written unquoted (priority: 1), which is that constant. Ocean's pydantic
+// turns numbers into their text too (booleans into "True", which jq rejects).
+func jqText(v any) (string, bool) {
+	switch x := v.(type) {
+	case string:
+		return x, true
+	case json.Number:
+		return string(x), true
+	case bool:
+		return strconv.FormatBool(x), true
+	}
+	return "", false
 }
 
 // mappingValue reads a JQ string or a search query object.

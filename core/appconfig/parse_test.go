@@ -131,11 +131,11 @@ func TestParseErrors(t *testing.T) {
 			"resources[0].port.itemsToParseName: must not be empty",
 			"resources[0].port.entity.mappings.identifier: must not be empty",
 		}},
-		{"mapping value types", `resources: [{kind: k, selector: {query: "true", exportEnvVariables: [1]}, port: {entity: {mappings: {identifier: 5, blueprint: '"b"', title: [], properties: {a: .a, b: 1}, relations: {r: true}}}}}]`, []string{
+		{"mapping value types", `resources: [{kind: k, selector: {query: "true", exportEnvVariables: [1]}, port: {entity: {mappings: {identifier: 5, blueprint: '"b"', title: [], properties: {a: .a, b: [1]}, relations: {r: true}}}}}]`, []string{
 			"resources[0].selector.exportEnvVariables[0]: must be a string, got number",
 			"resources[0].port.entity.mappings.identifier: must be a JQ string or a search query object, got number",
 			"resources[0].port.entity.mappings.title: must be a string, got array",
-			"resources[0].port.entity.mappings.properties.b: must be a JQ string, got number",
+			"resources[0].port.entity.mappings.properties.b: must be a JQ string, got array",
 			"resources[0].port.entity.mappings.relations.r: must be a JQ string or a search query object, got boolean",
 		}},
 		{"search query", `resources: [{kind: k, selector: {query: "true"}, port: {entity: {mappings: {blueprint: '"b"', identifier: {combinator: '"and"', rules: [{property: '"p"', operator: '"="'}, {combinator: 1, rules: []}]}}}}}]`, []string{
@@ -220,4 +220,14 @@ func TestUnmarshalJSON(t *testing.T) {
 
 	err := json.Unmarshal([]byte(`{"config": {"entityDeletionThreshold": 2}}`), &holder)
 	assert.ErrorContains(t, err, "entityDeletionThreshold: must be between 0 and 1, got 2")
+}
+
+// A property mapped to an unquoted number or boolean is that constant (Ocean
+// accepts numbers too, as their text).
+func TestParseConstantProperties(t *testing.T) {
+	c, err := Parse([]byte(`resources: [{kind: k, selector: {query: "true"}, port: {entity: {mappings: {identifier: .id, blueprint: '"b"', properties: {priority: 1, ratio: 0.50, big: 12345678901234567890, on: true, off: false, name: .name}}}}}]`))
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{
+		"priority": "1", "ratio": "0.50", "big": "12345678901234567890", "on": "true", "off": "false", "name": ".name",
+	}, c.Resources[0].Port.Entity.Mappings.Properties)
 }

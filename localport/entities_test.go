@@ -296,3 +296,18 @@ func TestBulkErrorIdentifiers(t *testing.T) {
 		})
 	}
 }
+
+// Enum values compare as JSON Schema says: numbers by value.
+func TestNumberEnum(t *testing.T) {
+	_, c := start(t)
+	c.must(201, "POST", "/v1/blueprints", map[string]any{"identifier": "tier", "title": "Tier", "schema": map[string]any{
+		"properties": map[string]any{"level": map[string]any{"type": "number", "enum": []any{1, 2.5}}},
+	}})
+	for _, tt := range []struct {
+		level  json.Number
+		status int
+	}{{"1", 201}, {"1.0", 201}, {"2.50", 201}, {"3", 422}} {
+		c.with(t).must(tt.status, "POST", "/v1/blueprints/tier/entities?upsert=true",
+			map[string]any{"identifier": "t-" + strings.ReplaceAll(string(tt.level), ".", "_"), "properties": map[string]any{"level": tt.level}})
+	}
+}

@@ -168,6 +168,9 @@ func (s *Server) patchIntegration(c *call) (int, any, error) {
 			if has && config == nil {
 				config = map[string]any{}
 			}
+			if _, isObj := config.(map[string]any); has && !isObj {
+				return invalid("config must be an object, got %s", compact(config))
+			}
 			setConfig(c, d, config, now)
 		}
 		return nil

@@ -76,6 +76,7 @@ func TestIntegrationLifecycle(t *testing.T) {
 	c.must(200, "PATCH", base+"/config", map[string]any{"config": newConfig})
 	assert.Equal(t, r1, request(), "same config, no resync request")
 	c.must(422, "PATCH", base+"/config", map[string]any{"config": "x"})
+	c.must(422, "PATCH", base, map[string]any{"config": "x"})
 
 	tick()
 	c.must(200, "PATCH", base, map[string]any{"config": map[string]any{"resources": []any{}}})

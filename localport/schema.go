@@ -3,6 +3,7 @@ package localport
 import (
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"net/mail"
 	"net/netip"
 	"net/url"
@@ -216,7 +217,7 @@ func (p *property) checkValue(v any) error {
 	if err := p.checkType(v); err != nil {
 		return err
 	}
-	if p.enum != nil && !slices.ContainsFunc(p.enum, func(e any) bool { return jsonEqual(e, v) }) {
+	if p.enum != nil && !slices.ContainsFunc(p.enum, func(e any) bool { return enumEqual(e, v) }) {
 		return fmt.Errorf("value %s is not one of the enum values %s", compact(v), compact(p.enum))
 	}
 	if p.items != nil {
@@ -296,6 +297,21 @@ func jsonType(v any) string {
 }
 
 func jsonEqual(a, b any) bool { return compact(a) == compact(b) }
+
+// enumEqual is JSON Schema's enum equality: numbers by value (1.0 is 1),
+// anything else by its canonical JSON.
+func enumEqual(e, v any) bool {
+	x, okX := e.(json.Number)
+	y, okY := v.(json.Number)
+	if okX && okY {
+		a, _, errA := big.ParseFloat(string(x), 10, 256, big.ToNearestEven)
+		b, _, errB := big.ParseFloat(string(y), 10, 256, big.ToNearestEven)
+		if errA == nil && errB == nil {
+			return a.Cmp(b) == 0
+		}
+	}
+	return jsonEqual(e, v)
+}
 
 // compact renders a value as canonical JSON (sorted keys) for messages and comparisons.
 func compact(v any) string {

@@ -1,9 +1,11 @@
 package localport
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/ocean-go/ocean/localport/internal/query"
@@ -89,6 +91,8 @@ func findEntities(ctx context.Context, q querier, qu *query.Query, onlyBP string
 	for i := range seq {
 		out = append(out, matched[i]...)
 	}
+	// Identifiers are looked up in chunks, each in id order: merge them.
+	slices.SortFunc(out, func(a, b *row) int { return cmp.Compare(a.id, b.id) })
 	return out, nil
 }
 

@@ -1,6 +1,8 @@
 package localport
 
 import (
+	"database/sql"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -27,7 +29,14 @@ func (s *Server) searchEntities(c *call) (int, any, error) {
 	if err != nil {
 		return 0, nil, invalid("invalid search query: %v", err)
 	}
-	rows, err := findEntities(c.r.Context(), s.db.r, qu, "")
+	// One read transaction: every query of the search sees the same snapshot,
+	// never half of a concurrent bulk write.
+	tx, err := s.db.r.BeginTx(c.r.Context(), &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return 0, nil, fmt.Errorf("search: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	rows, err := findEntities(c.r.Context(), tx, qu, "")
 	if err != nil {
 		return 0, nil, err
 	}

@@ -2,6 +2,8 @@ package localport_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -181,5 +183,32 @@ func TestSearchMalformed(t *testing.T) {
 			assert.Equal(t, false, body["ok"])
 			assert.Contains(t, body["message"], tt.message)
 		})
+	}
+}
+
+// More identifiers than one SQL lookup takes still come back in creation order.
+func TestSearchManyIdentifiersInCreationOrder(t *testing.T) {
+	_, c := start(t)
+	catalog(c)
+	var created, asked []any
+	for i := range 1200 {
+		id := fmt.Sprintf("svc-%04d", 1199-i) // created in reverse name order
+		created = append(created, id)
+		asked = append(asked, id)
+	}
+	for chunk := range slices.Chunk(created, 20) {
+		var es []any
+		for _, id := range chunk {
+			es = append(es, map[string]any{"identifier": id})
+		}
+		c.must(200, "POST", "/v1/blueprints/service/entities/bulk?upsert=true", map[string]any{"entities": es})
+	}
+	body := c.must(200, "POST", "/v1/entities/search?include=identifier", map[string]any{"combinator": "and", "rules": []any{
+		rule("$identifier", "in", asked), rule("$blueprint", "=", "service"),
+	}})
+	got := ids(body)
+	require.Len(t, got, len(created))
+	for i := range got {
+		require.Equal(t, created[i], got[i], "position %d", i)
 	}
 }

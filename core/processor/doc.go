@@ -12,7 +12,8 @@
 //   - each mapping field's first output is its value; no output or an error
 //     gives null, and the field is reported as misconfigured (a field that does
 //     not compile always does);
-//   - an entity is kept only when its identifier and blueprint are truthy.
+//   - an entity is kept only when its identifier and blueprint are truthy; a
+//     numeric identifier becomes its text (Port identifiers are strings).
 //
 // One item never stops the batch: errors, panics and runaway programs (each
 // item has a timeout) become ItemErrors. ExpandItems applies itemsToParse

@@ -134,6 +134,13 @@ func (e *evaluation) entity(m *Mapping) (ent port.Entity, keep bool) {
 	if !truthy(id) || !truthy(bp) {
 		return port.Entity{}, false
 	}
+	switch id.(type) {
+	case int, float64, json.Number, *big.Int:
+		// Port identifiers are strings; ids are often numbers (.id of a
+		// GitHub repository), which mean their decimal text. Ocean sends the
+		// number and Port refuses the entity.
+		id = e.text("identifier", id)
+	}
 	ent.Identifier = id
 	ent.Blueprint = e.text("blueprint", bp)
 	ent.Title = e.optionalText("title", title)

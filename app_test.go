@@ -406,6 +406,16 @@ func TestSecretsNeverReachLogs(t *testing.T) {
 	}
 }
 
+// The error Run prints last goes where logs go: it is masked too.
+func TestFinalErrorIsMasked(t *testing.T) {
+	h := newHarness(t)
+	h.src.fail["member"] = errors.New("GET https://api.shop.test/members?access_token=tok-abcdefghijklmnopqrstuvwxyz: 500")
+	err := h.newApp().Execute(context.Background(), []string{"sail", "--once", "--port", "0"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "https://api.shop.test/members")
+	assert.NotContains(t, err.Error(), "tok-abcdefghijklmnopqrstuvwxyz")
+}
+
 func TestMisconfiguredRequiredFieldIsReportedAsError(t *testing.T) {
 	h := newHarness(t)
 	h.src.set("member", map[string]any{"id": "ann", "name": "Ann", "team": "red"}) // no email: required

@@ -19,6 +19,7 @@ import (
 	"github.com/ocean-go/ocean/core/defaults"
 	"github.com/ocean-go/ocean/core/listeners"
 	"github.com/ocean-go/ocean/core/resync"
+	"github.com/ocean-go/ocean/logging"
 )
 
 // SailOptions are the command-line choices of `sail`. They win over every
@@ -110,8 +111,32 @@ func (a *App) Execute(ctx context.Context, args []string) error {
 	}
 	root.AddCommand(sail, version)
 	root.SetArgs(args)
-	return root.ExecuteContext(ctx)
+	if err := root.ExecuteContext(ctx); err != nil {
+		return a.masked(err)
+	}
+	return nil
 }
+
+// masked gives err a text with the secrets the logs mask masked too: the final
+// error line is printed where logs go (a handler's error may quote a URL with
+// its token).
+func (a *App) masked(err error) error {
+	m := logging.NewMasker()
+	if a.log != nil {
+		m = logging.MaskerOf(a.log)
+	}
+	return maskedError{err: err, text: m.Full().Mask(err.Error())}
+}
+
+// maskedError is an error with its text masked; errors.Is and As see the
+// original.
+type maskedError struct {
+	err  error
+	text string
+}
+
+func (e maskedError) Error() string { return e.text }
+func (e maskedError) Unwrap() error { return e.err }
 
 // Sail starts the integration and runs its event listener until ctx ends, or,
 // with ONCE, for one resync. It returns an error when start-up fails or, with

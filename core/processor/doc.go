@@ -4,14 +4,15 @@
 //
 // A Processor compiles every program once (cached by source text) after
 // rewriting single-quoted strings as Ocean does. Compile turns one resource
-// config into a Mapping; Mapping.Process evaluates a batch in parallel:
+// config into a Mapping, and fails, naming them, when any program does not
+// compile (Ocean maps such a field to null); Mapping.Process evaluates a batch
+// in parallel:
 //
 //   - the selector's first output must be true for the item to pass; false
 //     filters it out; anything else (null, a string, no output, an error) is an
 //     error for that item;
 //   - each mapping field's first output is its value; no output or an error
-//     gives null, and the field is reported as misconfigured (a field that does
-//     not compile always does);
+//     gives null, and the field is reported as misconfigured;
 //   - an entity is kept only when its identifier and blueprint are truthy; a
 //     numeric identifier becomes its text (Port identifiers are strings).
 //

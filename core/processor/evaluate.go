@@ -178,7 +178,6 @@ func (e *evaluation) leaf(l *leaf) any {
 	var v any
 	var err error
 	switch {
-	case l.code == nil:
 	case l.constant:
 		v = l.constVal
 	case e.pre != nil && e.pre[l.index].ok:

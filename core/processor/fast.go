@@ -34,9 +34,6 @@ type preValue struct {
 // classify marks literal leaves constant and returns the plain-path leaves.
 func (m *Mapping) classify() (paths []*leaf) {
 	for _, l := range m.leaves {
-		if l.code == nil {
-			continue
-		}
 		src := strings.TrimSpace(normalizeQuotes(l.src))
 		switch {
 		case literalRE.MatchString(src):

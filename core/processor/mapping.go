@@ -2,6 +2,7 @@ package processor
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -34,9 +35,7 @@ type Mapping struct {
 	combined       *gojq.Code // [p1, p2, …] over the plain-path leaves (see fast.go)
 	combinedLeaves []*leaf
 
-	// broken holds the leaves that failed to compile: they always evaluate to
-	// null and are reported as misconfigured.
-	broken map[string]string
+	compileErrs []error // fields that do not compile; Compile fails with them
 }
 
 // leaf is one JQ program of the entity mapping.
@@ -44,8 +43,7 @@ type leaf struct {
 	index int
 	path  string // "properties.url", "identifier.rules.value"
 	src   string
-	code  *gojq.Code // nil when it did not compile
-	err   error      // the compile error
+	code  *gojq.Code
 
 	constant bool // a literal, evaluated at compile time into constVal
 	constVal any
@@ -72,9 +70,11 @@ type named[T any] struct {
 	v    T
 }
 
-// Compile compiles the resource config's programs. A selector or itemsToParse
-// that does not compile is an error; a mapping field that does not compile
-// evaluates to null and is reported as misconfigured, as in Ocean.
+// Compile compiles the resource config's programs; any that does not compile
+// is an error naming it. Ocean maps a field that does not compile to null on
+// every entity, which a replace upsert writes over Port's values and which
+// (for the identifier) makes every entity stale: a typo must stop the kind
+// instead, with nothing written or deleted.
 func (p *Processor) Compile(rc *appconfig.ResourceConfig) (*Mapping, error) {
 	if rc == nil {
 		return nil, fmt.Errorf("nil resource config")
@@ -109,25 +109,19 @@ func (p *Processor) Compile(rc *appconfig.ResourceConfig) (*Mapping, error) {
 	for _, name := range slices.Sorted(maps.Keys(em.Relations)) {
 		m.relations = append(m.relations, named[value]{name, m.value("relations."+name, em.Relations[name])})
 	}
+	if len(m.compileErrs) > 0 {
+		return nil, fmt.Errorf("kind %s: %w", rc.Kind, errors.Join(m.compileErrs...))
+	}
 	m.alwaysTrue = strings.TrimSpace(normalizeQuotes(rc.Selector.Query)) == "true"
 	m.compileCombined()
-	for _, l := range m.leaves {
-		if l.err != nil {
-			p.log.WithFields(map[string]any{"kind": rc.Kind, "field": l.path, "pattern": l.src}).
-				WithError(l.err).Warn("Mapping field does not compile; it will be null")
-		}
-	}
 	return m, nil
 }
 
 func (m *Mapping) leaf(path, src string) *leaf {
 	l := &leaf{index: len(m.leaves), path: path, src: src}
-	l.code, l.err = m.p.compile(src)
-	if l.err != nil {
-		if m.broken == nil {
-			m.broken = map[string]string{}
-		}
-		m.broken[path] = src
+	var err error
+	if l.code, err = m.p.compile(src); err != nil {
+		m.compileErrs = append(m.compileErrs, fmt.Errorf("%s %q: %w", path, src, err))
 	}
 	m.leaves = append(m.leaves, l)
 	return l

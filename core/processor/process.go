@@ -53,9 +53,6 @@ func (m *Mapping) collect(outcomes []outcome) Result {
 				r.Misconfigured = map[string]string{}
 			}
 			r.Misconfigured[l.path] = l.src
-			if l.err != nil {
-				r.addFieldError(l.path, l.err.Error())
-			}
 		}
 		for _, fe := range o.fieldErrs {
 			r.addFieldError(fe.path, fe.msg)

@@ -259,7 +259,6 @@ func TestTextFields(t *testing.T) {
 func TestMisconfigured(t *testing.T) {
 	m := compileYAML(t, New(Options{}), resource("true", basicMappings+`        title: .name
         properties:
-          broken: .a |||
           fails: .name | tonumber
           absent: .nope
           ok: .name
@@ -271,7 +270,6 @@ func TestMisconfigured(t *testing.T) {
 	r := process(t, m, false, `{"id": "a", "name": "x"}`, `{"id": "b", "name": "y", "owner": "o"}`)
 	require.Len(t, r.Passed, 2)
 	assert.Equal(t, map[string]string{
-		"properties.broken":  ".a |||",
 		"properties.fails":   ".name | tonumber",
 		"properties.absent":  ".nope",
 		"properties.pathErr": ".name.x",
@@ -281,10 +279,26 @@ func TestMisconfigured(t *testing.T) {
 	assert.Contains(t, r.FieldErrors["properties.pathErr"], "expected an object")
 	assert.Equal(t, "x", r.Passed[0].Properties["ok"], "a failing plain path does not affect the others")
 	assert.Equal(t, "o", r.Passed[1].Relations["owner"])
-	assert.Contains(t, r.FieldErrors["properties.broken"], "parse")
 	assert.Contains(t, r.FieldErrors["properties.fails"], "tonumber")
 	assert.NotContains(t, r.FieldErrors, "properties.absent", "plain nulls are not errors")
-	assert.Nil(t, r.Passed[0].Properties["broken"])
+}
+
+// A field that does not compile fails the whole mapping, naming every such
+// field: mapping it to null would write nulls over Port's values.
+func TestFieldThatDoesNotCompile(t *testing.T) {
+	c, err := appconfig.Parse([]byte(resource("true", `        identifier: .id | tostrin
+        blueprint: '"bp"'
+        properties:
+          lang: .language | ascii_upcase(
+          ok: .name
+`)))
+	require.NoError(t, err)
+	_, err = New(Options{}).Compile(&c.Resources[0])
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `identifier ".id | tostrin"`)
+	assert.Contains(t, err.Error(), "tostrin/0")
+	assert.Contains(t, err.Error(), `properties.lang ".language | ascii_upcase("`)
+	assert.NotContains(t, err.Error(), "properties.ok")
 }
 
 func TestReportMisconfigured(t *testing.T) {

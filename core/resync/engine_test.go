@@ -3,9 +3,12 @@ package resync
 import (
 	"context"
 	"iter"
+	"maps"
+	"strings"
 	"testing"
 
 	oceanctx "github.com/ocean-go/ocean/context"
+	"github.com/ocean-go/ocean/handlers"
 )
 
 // TestSyncRawAllAbortedHandler checks that a resync aborted mid-kind ends as
@@ -61,5 +64,28 @@ func TestSyncRawAllAbortedHandler(t *testing.T) {
 				t.Errorf("status %v, err %v; want aborted", sum.Status, err)
 			}
 		})
+	}
+}
+
+// A mapping field that does not compile fails its kind: nothing is written
+// (no nulls over Port's values) and nothing is deleted.
+func TestSyncRawAllFieldThatDoesNotCompile(t *testing.T) {
+	broken := personResource("true", ".id")
+	broken["port"].(map[string]any)["entity"].(map[string]any)["mappings"].(map[string]any)["properties"] =
+		map[string]any{"name": ".name | ascii_upcase("}
+	e := newEngine(t, mapping(broken))
+	seed(t, e, "a", "gone")
+	e.Handlers.OnResync("person", handlers.List(func(context.Context, string) ([]any, error) {
+		return []any{map[string]any{"id": "a", "name": "new"}}, nil
+	}))
+	sum, err := e.SyncRawAll(t.Context(), oceanctx.Manual)
+	if err == nil || sum.Status != Failed {
+		t.Fatalf("status %v, err %v; want failed", sum.Status, err)
+	}
+	if !strings.Contains(err.Error(), `properties.name ".name | ascii_upcase("`) {
+		t.Errorf("the error does not name the field: %v", err)
+	}
+	if got := names(t, e); !maps.Equal(got, map[string]any{"a": "a", "gone": "gone"}) {
+		t.Errorf("persons %v; want them untouched", got)
 	}
 }

@@ -81,6 +81,7 @@ func TestMapErrors(t *testing.T) {
 	}
 	badMapping := write("bad.yml", "resources:\n  - kind: x\n    selector: {}\n")
 	badSelector := write("selector.yml", "resources:\n  - kind: x\n    selector: {query: '.a =='}\n    port: {entity: {mappings: {identifier: .id, blueprint: '\"b\"'}}}\n")
+	badField := write("field.yml", "resources:\n  - kind: x\n    selector: {query: 'true'}\n    port: {entity: {mappings: {identifier: .id | tostrin, blueprint: '\"b\"'}}}\n")
 	badJSONL := write("bad.jsonl", "{\"id\": 1}\n\n{\"id\": \n")
 	badJSON := write("bad.json", "[{\"id\": 1},\n {\"id\": }]")
 	mapping := mapFixture("port-app-config.yml")
@@ -99,6 +100,8 @@ func TestMapErrors(t *testing.T) {
 			`kind "nope" is not in ` + mapping + ` (kinds: fake-department, fake-person)`},
 		{"selector does not compile", []string{"map", "--mapping", badSelector, "--kind", "x", "--input", people},
 			"resource 0: kind x: selector.query"},
+		{"field does not compile", []string{"map", "--mapping", badField, "--kind", "x", "--input", people},
+			`resource 0: kind x: identifier ".id | tostrin": compile: function not defined: tostrin/0`},
 		{"bad jsonl", []string{"map", "--mapping", mapping, "--kind", "fake-person", "--input", badJSONL},
 			"bad.jsonl: line 3: unexpected EOF"},
 		{"bad json", []string{"map", "--mapping", mapping, "--kind", "fake-person", "--input", badJSON},

@@ -669,6 +669,24 @@ func TestMissingResourcesPathFallsBack(t *testing.T) {
 	assert.Contains(t, h.logs.String(), "no-such-dir")
 }
 
+// Run from a directory without .port, an integration says so, and leaves
+// the defaults for a start that has them.
+func TestStartOutsideTheIntegrationDirectory(t *testing.T) {
+	h := newHarness(t)
+	app := ocean.New(ocean.WithType("shop"), ocean.WithVersion("1.0.0"), ocean.WithDir(t.TempDir()),
+		ocean.WithEnviron(h.env()), ocean.WithLogOutput(h.logs))
+	app.OnResync("member", h.src.handler)
+	zero := 0
+	err := app.Sail(context.Background(), ocean.SailOptions{Once: true, Port: &zero, SummaryOut: io.Discard})
+	require.Error(t, err, "no mapping in Port")
+	assert.Contains(t, h.logs.String(), "No .port directory here")
+	assert.False(t, h.integration().ArePortResourcesInitialized)
+
+	_, err = h.once() // from the integration's directory
+	require.NoError(t, err)
+	assert.Len(t, h.entities("member"), 3)
+}
+
 func TestBusyHTTPPortFailsStart(t *testing.T) {
 	h := newHarness(t)
 	ln, err := net.Listen("tcp", ":0")

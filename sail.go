@@ -297,6 +297,11 @@ func isoNow() string { return time.Now().UTC().Format(time.RFC3339Nano) }
 // directory does not exist, as in Ocean (and with a warning: it is likely a
 // typo).
 func (a *App) resourcesDir() string {
+	if _, err := os.Stat(filepath.Join(a.opts.dir, ".port")); err != nil {
+		abs, _ := filepath.Abs(a.opts.dir)
+		a.log.WithField("dir", abs).Warn("No .port directory here: no spec.yaml (the integration config is " +
+			"not checked) and no default resources; run the integration from its own directory")
+	}
 	dir, def := a.settings.ResourcesPath, filepath.Join(a.opts.dir, ".port", "resources")
 	if _, err := os.Stat(dir); err != nil && filepath.Clean(dir) != filepath.Clean(def) {
 		a.log.WithError(err).WithField("resources_path", dir).Warn("Cannot read the resources path; using .port/resources")

@@ -103,6 +103,13 @@ func Initialize(ctx context.Context, client *port.Client, p Params, res *Resourc
 // initializeDefaults writes the default mapping when Port has none, creates the
 // default resources and marks them initialised.
 func initializeDefaults(ctx context.Context, c *port.Client, p Params, integ *port.Integration, res *Resources, log logrus.FieldLogger) error {
+	if res.empty() {
+		// Marked initialised, the integration would never get its defaults,
+		// even from a later start that has them (one run from the wrong
+		// directory would leave it without a mapping for good).
+		log.Warn("No default resources to create; the integration's resources stay uninitialised")
+		return nil
+	}
 	ids := res.BlueprintIDs()
 	if i := slices.Index(ids, ""); i >= 0 {
 		return fmt.Errorf("defaults: blueprint %d has no identifier", i)

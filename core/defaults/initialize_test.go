@@ -169,6 +169,20 @@ func TestSecondStartChangesNothing(t *testing.T) {
 	assert.Equal(t, before.UpdatedAt, e.integration(t, "again").UpdatedAt)
 }
 
+// A start without default resources (run from the wrong directory, say)
+// leaves them uninitialised, so that a later start still installs them.
+func TestNoDefaultsLeaveResourcesUninitialised(t *testing.T) {
+	e := newEnv(t)
+	require.NoError(t, e.initialize(t, params("bare"), &Resources{}))
+	assert.False(t, e.integration(t, "bare").ArePortResourcesInitialized)
+
+	require.NoError(t, e.initialize(t, params("bare"), loadTestdata(t)))
+	integ := e.integration(t, "bare")
+	assert.True(t, integ.ArePortResourcesInitialized)
+	assert.Len(t, configOf(t, integ)["resources"], 1, "the default mapping was written")
+	assert.NotNil(t, e.blueprint(t, "service-like"))
+}
+
 func TestChangedFieldsArePatchedOnce(t *testing.T) {
 	tests := []struct {
 		name   string

@@ -21,6 +21,11 @@ type Resources struct {
 	PortAppConfig map[string]any
 }
 
+func (r *Resources) empty() bool {
+	return len(r.Blueprints) == 0 && len(r.Actions) == 0 && len(r.Scorecards) == 0 &&
+		len(r.Pages) == 0 && r.PortAppConfig == nil
+}
+
 // BlueprintScorecards are the scorecards of one blueprint, as listed in
 // scorecards.json: [{"blueprint": "service", "data": [<scorecard>, ...]}].
 type BlueprintScorecards struct {

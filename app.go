@@ -84,7 +84,8 @@ type options struct {
 // in .port/spec.yaml.
 func WithType(t string) Option { return func(o *options) { o.typ = t } }
 
-// WithVersion sets the integration's own version.
+// WithVersion sets the integration's own version, which Port records and the
+// User-Agent carries. Required, here or in OCEAN__INTEGRATION__VERSION.
 func WithVersion(v string) Option { return func(o *options) { o.version = v } }
 
 // WithDir sets the integration directory holding .env, config.yaml and .port/.

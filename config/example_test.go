@@ -35,8 +35,9 @@ func Example() {
 	fmt.Println(s.Redacted()["port"].(map[string]any)["client_secret"])
 
 	_, err = config.Load(config.LoadOptions{
-		Dir:     "testdata/integration",
-		Environ: []string{"OCEAN__INTEGRATION__CONFIG__API_TOKEN=t", "OCEAN__EVENT_LISTENER__INTERVAL=soon"},
+		Dir:            "testdata/integration",
+		DefaultVersion: "0.1.0",
+		Environ:        []string{"OCEAN__INTEGRATION__CONFIG__API_TOKEN=t", "OCEAN__EVENT_LISTENER__INTERVAL=soon"},
 	})
 	var cerr *config.Error
 	fmt.Println(errors.As(err, &cerr), err)

@@ -155,7 +155,7 @@ func readSettings(root tree, spec *Spec, opts LoadOptions) (*Settings, *Error) {
 		typ = strings.ToLower(spec.Type)
 	}
 	if typ == "" && r.err == nil {
-		r.missing("integration.type", "a string", "the integration", envName("integration.type"))
+		r.missing("integration.type", "a string", "the integration (ocean.WithType)", envName("integration.type"))
 	}
 	s.Integration = IntegrationSettings{
 		Identifier:              r.str("integration.identifier", strings.ToLower("my-"+typ+"-integration")),
@@ -164,6 +164,9 @@ func readSettings(root tree, spec *Spec, opts LoadOptions) (*Settings, *Error) {
 		Config:                  integrationConfig(r, spec),
 		IncrementalSyncEnabled:  r.boolean("integration.incremental_sync_enabled", false),
 		IncrementalSyncInterval: r.duration("integration.incremental_sync_interval", 15*time.Minute, time.Minute, true),
+	}
+	if s.Integration.Version == "" && r.err == nil { // Port's User-Agent and integration need it
+		r.missing("integration.version", "a string", "the integration (ocean.WithVersion)", envName("integration.version"))
 	}
 	if iv := s.Integration.IncrementalSyncInterval; iv != 15*time.Minute && iv != 30*time.Minute && iv != time.Hour && r.err == nil {
 		r.fail(root.get("integration.incremental_sync_interval"), "15, 30 or 60 minutes", false)

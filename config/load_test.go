@@ -172,7 +172,7 @@ func TestDefaults(t *testing.T) {
 }
 
 func TestTypeFallsBackToSpec(t *testing.T) {
-	s, err := Load(LoadOptions{Dir: "testdata/integration", Environ: []string{"OCEAN__INTEGRATION__CONFIG__API_TOKEN=t"}})
+	s, err := Load(LoadOptions{Dir: "testdata/integration", DefaultVersion: "0.1.0", Environ: []string{"OCEAN__INTEGRATION__CONFIG__API_TOKEN=t"}})
 	require.NoError(t, err)
 	assert.Equal(t, "example", s.Integration.Type)
 	assert.Equal(t, "my-example-integration", s.Integration.Identifier)
@@ -182,7 +182,15 @@ func TestMissingType(t *testing.T) {
 	_, err := Load(LoadOptions{Dir: t.TempDir(), Environ: []string{}})
 	var cerr *Error
 	require.True(t, errors.As(err, &cerr))
-	assert.Equal(t, "config: integration.type: required by the integration, set OCEAN__INTEGRATION__TYPE to a string", err.Error())
+	assert.Equal(t, "config: integration.type: required by the integration (ocean.WithType), set OCEAN__INTEGRATION__TYPE to a string", err.Error())
+}
+
+func TestMissingVersion(t *testing.T) {
+	_, err := Load(LoadOptions{Dir: t.TempDir(), Environ: []string{}, DefaultType: "fake"})
+	assert.EqualError(t, err, "config: integration.version: required by the integration (ocean.WithVersion), set OCEAN__INTEGRATION__VERSION to a string")
+	s, err := Load(LoadOptions{Dir: t.TempDir(), Environ: []string{"OCEAN__INTEGRATION__VERSION=2.0.0"}, DefaultType: "fake"})
+	require.NoError(t, err)
+	assert.Equal(t, "2.0.0", s.Integration.Version)
 }
 
 func TestCPULimit(t *testing.T) {

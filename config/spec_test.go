@@ -123,7 +123,7 @@ func TestDecodeIntegrationConfig(t *testing.T) {
 		Labels       map[string]any `json:"labels"`
 		Projects     []string       `json:"projects"`
 	}
-	s, err := Load(LoadOptions{Dir: "testdata/integration", Environ: []string{
+	s, err := Load(LoadOptions{Dir: "testdata/integration", DefaultVersion: "0.1.0", Environ: []string{
 		"OCEAN__INTEGRATION__CONFIG__API_TOKEN=tok",
 		`OCEAN__INTEGRATION__CONFIG__PROJECTS=["a"]`,
 		"OCEAN__INTEGRATION__CONFIG__RATIO=1.5",

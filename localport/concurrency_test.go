@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -63,5 +64,29 @@ func TestConcurrentBulkWrites(t *testing.T) {
 		require.NoError(t, err, id)
 		assert.Equal(t, json.Number(fmt.Sprint(b*100+i)), p["n"], id)
 		assert.Equal(t, fmt.Sprint(w), p["writer"], id)
+	}
+}
+
+// More concurrent searches than the read pool has connections all complete:
+// a search holds one connection and never waits for a second.
+func TestConcurrentSearches(t *testing.T) {
+	_, c := start(t)
+	catalog(c)
+	upsert(c, "service", map[string]any{"identifier": "a"})
+	var wg sync.WaitGroup
+	done := make(chan struct{})
+	for range 64 {
+		wg.Go(func() {
+			status, body := c.call("POST", "/v1/entities/search", map[string]any{"combinator": "and", "rules": []any{
+				rule("$identifier", "in", []any{"a"}), rule("$blueprint", "=", "service"),
+			}})
+			assert.Equal(t, 200, status, "%v", body)
+		})
+	}
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("concurrent searches are stuck")
 	}
 }

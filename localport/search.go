@@ -1,6 +1,7 @@
 package localport
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"net/http"
@@ -30,7 +31,9 @@ func (s *Server) searchEntities(c *call) (int, any, error) {
 		return 0, nil, invalid("invalid search query: %v", err)
 	}
 	// One read transaction: every query of the search sees the same snapshot,
-	// never half of a concurrent bulk write.
+	// never half of a concurrent bulk write. Every query of the search goes
+	// through it: a second connection from the pool while holding this one
+	// deadlocks when concurrent searches hold them all.
 	tx, err := s.db.r.BeginTx(c.r.Context(), &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return 0, nil, fmt.Errorf("search: %w", err)
@@ -45,7 +48,7 @@ func (s *Server) searchEntities(c *call) (int, any, error) {
 		e, _ := r.entity() // findEntities only returns decodable rows
 		entities = append(entities, proj.apply(e))
 	}
-	matching, err := s.matchingBlueprints(c, qu.Plan())
+	matching, err := matchingBlueprints(c.r.Context(), tx, qu.Plan())
 	if err != nil {
 		return 0, nil, err
 	}
@@ -53,12 +56,12 @@ func (s *Server) searchEntities(c *call) (int, any, error) {
 }
 
 // matchingBlueprints: the existing blueprints the query can match.
-func (s *Server) matchingBlueprints(c *call, p query.Plan) ([]string, error) {
+func matchingBlueprints(ctx context.Context, q querier, p query.Plan) ([]string, error) {
 	out := []string{}
 	if p.None {
 		return out, nil
 	}
-	all, err := listBlueprints(c.r.Context(), s.db.r)
+	all, err := listBlueprints(ctx, q)
 	if err != nil {
 		return nil, err
 	}

@@ -318,6 +318,23 @@ func (a *App) initialize(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := a.initializeDefaults(ctx, res); err != nil {
+		return err
+	}
+	if a.local == nil || !s.InitializePortResources {
+		return nil
+	}
+	// The embedded local Port has no UI: the mapping file is where its user
+	// edits the mapping, so the file wins there.
+	applied, err := defaults.ApplyMappingFile(ctx, a.client, res)
+	if applied {
+		a.log.Info("Applied .port/resources/port-app-config to the embedded local Port")
+	}
+	return err
+}
+
+func (a *App) initializeDefaults(ctx context.Context, res *defaults.Resources) error {
+	s := a.settings
 	return defaults.Initialize(ctx, a.client, defaults.Params{
 		Identifier:              s.Integration.Identifier,
 		Type:                    s.Integration.Type,

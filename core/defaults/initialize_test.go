@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -461,4 +462,26 @@ func TestRequestMappingKeepsIntegrationKeys(t *testing.T) {
 	assert.Equal(t, want, got)
 	assert.Equal(t, []any{}, requestMapping(nil)["resources"])
 	assert.Equal(t, true, mappingDefaults["enableMergeEntity"], "the defaults are not changed")
+}
+
+func TestApplyMappingFile(t *testing.T) {
+	e := newEnv(t)
+	res := loadTestdata(t)
+	require.NoError(t, e.initialize(t, params("local"), res))
+	c := e.client(t, "local")
+
+	applied, err := ApplyMappingFile(context.Background(), c, res)
+	require.NoError(t, err)
+	assert.False(t, applied, "Port has the file's mapping already")
+
+	res.PortAppConfig = maps.Clone(res.PortAppConfig)
+	res.PortAppConfig["entityDeletionThreshold"] = json.Number("0.5")
+	applied, err = ApplyMappingFile(context.Background(), c, res)
+	require.NoError(t, err)
+	assert.True(t, applied, "the edited file is written")
+	assert.EqualValues(t, 0.5, configOf(t, e.integration(t, "local"))["entityDeletionThreshold"])
+
+	applied, err = ApplyMappingFile(context.Background(), c, res)
+	require.NoError(t, err)
+	assert.False(t, applied)
 }

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -113,4 +115,28 @@ func (l *lockedBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.Write(p)
+}
+
+// On the embedded local Port the mapping file is the mapping: an edit to it
+// applies on the next run.
+func TestMappingFileEditAppliesToTheEmbeddedLocalPort(t *testing.T) {
+	local, resources := t.TempDir(), t.TempDir()
+	for _, name := range []string{"blueprints.json", "port-app-config.yml"} {
+		data, err := os.ReadFile(filepath.Join("..", ".port", "resources", name))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(resources, name), data, 0o644))
+	}
+	env := "OCEAN__RESOURCES_PATH=" + resources
+	sail(t, local, 3, env)
+
+	mappingFile := filepath.Join(resources, "port-app-config.yml")
+	data, err := os.ReadFile(mappingFile)
+	require.NoError(t, err)
+	edited := strings.Replace(string(data), "title: .name\n          blueprint: '\"fake-department\"'",
+		"title: .name + \" department\"\n          blueprint: '\"fake-department\"'", 1)
+	require.NotEqual(t, string(data), edited)
+	require.NoError(t, os.WriteFile(mappingFile, []byte(edited), 0o644))
+
+	s := sail(t, local, 3, env)
+	assert.Equal(t, 5, s.Kinds[0].Updated, "every department gets the new title")
 }

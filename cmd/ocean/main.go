@@ -1,5 +1,6 @@
-// Command ocean is the ocean-go toolbox: it serves a local Port, prints its
-// version, and (in sibling files) scaffolds and inspects integrations.
+// Command ocean is the ocean-go toolbox: `ocean port serve` runs a local
+// Port, `ocean map` runs a mapping on sample data, `ocean version` prints the
+// version.
 package main
 
 import (

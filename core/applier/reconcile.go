@@ -83,7 +83,14 @@ func (r *Reconciler) Reconcile(ctx context.Context, startedAt time.Time, thresho
 			br.Skipped = r.skipReason(br, threshold)
 		}
 		if br.Skipped != "" {
-			r.a.log.WithFields(map[string]any{"blueprint": bp, "kinds": br.Kinds}).Warn(br.Skipped + "; skipping")
+			msg := br.Skipped + "; skipping"
+			if br.Ratio > threshold {
+				// The threshold guards each blueprint against a source that
+				// suddenly returns nothing; a kind that empties legitimately
+				// (open pull requests) needs it raised.
+				msg += " (if these deletions are expected, raise entityDeletionThreshold in the mapping, up to 1)"
+			}
+			r.a.log.WithFields(map[string]any{"blueprint": bp, "kinds": br.Kinds}).Warn(msg)
 		} else {
 			for _, t := range stale[bp] {
 				if spared.has(t.Key) {

@@ -23,14 +23,15 @@
 //   - that was updated after the resync started (a live event, a user), since
 //     only entities last updated before the start are listed;
 //   - that this resync produced, even if its upsert failed;
-//   - of a blueprint whose stale share is above the deletion threshold. The
-//     threshold applies per blueprint, not to the whole integration: a kind
-//     whose source suddenly returns nothing would remove 100% of its
-//     blueprint, so that blueprint is skipped (with a warning giving the
-//     numbers) while the others still reconcile. Threshold 0 disables
-//     deletion; 1 allows deleting everything. The same holds for a
-//     blueprint no kind maps any more: its entities stay until deleted by
-//     hand or with threshold 1;
+//   - when the stale entities are more than the deletion threshold of all the
+//     integration's entities (as in Ocean), and of a blueprint a kind maps
+//     whose own stale share is above it: a kind whose source suddenly
+//     returns nothing would remove 100% of its blueprint, so that blueprint
+//     is skipped (with a warning giving the numbers) while the others still
+//     reconcile, however large they are. A blueprint no kind maps any more
+//     (its kind was removed from the mapping) has only the first check, so
+//     its entities go, as in Ocean. Threshold 0 disables deletion; 1 allows
+//     deleting everything;
 //   - of a blueprint where an entity with a search identifier could not be
 //     written, since which owned entity it stands for is unknown;
 //   - that is a relation target of a produced entity, when Port created it as

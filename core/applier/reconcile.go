@@ -41,10 +41,13 @@ type BlueprintResult struct {
 
 // Reconcile deletes the entities the integration owns in Port, last updated
 // before startedAt, that this resync did not produce. Call it only when every
-// kind succeeded. Each blueprint is judged alone: its stale entities are
-// deleted only if they are at most threshold of its entities (threshold 0
-// never deletes, 1 always may), so one kind whose source suddenly returns
-// nothing cannot wipe its blueprint. Relation targets of produced entities are
+// kind succeeded. The threshold (0 never deletes, 1 always may) applies twice:
+// as in Ocean, stale entities are deleted only if they are at most threshold
+// of all the integration's entities; and each blueprint a kind of the mapping
+// maps is judged alone as well, so that one kind whose source suddenly returns
+// nothing cannot wipe its blueprint even when others are large. A blueprint
+// no kind maps any more (its kind was removed from the mapping) has only the
+// first check, as in Ocean. Relation targets of produced entities are
 // spared when Port created them (CreateMissingRelatedEntities) or deleting
 // them would cascade (DeleteDependentEntities).
 //
@@ -69,8 +72,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, startedAt time.Time, thresho
 	}
 
 	var res ReconcileResult
-	var doomed []target
-	var owner []int // index in res.Blueprints of each doomed target
+	var all BlueprintResult // the whole integration
 	for _, bp := range r.blueprints(stale) {
 		br := BlueprintResult{
 			Blueprint: bp,
@@ -80,7 +82,22 @@ func (r *Reconciler) Reconcile(ctx context.Context, startedAt time.Time, thresho
 		}
 		if br.Stale > 0 {
 			br.Ratio = float64(br.Stale) / float64(br.Produced+br.Stale)
-			br.Skipped = r.skipReason(br, threshold)
+		}
+		all.Produced += br.Produced
+		all.Stale += br.Stale
+		res.Blueprints = append(res.Blueprints, br)
+	}
+	if all.Stale > 0 {
+		all.Ratio = float64(all.Stale) / float64(all.Produced+all.Stale)
+	}
+
+	var doomed []target
+	var owner []int // index in res.Blueprints of each doomed target
+	for i := range res.Blueprints {
+		br := &res.Blueprints[i]
+		bp := br.Blueprint
+		if br.Stale > 0 {
+			br.Skipped = r.skipReason(*br, all, threshold)
 		}
 		if br.Skipped != "" {
 			msg := br.Skipped + "; skipping"
@@ -98,10 +115,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, startedAt time.Time, thresho
 					continue
 				}
 				doomed = append(doomed, t)
-				owner = append(owner, len(res.Blueprints))
+				owner = append(owner, i)
 			}
 		}
-		res.Blueprints = append(res.Blueprints, br)
 	}
 
 	for i, err := range r.a.deleteAll(ctx, doomed, r.opts) {
@@ -124,17 +140,22 @@ func (r *Reconciler) Reconcile(ctx context.Context, startedAt time.Time, thresho
 }
 
 // skipReason says why a blueprint's stale entities must stay, or "".
-func (r *Reconciler) skipReason(br BlueprintResult, threshold float64) string {
-	if n := r.unresolved[br.Blueprint]; n > 0 {
-		return fmt.Sprintf("%d %s entities with a search identifier were not written, so which entities are stale is unknown", n, br.Blueprint)
-	}
-	if !(threshold > 0) { // also NaN
+// skipReason says why br's stale entities are not deleted, given all (the
+// integration's totals), or "" when they are.
+func (r *Reconciler) skipReason(br, all BlueprintResult, threshold float64) string {
+	switch {
+	case r.unresolved[br.Blueprint] > 0:
+		return fmt.Sprintf("%d %s entities with a search identifier were not written, so which entities are stale is unknown",
+			r.unresolved[br.Blueprint], br.Blueprint)
+	case !(threshold > 0): // also NaN
 		return fmt.Sprintf("would delete %d of %d %s entities but the deletion threshold is 0 (deletion disabled)",
 			br.Stale, br.Produced+br.Stale, br.Blueprint)
-	}
-	if br.Ratio > threshold {
+	case len(br.Kinds) > 0 && br.Ratio > threshold:
 		return fmt.Sprintf("would delete %d of %d %s entities (%s%% > threshold %s%%)",
 			br.Stale, br.Produced+br.Stale, br.Blueprint, percent(br.Ratio), percent(threshold))
+	case all.Ratio > threshold:
+		return fmt.Sprintf("would delete %d of the integration's %d entities (%s%% > threshold %s%%)",
+			all.Stale, all.Produced+all.Stale, percent(all.Ratio), percent(threshold))
 	}
 	return ""
 }

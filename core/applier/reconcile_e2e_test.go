@@ -100,6 +100,21 @@ func TestReconcile(t *testing.T) {
 			skipped: []string{"department"},
 		},
 		{
+			name: "a kind removed from the mapping: its blueprint goes, as in Ocean", threshold: 0.9,
+			seed: append(persons("p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8", "p9"),
+				ent("department", "d1", nil, nil), ent("department", "d2", nil, nil)),
+			produce: map[string][]port.Entity{"person": persons("p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8", "p9")},
+			gone:    []string{"department/d1", "department/d2"},
+		},
+		{
+			name: "under each blueprint's threshold, over the integration's: nothing goes", threshold: 0.5,
+			seed: append(persons("p1", "p2", "p3", "p4"),
+				ent("department", "d1", nil, nil), ent("department", "d2", nil, nil), ent("department", "d3", nil, nil)),
+			produce: map[string][]port.Entity{"person": persons("p1", "p2"), "department": {ent("department", "d1", nil, nil)}},
+			kept:    []string{"person/p3", "person/p4", "department/d2", "department/d3"},
+			skipped: []string{"department", "person"},
+		},
+		{
 			name: "threshold 0 never deletes", threshold: 0,
 			seed:    persons("p1", "p2", "p3", "p4"),
 			produce: map[string][]port.Entity{"person": persons("p1", "p2", "p3")},

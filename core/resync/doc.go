@@ -5,8 +5,8 @@
 //
 // A resync never deletes anything when any kind failed, when a handler reported
 // a failed batch, when the mapping could not be read, or when it was aborted by a
-// newer resync. The deletion threshold, per integration and per blueprint (see core/applier), guards
-// against a source that suddenly returns nothing.
+// newer resync. The deletion threshold, per integration and per blueprint (see
+// core/applier), guards against a source that suddenly returns nothing.
 //
 // An incremental sync (SyncIncremental) runs only the resources with an
 // incremental handler, from cursors stored in Port, and deletes nothing.

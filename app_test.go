@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -483,6 +484,31 @@ func (h *harness) setMapping(yamlText string) {
 	require.NoError(h.t, err)
 	_, err = c.PatchIntegrationConfig(context.Background(), cfg, false)
 	require.NoError(h.t, err)
+}
+
+// A member written before its new team fails, is retried after it, and the
+// summary counts it created, not failed.
+func TestRetriedUpsertsCountAsWritten(t *testing.T) {
+	h := newHarness(t)
+	_, err := h.once()
+	require.NoError(t, err)
+	reordered := strings.Replace(mappingYAML, "resources:", "createMissingRelatedEntities: false\nresources:", 1)
+	team := reordered[strings.Index(reordered, "  - kind: team"):strings.Index(reordered, "  - kind: member")]
+	h.setMapping(strings.Replace(reordered, team, "", 1) + team)
+	h.src.set("team", map[string]any{"id": "red", "name": "Red"}, map[string]any{"id": "blue", "name": "Blue"},
+		map[string]any{"id": "green", "name": "Green"})
+	h.src.set("member",
+		map[string]any{"id": "ann", "name": "Ann", "email": "ann@shop.test", "age": 31, "team": "red"},
+		map[string]any{"id": "bob", "name": "Bob", "email": "bob@shop.test", "age": json.Number("1.10"), "team": "blue"},
+		map[string]any{"id": "cid", "name": "Cid", "email": "cid@shop.test", "age": json.Number("12345678901234567890"), "team": "red"},
+		map[string]any{"id": "dan", "name": "Dan", "email": "dan@shop.test", "age": 40, "team": "green"},
+	)
+	sum, err := h.once()
+	require.NoError(t, err)
+	member := kind(sum, "member")
+	assert.Equal(t, [2]int{1, 0}, [2]int{member.Created, member.Failed}, "%+v", member)
+	assert.Contains(t, h.entities("member"), "dan")
+	assert.NotContains(t, h.logs.String(), "level=error", "a refusal the retry recovered is no error")
 }
 
 func TestItemsToParseAndSearchQueryRelations(t *testing.T) {

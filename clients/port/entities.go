@@ -43,24 +43,24 @@ type UpsertResult struct {
 }
 
 // UpsertEntity creates or updates one entity through the single-entity route and
-// returns Port's copy. Its Identifier is a string unless Port could not resolve
-// a search identifier.
-func (c *Client) UpsertEntity(ctx context.Context, e Entity, opts UpsertOptions) (*Entity, error) {
+// returns Port's copy, and whether Port created it (rather than updated it). Its
+// Identifier is a string unless Port could not resolve a search identifier.
+func (c *Client) UpsertEntity(ctx context.Context, e Entity, opts UpsertOptions) (*Entity, bool, error) {
 	if err := validateEntity(&e); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	body, err := json.Marshal(e)
 	if err != nil {
-		return nil, fmt.Errorf("%w: encode entity: %v", ErrValidation, err)
+		return nil, false, fmt.Errorf("%w: encode entity: %v", ErrValidation, err)
 	}
-	got, _, err := c.upsertOne(ctx, e.Blueprint, body, opts)
+	got, created, err := c.upsertOne(ctx, e.Blueprint, body, opts)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if got == nil {
-		return &e, nil
+		return &e, created, nil
 	}
-	return got, nil
+	return got, created, nil
 }
 
 func (c *Client) upsertOne(ctx context.Context, bp string, body []byte, opts UpsertOptions) (*Entity, bool, error) {

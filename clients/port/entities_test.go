@@ -72,7 +72,7 @@ func TestUpsertEntitiesPerEntityOutcomes(t *testing.T) {
 	env := newEnv(t, nil)
 	ctx := context.Background()
 	mustCreateBlueprints(t, env.c, "service")
-	_, err := env.c.UpsertEntity(ctx, Entity{Identifier: "target", Blueprint: "service", Properties: map[string]any{"payload": "find-me"}}, UpsertOptions{})
+	_, _, err := env.c.UpsertEntity(ctx, Entity{Identifier: "target", Blueprint: "service", Properties: map[string]any{"payload": "find-me"}}, UpsertOptions{})
 	require.NoError(t, err)
 
 	in := []Entity{
@@ -183,16 +183,17 @@ func TestUpsertEntity(t *testing.T) {
 	mustCreateBlueprints(t, env.c, "service")
 
 	title := "Payment"
-	got, err := env.c.UpsertEntity(ctx, Entity{Identifier: "pay/ment+1", Blueprint: "service", Title: &title,
+	got, created, err := env.c.UpsertEntity(ctx, Entity{Identifier: "pay/ment+1", Blueprint: "service", Title: &title,
 		Properties: map[string]any{"n": 9007199254740993}}, UpsertOptions{Merge: true})
 	require.NoError(t, err)
+	assert.True(t, created)
 	assert.Equal(t, "pay/ment+1", got.Identifier)
 	require.NotNil(t, got.Title)
 	assert.Equal(t, "Payment", *got.Title)
 	assert.Equal(t, "9007199254740993", fmt.Sprint(got.Properties["n"]), "numbers are kept exact")
 	assert.NotEmpty(t, got.CreatedAt)
 
-	_, err = env.c.UpsertEntity(ctx, Entity{Identifier: "x", Blueprint: "nope"}, UpsertOptions{})
+	_, _, err = env.c.UpsertEntity(ctx, Entity{Identifier: "x", Blueprint: "nope"}, UpsertOptions{})
 	var apiErr *APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, 404, apiErr.StatusCode)
@@ -201,7 +202,7 @@ func TestUpsertEntity(t *testing.T) {
 	assert.Equal(t, "POST", apiErr.Method)
 	assert.Equal(t, "/blueprints/nope/entities", apiErr.Path)
 
-	_, err = env.c.UpsertEntity(ctx, Entity{Identifier: "x"}, UpsertOptions{})
+	_, _, err = env.c.UpsertEntity(ctx, Entity{Identifier: "x"}, UpsertOptions{})
 	assert.ErrorIs(t, err, ErrValidation)
 }
 

@@ -21,6 +21,7 @@ type LoadResult struct {
 type Failure struct {
 	Entity port.Entity
 	Err    error
+	Kind   string // the kind whose load wrote it, when a Reconciler recorded it
 }
 
 func (r *LoadResult) add(o LoadResult) {

@@ -66,6 +66,7 @@ func (r *Reconciler) Load(ctx context.Context, kind string, entities []port.Enti
 			r.unresolved[f.Entity.Blueprint]++
 		}
 		if len(r.failures) < maxKeptFailures {
+			f.Kind = kind
 			r.failures = append(r.failures, f)
 		} else {
 			r.overflow++
@@ -140,21 +141,29 @@ func (r *Reconciler) Failures() ([]Failure, int) {
 	return append([]Failure(nil), r.failures...), r.overflow
 }
 
+// maxRefusedLogged bounds the entities still refused after the retry that
+// are logged one by one.
+const maxRefusedLogged = 10
+
+// RetriesFailures reports whether RetryFailed will retry the failed upserts.
+func (r *Reconciler) RetriesFailures() bool { return !r.opts.CreateMissingRelatedEntities }
+
 // RetryFailed re-upserts the failed entities one by one, relation targets
 // before the entities pointing at them, so that an entity that failed because
 // its target did not exist yet succeeds once the target is written. Entities
 // in a dependency cycle keep their original order. It does nothing when Port
-// creates missing related entities itself. It returns how many recovered.
-func (r *Reconciler) RetryFailed(ctx context.Context) int {
+// creates missing related entities itself. It returns, per kind, the
+// entities the retry created or updated.
+func (r *Reconciler) RetryFailed(ctx context.Context) map[string]LoadResult {
 	if r.opts.CreateMissingRelatedEntities {
-		return 0
+		return nil
 	}
 	r.mu.Lock()
 	failed := r.failures
 	r.failures = nil
 	r.mu.Unlock()
 	if len(failed) == 0 {
-		return 0
+		return nil
 	}
 
 	keys := make([]port.Key, len(failed))
@@ -166,7 +175,7 @@ func (r *Reconciler) RetryFailed(ctx context.Context) int {
 	order := layers(r.a.targets(ctx).dependencyEdges(keys, refs))
 
 	var remaining []Failure
-	recovered := 0
+	recovered := map[string]LoadResult{}
 	for _, layer := range order {
 		for _, i := range layer {
 			e := &failed[i].Entity
@@ -174,12 +183,18 @@ func (r *Reconciler) RetryFailed(ctx context.Context) int {
 				remaining = append(remaining, failed[i])
 				continue
 			}
-			got, err := r.a.client.UpsertEntity(ctx, *e, r.opts.upsert())
+			got, created, err := r.a.client.UpsertEntity(ctx, *e, r.opts.upsert())
 			if err != nil {
-				remaining = append(remaining, Failure{Entity: *e, Err: fmt.Errorf("retry upsert %s: %w", e.Key(), err)})
+				remaining = append(remaining, Failure{Entity: *e, Kind: failed[i].Kind, Err: fmt.Errorf("retry upsert %s: %w", e.Key(), err)})
 				continue
 			}
-			recovered++
+			n := recovered[failed[i].Kind]
+			if created {
+				n.Created++
+			} else {
+				n.Updated++
+			}
+			recovered[failed[i].Kind] = n
 			r.mu.Lock()
 			if e.HasSearchIdentifier() {
 				r.unresolved[e.Blueprint]--
@@ -191,7 +206,15 @@ func (r *Reconciler) RetryFailed(ctx context.Context) int {
 	r.mu.Lock()
 	r.failures = append(remaining, r.failures...)
 	r.mu.Unlock()
-	r.a.log.WithFields(map[string]any{"retried": len(failed), "recovered": recovered}).Info("Retried failed upserts in dependency order")
+	r.a.log.WithFields(map[string]any{"retried": len(failed), "recovered": len(failed) - len(remaining)}).
+		Info("Retried failed upserts in dependency order")
+	for i, f := range remaining {
+		if i == maxRefusedLogged {
+			r.a.log.WithField("more", len(remaining)-i).Error("Port refused more entities")
+			break
+		}
+		r.a.log.WithError(f.Err).WithField("entity", f.Entity.Key().String()).Error("Port refused an entity")
+	}
 	return recovered
 }
 

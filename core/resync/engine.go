@@ -126,9 +126,7 @@ func (e *Engine) SyncRawAll(ctx context.Context, trigger oceanctx.Trigger) (*Sum
 		}
 	}
 
-	if recovered := rec.RetryFailed(ctx); recovered > 0 {
-		log.WithField("entities", recovered).Info("Failed upserts succeeded on retry in dependency order")
-	}
+	creditRetries(sum.Kinds, rec.RetryFailed(ctx))
 	if len(kindErrs) > 0 {
 		sum.Deletion = "nothing deleted: some kinds failed"
 		log.Warn("Skipping deletion of stale entities because some kinds failed")
@@ -181,6 +179,8 @@ func finishSync(ctx context.Context, sum *Summary, err error, log logrus.FieldLo
 type sink interface {
 	TrackBlueprint(kind, blueprint string)
 	Load(ctx context.Context, kind string, entities []port.Entity) (applier.LoadResult, error)
+	// RetriesFailures: failed upserts are retried at the end of the resync.
+	RetriesFailures() bool
 }
 
 // processResource extracts with hs, maps and loads one resource of the
@@ -283,7 +283,12 @@ func (e *Engine) loadBatch(ctx context.Context, m *processor.Mapping, batch []an
 		for _, f := range lr.Failures {
 			if ks.refusedLogged < maxRefusedLogged {
 				ks.refusedLogged++
-				log.WithError(f.Err).WithField("entity", f.Entity.Key().String()).Error("Port refused an entity")
+				entry := log.WithError(f.Err).WithField("entity", f.Entity.Key().String())
+				if out.RetriesFailures() { // the retry logs those Port refuses again
+					entry.Warn("Port refused an entity; it is retried at the end of the resync")
+				} else {
+					entry.Error("Port refused an entity")
+				}
 			}
 		}
 		if err != nil { // its entities are already counted in lr.Failed
@@ -400,6 +405,23 @@ func applierOptions(c *appconfig.PortAppConfig, ev *oceanctx.Event) applier.Opti
 		o.ResyncID = ev.ID
 	}
 	return o
+}
+
+// creditRetries moves the entities the end-of-resync retry wrote from Failed
+// to Created or Updated of their kind's resources, in mapping order.
+func creditRetries(kinds []KindSummary, retried map[string]applier.LoadResult) {
+	for i := range kinds {
+		ks := &kinds[i]
+		lr, ok := retried[ks.Kind]
+		if !ok {
+			continue
+		}
+		c := min(lr.Created, ks.Failed)
+		u := min(lr.Updated, ks.Failed-c)
+		ks.Created, ks.Updated, ks.Failed = ks.Created+c, ks.Updated+u, ks.Failed-c-u
+		lr.Created, lr.Updated = lr.Created-c, lr.Updated-u
+		retried[ks.Kind] = lr
+	}
 }
 
 // attributeDeletions adds each blueprint's deletions to the first kind that

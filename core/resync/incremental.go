@@ -118,6 +118,8 @@ type writer struct {
 
 func (writer) TrackBlueprint(string, string) {}
 
+func (writer) RetriesFailures() bool { return false }
+
 func (w writer) Load(ctx context.Context, _ string, entities []port.Entity) (applier.LoadResult, error) {
 	return w.a.Load(ctx, entities, w.opts)
 }

@@ -713,6 +713,24 @@ func TestStartOutsideTheIntegrationDirectory(t *testing.T) {
 	assert.Len(t, h.entities("member"), 3)
 }
 
+// Listeners ocean-go does not have yet are refused before Port is told to
+// use them.
+func TestUnavailableListenersAreRefused(t *testing.T) {
+	for _, env := range []string{`OCEAN__EVENT_LISTENER={"type":"KAFKA"}`,
+		`OCEAN__EVENT_LISTENER={"type":"WEBHOOK","app_host":"https://shop.example.com"}`} {
+		h := newHarness(t)
+		zero := 0
+		err := h.newApp(env).Sail(context.Background(), ocean.SailOptions{Port: &zero})
+		require.Error(t, err, env)
+		assert.Contains(t, err.Error(), "event listener is not available in ocean-go yet")
+		c, err := port.New(port.Config{BaseURL: h.port.URL(), ClientID: "x", ClientSecret: "y",
+			UserAgent: port.UserAgent{Type: "shop", Version: "1.0.0", Identifier: "shop-test"}})
+		require.NoError(t, err)
+		_, err = c.GetIntegration(context.Background())
+		assert.ErrorIs(t, err, port.ErrNotFound, "Port was not told about the listener")
+	}
+}
+
 func TestBusyHTTPPortFailsStart(t *testing.T) {
 	h := newHarness(t)
 	ln, err := net.Listen("tcp", ":0")

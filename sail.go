@@ -158,6 +158,11 @@ func (a *App) Sail(ctx context.Context, so SailOptions) error {
 	defer a.finishInit(errors.New("the integration stopped before it was initialised"))
 	s := a.settings
 	listener := s.EventListener.Type
+	if listener == config.ListenerKafka || listener == config.ListenerWebhook {
+		// Accepted, they would tell Port to trigger resyncs that never run.
+		return fmt.Errorf("the %s event listener is not available in ocean-go yet: set OCEAN__EVENT_LISTENER__TYPE "+
+			"to POLLING (the default), ONCE, WEBHOOKS_ONLY or ACTIONS_ONLY", listener)
+	}
 	// As in Ocean, only ONCE runs incremental syncs, and then instead of a resync.
 	incremental := listener == config.ListenerOnce && s.Integration.IncrementalSyncEnabled
 	if s.EventListener.ShouldResync && !a.handlers.HasResync() && !(incremental && a.handlers.HasIncremental()) {

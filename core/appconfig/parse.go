@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // Parse reads a port app config from YAML or JSON, applies Ocean's defaults and
@@ -112,14 +113,20 @@ func (d *decoder) config(tree any) *PortAppConfig {
 			if v == nil {
 				return
 			}
-			n, ok := v.(json.Number)
-			if !ok {
+			var text string
+			switch x := v.(type) {
+			case json.Number:
+				text = string(x)
+			case string: // pydantic reads "0.5" as 0.5
+				text = strings.TrimSpace(x)
+			}
+			f, err := strconv.ParseFloat(text, 64)
+			if err != nil {
 				d.fail(path, "must be a number, got %s", typeName(v))
 				return
 			}
-			f, err := strconv.ParseFloat(string(n), 64)
-			if err != nil || f < 0 || f > 1 {
-				d.fail(path, "must be between 0 and 1, got %s", n)
+			if f < 0 || f > 1 {
+				d.fail(path, "must be between 0 and 1, got %s", text)
 				return
 			}
 			c.EntityDeletionThreshold = f
@@ -383,11 +390,35 @@ func (d *decoder) boolInto(dst *bool) func(string, any) {
 		if v == nil {
 			return
 		}
-		b, ok := v.(bool)
+		b, ok := asBool(v)
 		if !ok {
 			d.fail(path, "must be a boolean, got %s", typeName(v))
 			return
 		}
 		*dst = b
 	}
+}
+
+// asBool reads a boolean as Ocean's pydantic does: also "true"/"false" (and
+// yes/no, on/off, 1/0) as strings, and the numbers 1 and 0.
+func asBool(v any) (bool, bool) {
+	switch x := v.(type) {
+	case bool:
+		return x, true
+	case json.Number:
+		switch x {
+		case "1":
+			return true, true
+		case "0":
+			return false, true
+		}
+	case string:
+		switch strings.ToLower(strings.TrimSpace(x)) {
+		case "true", "yes", "on", "1", "t", "y":
+			return true, true
+		case "false", "no", "off", "0", "f", "n":
+			return false, true
+		}
+	}
+	return false, false
 }

@@ -106,9 +106,11 @@ func TestParseErrors(t *testing.T) {
 			[]string{"entityDeletionThreshold: must be between 0 and 1, got 1.5"}},
 		{"threshold negative snake", `entity_deletion_threshold: -0.1`,
 			[]string{"entity_deletion_threshold: must be between 0 and 1, got -0.1"}},
-		{"threshold type", `entityDeletionThreshold: "0.5"`,
+		{"threshold type", `entityDeletionThreshold: "half"`,
 			[]string{"entityDeletionThreshold: must be a number, got string"}},
-		{"bool type", `enableMergeEntity: "yes"`,
+		{"threshold range", `entityDeletionThreshold: "1.5"`,
+			[]string{"entityDeletionThreshold: must be between 0 and 1, got 1.5"}},
+		{"bool type", `enableMergeEntity: "maybe"`,
 			[]string{"enableMergeEntity: must be a boolean, got string"}},
 		{"resources type", `resources: {}`,
 			[]string{"resources: must be a list, got object"}},
@@ -230,4 +232,14 @@ func TestParseConstantProperties(t *testing.T) {
 	assert.Equal(t, map[string]string{
 		"priority": "1", "ratio": "0.50", "big": "12345678901234567890", "on": "true", "off": "false", "name": ".name",
 	}, c.Resources[0].Port.Entity.Mappings.Properties)
+}
+
+// Values Ocean's pydantic model coerces are read the same way.
+func TestParseCoercesAsOcean(t *testing.T) {
+	c, err := Parse([]byte(`{entityDeletionThreshold: "0.5", enableMergeEntity: "no", deleteDependentEntities: 1, createMissingRelatedEntities: "True", resources: []}`))
+	require.NoError(t, err)
+	assert.Equal(t, 0.5, c.EntityDeletionThreshold)
+	assert.False(t, c.EnableMergeEntity)
+	assert.True(t, c.DeleteDependentEntities)
+	assert.True(t, c.CreateMissingRelatedEntities)
 }

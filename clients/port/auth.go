@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -32,6 +33,16 @@ type flight struct {
 	done chan struct{}
 	tok  *token
 	err  error
+	last atomic.Pointer[error] // why the latest attempt was retried
+}
+
+// gaveUp is the error of a caller that stopped waiting for f: its ctx's error
+// and, when the request was being retried, why.
+func (f *flight) gaveUp(ctx context.Context) error {
+	if last := f.last.Load(); last != nil {
+		return fmt.Errorf("port: get access token: %w; the last attempt failed: %v", ctx.Err(), *last)
+	}
+	return fmt.Errorf("port: get access token: %w", ctx.Err())
 }
 
 func newAuthenticator(c *Client) *authenticator {
@@ -59,7 +70,7 @@ func (a *authenticator) get(ctx context.Context) (*token, error) {
 	case <-f.done:
 		return f.tok, f.err
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, f.gaveUp(ctx)
 	}
 }
 
@@ -89,7 +100,7 @@ func (a *authenticator) fetch(ctx context.Context, f *flight) {
 	// Detached from the callers (any of them may give up), but bounded.
 	ctx, cancel := context.WithTimeout(ctx, tokenFetchTimeout)
 	defer cancel()
-	f.tok, f.err = a.request(ctx)
+	f.tok, f.err = a.request(ctx, func(cause error) { f.last.Store(&cause) })
 }
 
 // tokenFetchTimeout bounds a token request with its retries.
@@ -101,13 +112,13 @@ type tokenResponse struct {
 	TokenType   string `json:"tokenType"`
 }
 
-func (a *authenticator) request(ctx context.Context) (*token, error) {
+func (a *authenticator) request(ctx context.Context, onRetry func(error)) (*token, error) {
 	body := map[string]string{"clientId": a.c.cfg.ClientID, "clientSecret": a.c.cfg.ClientSecret}
 	var resp tokenResponse
 	start := time.Now()
 	_, err := a.c.do(ctx, call{
 		method: http.MethodPost, path: "/auth/access_token", body: body,
-		retryable: true, noAuth: true,
+		retryable: true, noAuth: true, onRetry: onRetry,
 	}, &resp)
 	if err != nil {
 		if errors.Is(err, ErrUnauthorized) {

@@ -26,6 +26,14 @@ type call struct {
 	retryable bool // a non-idempotent request that is safe to repeat (marked, as in Ocean)
 	noAuth    bool // the token call itself
 	noLimit   bool // ingest sinks are not Port API calls and skip the limiter
+
+	onRetry func(cause error) // told why an attempt is retried
+}
+
+func (cl *call) retried(cause error) {
+	if cl.onRetry != nil {
+		cl.onRetry(cause)
+	}
 }
 
 // params is an ordered query string: Port's docs list parameters in a fixed
@@ -132,6 +140,7 @@ func (c *Client) do(ctx context.Context, cl call, out any) (int, error) {
 				return 0, ctx.Err()
 			}
 			if retryable && attempt < c.retry.MaxRetries {
+				cl.retried(err)
 				if err := c.backoff(ctx, cl.method, logPath, attempt+1, 0, nil, err); err != nil {
 					return 0, err
 				}
@@ -158,6 +167,7 @@ func (c *Client) do(ctx context.Context, cl call, out any) (int, error) {
 			continue
 		}
 		if retryable && retryableStatus(status) && attempt < c.retry.MaxRetries {
+			cl.retried(apiErr)
 			if err := c.backoff(ctx, cl.method, logPath, attempt+1, status, hdr, nil); err != nil {
 				return 0, err
 			}
@@ -199,7 +209,12 @@ func (c *Client) backoff(ctx context.Context, method, path string, n, status int
 		entry.Debug("Retrying Port request")
 	}
 	if err := sleep(ctx, d); err != nil {
-		return ctxErr(ctx, err)
+		// The caller gave up: say why the attempts failed, not just that.
+		last := cause
+		if last == nil {
+			last = fmt.Errorf("status %d", status)
+		}
+		return fmt.Errorf("port: %s %s: %w; the last attempt failed: %v", method, path, ctxErr(ctx, err), last)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package port
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"slices"
 	"strconv"
@@ -319,4 +320,21 @@ func TestLimiterSharedBetweenClients(t *testing.T) {
 	// 40 requests at 40/s with a burst of 1 take at least 39/40 s together;
 	// each client alone would have needed about half of that.
 	assert.GreaterOrEqual(t, time.Since(start), 900*time.Millisecond)
+}
+
+// A caller that gives up while Port is unreachable learns why the attempts
+// failed, not only that its deadline passed.
+func TestGivingUpSaysWhy(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close()) // nothing listens there now
+	c, _, _ := newTestClient(t, "http://"+addr, func(c *Config) {
+		c.Retry = RetryPolicy{BaseDelay: 50 * time.Millisecond, MaxDelay: 200 * time.Millisecond, MaxRetries: 100}
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	_, err = c.ProvisionEnabled(ctx)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Contains(t, err.Error(), "connection refused")
 }

@@ -56,6 +56,8 @@ func (p Polling) Start(ctx context.Context) error {
 		}
 		req, err := p.Requests.GetResyncRequest(ctx)
 		switch {
+		case ctx.Err() != nil: // shutting down
+			return nil
 		case err != nil:
 			p.Log.WithError(err).Warn("Could not read resync requests from Port")
 		case req != nil:

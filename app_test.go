@@ -381,6 +381,20 @@ func TestBadConfigFailsStartWithOneLine(t *testing.T) {
 	}
 }
 
+// -i takes its value as the next argument, as in Ocean.
+func TestInitializeFlagTakesAValue(t *testing.T) {
+	h := newHarness(t)
+	err := h.newApp().Execute(context.Background(), []string{"sail", "--once", "--port", "0", "-i", "maybe"})
+	assert.ErrorContains(t, err, "want true or false")
+
+	_ = h.newApp().Execute(context.Background(), []string{"sail", "--once", "--port", "0", "-i", "false"})
+	c, err := port.New(port.Config{BaseURL: h.port.URL(), ClientID: "x", ClientSecret: "y",
+		UserAgent: port.UserAgent{Type: "shop", Version: "1.0.0", Identifier: "shop-test"}})
+	require.NoError(t, err)
+	_, err = c.GetBlueprint(context.Background(), "member")
+	assert.ErrorIs(t, err, port.ErrNotFound, "-i false: no default blueprints")
+}
+
 func TestSecretsNeverReachLogs(t *testing.T) {
 	h := newHarness(t)
 	h.src.set("member", map[string]any{"id": "ann", "email": "ann@shop.test", "team": "red",

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -101,7 +102,9 @@ func (a *App) Execute(ctx context.Context, args []string) error {
 	sail.Flags().BoolVarP(&so.Once, "once", "O", false, "run one resync and exit")
 	sail.Flags().IntVarP(&port, "port", "p", 8000, "HTTP port of the integration")
 	sail.Flags().StringVarP(&so.LogLevel, "log-level", "l", "", "log level: DEBUG, INFO, WARNING, ERROR")
-	sail.Flags().BoolVarP(&initialize, "initialize-port-resources", "i", true, "create the default blueprints and mapping on first start")
+	initialize = true
+	sail.Flags().VarP((*valueBool)(&initialize), "initialize-port-resources", "i",
+		"create the default blueprints and mapping on first start: true or false")
 	version := &cobra.Command{
 		Use:   "version",
 		Short: "Print the integration's and the framework's versions",
@@ -137,6 +140,21 @@ type maskedError struct {
 
 func (e maskedError) Error() string { return e.text }
 func (e maskedError) Unwrap() error { return e.err }
+
+// valueBool is a boolean flag that takes its value as the next argument
+// (-i false), as Ocean's click option does; pflag's bool flags only take -i=false.
+type valueBool bool
+
+func (b *valueBool) String() string { return strconv.FormatBool(bool(*b)) }
+func (b *valueBool) Type() string   { return "true|false" }
+func (b *valueBool) Set(s string) error {
+	v, err := strconv.ParseBool(s)
+	if err != nil {
+		return fmt.Errorf("want true or false, got %q", s)
+	}
+	*b = valueBool(v)
+	return nil
+}
 
 // Sail starts the integration and runs its event listener until ctx ends, or,
 // with ONCE, for one resync. It returns an error when start-up fails or, with

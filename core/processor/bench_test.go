@@ -54,3 +54,26 @@ func BenchmarkProcessFakePerson(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRegex measures one regex builtin call per item: a pattern RE2
+// runs (gojq's engine behind the prelude) and one that needs regexp2.
+func BenchmarkRegex(b *testing.B) {
+	p := New(Options{})
+	for _, bc := range []struct{ name, query string }{
+		{"re2", `.login | gsub("\\["; "-")`},
+		{"look-ahead", `.login | gsub("\\](?=[^$])"; "-")`},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			code, err := p.compile(bc.query)
+			if err != nil {
+				b.Fatal(err)
+			}
+			in := map[string]any{"login": "dependabot[bot]"}
+			for b.Loop() {
+				if _, _, err := first(context.Background(), code, in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -101,10 +101,10 @@ func (r *Reconciler) Reconcile(ctx context.Context, startedAt time.Time, thresho
 		}
 		if br.Skipped != "" {
 			msg := br.Skipped + "; skipping"
-			if br.Ratio > threshold {
-				// The threshold guards each blueprint against a source that
-				// suddenly returns nothing; a kind that empties legitimately
-				// (open pull requests) needs it raised.
+			if r.unresolved[bp] == 0 {
+				// Every other reason is the threshold, which guards against a
+				// source that suddenly returns nothing; a kind that empties
+				// legitimately (open pull requests) needs it raised.
 				msg += " (if these deletions are expected, raise entityDeletionThreshold in the mapping, up to 1)"
 			}
 			r.a.log.WithFields(map[string]any{"blueprint": bp, "kinds": br.Kinds}).Warn(msg)
@@ -139,7 +139,6 @@ func (r *Reconciler) Reconcile(ctx context.Context, startedAt time.Time, thresho
 	return res, nil
 }
 
-// skipReason says why a blueprint's stale entities must stay, or "".
 // skipReason says why br's stale entities are not deleted, given all (the
 // integration's totals), or "" when they are.
 func (r *Reconciler) skipReason(br, all BlueprintResult, threshold float64) string {

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ocean-go/ocean/internal/pyvalue"
 )
 
 // The coercions below accept what each source can produce: strings from env
@@ -35,12 +37,7 @@ func asBool(e *entry) (bool, bool) {
 	case bool:
 		return v, true
 	case string:
-		switch strings.ToLower(strings.TrimSpace(v)) {
-		case "true", "1", "yes", "on", "y", "t":
-			return true, true
-		case "false", "0", "no", "off", "n", "f":
-			return false, true
-		}
+		return pyvalue.Bool(v)
 	case int:
 		if v == 0 || v == 1 {
 			return v == 1, true

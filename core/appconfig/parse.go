@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/ocean-go/ocean/internal/pyvalue"
 )
 
 // Parse reads a port app config from YAML or JSON, applies Ocean's defaults and
@@ -413,12 +415,7 @@ func asBool(v any) (bool, bool) {
 			return false, true
 		}
 	case string:
-		switch strings.ToLower(strings.TrimSpace(x)) {
-		case "true", "yes", "on", "1", "t", "y":
-			return true, true
-		case "false", "no", "off", "0", "f", "n":
-			return false, true
-		}
+		return pyvalue.Bool(x)
 	}
 	return false, false
 }

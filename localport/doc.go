@@ -126,8 +126,8 @@
 // As in Port, a client id has one active token: asking again before it expires
 // returns it again; expiresIn is its remaining lifetime in whole seconds,
 // rounded up. In its last quarter of life a new token is issued instead, so a
-// client renewing ahead of expiry is not handed seconds. The token's client id is the createdBy/updatedBy of what it
-// writes.
+// client renewing ahead of expiry is not handed seconds. The token's client
+// id is the createdBy/updatedBy of what it writes.
 //
 // # Fault injection
 //

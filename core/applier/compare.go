@@ -7,8 +7,8 @@ import (
 )
 
 // sameAsPort reports whether upserting ours would leave theirs (Port's copy:
-// with merge only the fields ours sets, else all of them) unchanged. When in doubt it says no:
-// an extra write costs a request, a skipped one loses data.
+// with merge only the fields ours sets, else all of them) unchanged. When in
+// doubt it says no: an extra write costs a request, a skipped one loses data.
 //
 // A key whose value is null on one side and absent on the other is equal (Port
 // stores neither). A field ours does not set is left alone by a merge upsert and

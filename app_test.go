@@ -315,12 +315,18 @@ func TestFailingKindSuppressesAllDeletion(t *testing.T) {
 	assert.Equal(t, "failed", integ.ResyncState.Status, "Port is told the resync failed")
 }
 
-func (h *harness) integration() *port.Integration {
+// client talks to the harness's local Port as the shop integration.
+func (h *harness) client() *port.Client {
 	h.t.Helper()
 	c, err := port.New(port.Config{BaseURL: h.port.URL(), ClientID: "x", ClientSecret: "y",
 		UserAgent: port.UserAgent{Type: "shop", Version: "1.0.0", Identifier: "shop-test"}})
 	require.NoError(h.t, err)
-	integ, err := c.GetIntegration(context.Background())
+	return c
+}
+
+func (h *harness) integration() *port.Integration {
+	h.t.Helper()
+	integ, err := h.client().GetIntegration(context.Background())
 	require.NoError(h.t, err)
 	return integ
 }
@@ -388,10 +394,7 @@ func TestInitializeFlagTakesAValue(t *testing.T) {
 	assert.ErrorContains(t, err, "want true or false")
 
 	_ = h.newApp().Execute(context.Background(), []string{"sail", "--once", "--port", "0", "-i", "false"})
-	c, err := port.New(port.Config{BaseURL: h.port.URL(), ClientID: "x", ClientSecret: "y",
-		UserAgent: port.UserAgent{Type: "shop", Version: "1.0.0", Identifier: "shop-test"}})
-	require.NoError(t, err)
-	_, err = c.GetBlueprint(context.Background(), "member")
+	_, err = h.client().GetBlueprint(context.Background(), "member")
 	assert.ErrorIs(t, err, port.ErrNotFound, "-i false: no default blueprints")
 }
 
@@ -493,10 +496,7 @@ func (h *harness) setMapping(yamlText string) {
 	h.t.Helper()
 	cfg, err := appconfig.Parse([]byte(yamlText))
 	require.NoError(h.t, err)
-	c, err := port.New(port.Config{BaseURL: h.port.URL(), ClientID: "x", ClientSecret: "y",
-		UserAgent: port.UserAgent{Type: "shop", Version: "1.0.0", Identifier: "shop-test"}})
-	require.NoError(h.t, err)
-	_, err = c.PatchIntegrationConfig(context.Background(), cfg, false)
+	_, err = h.client().PatchIntegrationConfig(context.Background(), cfg, false)
 	require.NoError(h.t, err)
 }
 
@@ -737,10 +737,7 @@ func TestUnavailableListenersAreRefused(t *testing.T) {
 		err := h.newApp(env).Sail(context.Background(), ocean.SailOptions{Port: &zero})
 		require.Error(t, err, env)
 		assert.Contains(t, err.Error(), "event listener is not available in ocean-go yet")
-		c, err := port.New(port.Config{BaseURL: h.port.URL(), ClientID: "x", ClientSecret: "y",
-			UserAgent: port.UserAgent{Type: "shop", Version: "1.0.0", Identifier: "shop-test"}})
-		require.NoError(t, err)
-		_, err = c.GetIntegration(context.Background())
+		_, err = h.client().GetIntegration(context.Background())
 		assert.ErrorIs(t, err, port.ErrNotFound, "Port was not told about the listener")
 	}
 }

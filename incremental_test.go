@@ -13,7 +13,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ocean-go/ocean"
-	"github.com/ocean-go/ocean/clients/port"
 	"github.com/ocean-go/ocean/core/resync"
 )
 
@@ -79,10 +78,7 @@ func (h *harness) sailIncremental(app *ocean.App, in *incremental, kinds ...stri
 // cursor reads the stored cursor of a resource from Port.
 func (h *harness) cursor(kind string, index int) time.Time {
 	h.t.Helper()
-	c, err := port.New(port.Config{BaseURL: h.port.URL(), ClientID: "x", ClientSecret: "y",
-		UserAgent: port.UserAgent{Type: "shop", Version: "1.0.0", Identifier: "shop-test"}})
-	require.NoError(h.t, err)
-	s, err := c.GetCursor(context.Background(), kind, index)
+	s, err := h.client().GetCursor(context.Background(), kind, index)
 	require.NoError(h.t, err)
 	if s == "" {
 		return time.Time{}

@@ -42,6 +42,7 @@ type CreateIntegrationRequest struct {
 	Config                    any            `json:"config"`               // port app config; nil = {}
 	ActionsProcessingEnabled  bool           `json:"actionsProcessingEnabled"`
 	IncrementalSyncEnabled    bool           `json:"incrementalSyncEnabled"`
+	ProcessingMode            string         `json:"processingMode,omitempty"` // ocean-core, dsp
 	CreatePortResourcesOrigin string         `json:"createPortResourcesOrigin,omitempty"`
 	Title                     *string        `json:"title,omitempty"`
 	// CreateResources asks Port to provision blueprints and mapping itself

@@ -161,11 +161,14 @@ func TestFirstStartCreatesIntegrationAndDefaults(t *testing.T) {
 func TestSecondStartChangesNothing(t *testing.T) {
 	e := newEnv(t)
 	res := loadTestdata(t)
-	require.NoError(t, e.initialize(t, params("again"), res))
+	p := params("again")
+	p.ProcessingMode = "ocean-core" // as the App sends it
+	require.NoError(t, e.initialize(t, p, res))
 	before := e.integration(t, "again")
+	assert.Equal(t, "ocean-core", before.ProcessingMode, "sent at create")
 
 	e.rec.reset()
-	require.NoError(t, e.initialize(t, params("again"), res))
+	require.NoError(t, e.initialize(t, p, res))
 	assert.Empty(t, e.rec.writes())
 	assert.Equal(t, before.UpdatedAt, e.integration(t, "again").UpdatedAt)
 }

@@ -41,6 +41,7 @@ func createIntegration(ctx context.Context, c *port.Client, p Params, origin str
 		Config:                    config,
 		ActionsProcessingEnabled:  p.ActionsProcessingEnabled,
 		IncrementalSyncEnabled:    p.IncrementalSyncEnabled,
+		ProcessingMode:            p.ProcessingMode, // or the next start would PATCH it in
 		CreatePortResourcesOrigin: origin,
 		CreateResources:           origin == OriginPort,
 	})

@@ -44,11 +44,18 @@ func createBlueprints(ctx context.Context, c *port.Client, bps []map[string]any,
 	var errs []error
 	for _, bp := range bps {
 		id := bp["identifier"].(string) // checked by initializeDefaults
-		if _, err := c.CreateBlueprint(ctx, without(bp, derivedKeys, linkKeys)); err != nil {
+		_, err := c.CreateBlueprint(ctx, without(bp, derivedKeys, linkKeys))
+		switch {
+		case errors.Is(err, port.ErrConflict):
+			// Created meanwhile by another instance of this integration (a
+			// blueprint that existed before was caught by anyBlueprintExists):
+			// not ours to roll back, and the next stages apply the same definition.
+			log.WithField("blueprint", id).Info("The blueprint was created by another instance meanwhile")
+		case err != nil:
 			errs = append(errs, fmt.Errorf("create blueprint %s: %w", id, err))
-			continue
+		default:
+			created = append(created, id)
 		}
-		created = append(created, id)
 	}
 	stages := []struct {
 		name string

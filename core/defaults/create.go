@@ -2,6 +2,7 @@ package defaults
 
 import (
 	"context"
+	"errors"
 
 	"github.com/sirupsen/logrus"
 
@@ -16,22 +17,30 @@ func createResources(ctx context.Context, c *port.Client, res *Resources, log lo
 		return err
 	}
 	for _, a := range res.Actions {
-		if _, err := c.CreateAction(ctx, a); err != nil {
-			log.WithError(err).WithField("action", a["identifier"]).Warn("Could not create a default action")
-		}
+		_, err := c.CreateAction(ctx, a)
+		warnFailure(log.WithField("action", a["identifier"]), err, "Could not create a default action")
 	}
 	for _, group := range res.Scorecards {
 		for _, sc := range group.Data {
-			if _, err := c.CreateScorecard(ctx, group.Blueprint, sc); err != nil {
-				log.WithError(err).WithFields(logrus.Fields{"blueprint": group.Blueprint, "scorecard": sc["identifier"]}).
-					Warn("Could not create a default scorecard")
-			}
+			_, err := c.CreateScorecard(ctx, group.Blueprint, sc)
+			warnFailure(log.WithFields(logrus.Fields{"blueprint": group.Blueprint, "scorecard": sc["identifier"]}), err,
+				"Could not create a default scorecard")
 		}
 	}
 	for _, pg := range res.Pages {
-		if _, err := c.CreatePage(ctx, pg); err != nil {
-			log.WithError(err).WithField("page", pg["identifier"]).Warn("Could not create a default page")
-		}
+		_, err := c.CreatePage(ctx, pg)
+		warnFailure(log.WithField("page", pg["identifier"]), err, "Could not create a default page")
 	}
 	return nil
+}
+
+// warnFailure logs a failed creation; one that exists already (made by another
+// instance starting at the same time, or by hand) is no failure.
+func warnFailure(log logrus.FieldLogger, err error, msg string) {
+	switch {
+	case errors.Is(err, port.ErrConflict):
+		log.Debug("Already exists")
+	case err != nil:
+		log.WithError(err).Warn(msg)
+	}
 }

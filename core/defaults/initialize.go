@@ -48,16 +48,9 @@ func Initialize(ctx context.Context, client *port.Client, p Params, res *Resourc
 	}
 	log = log.WithField("integration", p.Identifier)
 
-	integ, err := client.GetIntegration(ctx)
-	switch {
-	case errors.Is(err, port.ErrNotFound):
-		integ = nil
-	case err != nil:
-		return fmt.Errorf("defaults: get integration %s: %w", p.Identifier, err)
-	default:
-		if err := checkRuntime(p.Runtime, integ.InstallationType); err != nil {
-			return err
-		}
+	integ, err := existingIntegration(ctx, client, p)
+	if err != nil {
+		return err
 	}
 
 	stored := ""
@@ -71,7 +64,17 @@ func Initialize(ctx context.Context, client *port.Client, p Params, res *Resourc
 
 	if integ == nil {
 		integ, err = createIntegration(ctx, client, p, origin, res, log)
-	} else {
+		if errors.Is(err, port.ErrConflict) {
+			// Another instance with this identifier created it meanwhile (two
+			// first starts at once); Ocean fails here, we take its record.
+			log.Info("The integration was created by another instance meanwhile; using it")
+			integ, err = existingIntegration(ctx, client, p)
+			if err == nil && integ == nil {
+				err = fmt.Errorf("defaults: integration %s was created and deleted while starting", p.Identifier)
+			}
+		}
+	}
+	if err == nil {
 		integ, err = alignIntegration(ctx, client, p, integ, log)
 	}
 	if err != nil {
@@ -98,6 +101,22 @@ func Initialize(ctx context.Context, client *port.Client, p Params, res *Resourc
 		return initializeDefaults(ctx, client, p, integ, res, log)
 	}
 	return fmt.Errorf("defaults: unknown resources origin %q", origin)
+}
+
+// existingIntegration reads the integration (nil when Port has none) and checks
+// that it was installed for this runtime.
+func existingIntegration(ctx context.Context, client *port.Client, p Params) (*port.Integration, error) {
+	integ, err := client.GetIntegration(ctx)
+	switch {
+	case errors.Is(err, port.ErrNotFound):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("defaults: get integration %s: %w", p.Identifier, err)
+	}
+	if err := checkRuntime(p.Runtime, integ.InstallationType); err != nil {
+		return nil, err
+	}
+	return integ, nil
 }
 
 // initializeDefaults writes the default mapping when Port has none, creates the

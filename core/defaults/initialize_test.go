@@ -1,6 +1,7 @@
 package defaults
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -26,12 +27,31 @@ import (
 type recorder struct {
 	mu    sync.Mutex
 	calls []string
+	// raced calls ("POST /v1/integration") are first sent once more, unrecorded,
+	// as if another instance had made the same call just before.
+	raced map[string]bool
 }
 
 func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	call := req.Method + " " + req.URL.Path
 	r.mu.Lock()
-	r.calls = append(r.calls, req.Method+" "+req.URL.Path)
+	r.calls = append(r.calls, call)
+	raced := r.raced[call]
 	r.mu.Unlock()
+	if raced {
+		body, err := io.ReadAll(req.Body)
+		if err != nil {
+			return nil, err
+		}
+		first := req.Clone(req.Context())
+		first.Body = io.NopCloser(bytes.NewReader(body))
+		resp, err := http.DefaultTransport.RoundTrip(first)
+		if err != nil {
+			return nil, err
+		}
+		resp.Body.Close()
+		req.Body = io.NopCloser(bytes.NewReader(body))
+	}
 	return http.DefaultTransport.RoundTrip(req)
 }
 
@@ -171,6 +191,46 @@ func TestSecondStartChangesNothing(t *testing.T) {
 	require.NoError(t, e.initialize(t, p, res))
 	assert.Empty(t, e.rec.writes())
 	assert.Equal(t, before.UpdatedAt, e.integration(t, "again").UpdatedAt)
+}
+
+// Two instances with the same identifier starting against a fresh Port: the
+// one that loses the race to create the integration and the blueprints finds
+// them created and goes on (Ocean fails with 409).
+func TestConcurrentFirstStart(t *testing.T) {
+	e := newEnv(t)
+	e.rec.raced = map[string]bool{"POST /v1/integration": true, "POST /v1/blueprints": true}
+	p := params("twins")
+	p.ProcessingMode = "ocean-core"
+	require.NoError(t, e.initialize(t, p, loadTestdata(t)))
+
+	integ := e.integration(t, "twins")
+	assert.True(t, integ.ArePortResourcesInitialized)
+	assert.Len(t, configOf(t, integ)["resources"], 1)
+	svc := e.blueprint(t, "service-like")
+	require.NotNil(t, svc, "a blueprint the other instance created is kept, not rolled back")
+	assert.Equal(t, "team-like", svc.Relations["team"].Target)
+	assert.Contains(t, svc.MirrorProperties, "teamSize", "the staged creation went on")
+
+	e.rec.raced = nil
+	e.rec.reset()
+	require.NoError(t, e.initialize(t, p, loadTestdata(t)))
+	assert.Empty(t, e.rec.writes(), "and the next start finds everything aligned")
+}
+
+// Both starts really at once, as two replicas of a new deployment would.
+func TestSimultaneousFirstStarts(t *testing.T) {
+	e := newEnv(t)
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i := range errs {
+		wg.Go(func() { errs[i] = e.initialize(t, params("pair"), loadTestdata(t)) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		assert.NoError(t, err, "start %d", i)
+	}
+	assert.True(t, e.integration(t, "pair").ArePortResourcesInitialized)
+	assert.NotNil(t, e.blueprint(t, "service-like"))
 }
 
 // A start without default resources (run from the wrong directory, say)

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -351,11 +352,17 @@ func (a *App) startLocalPort() (string, error) {
 	return url, nil
 }
 
-// serveHTTP starts the integration's HTTP server (its routes, health, metrics).
+// serveHTTP starts the integration's HTTP server (its routes, health, metrics)
+// on every interface, or, for a ONCE run on a free port, on the loopback
+// interface only: nothing outside needs to reach it.
 func (a *App) serveHTTP(p int) error {
-	ln, err := net.Listen("tcp", fmt.Sprintf(":%d", p))
+	host := ""
+	if p == 0 && a.settings.EventListener.Type == config.ListenerOnce {
+		host = "127.0.0.1"
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(p)))
 	if err != nil {
-		return fmt.Errorf("listen on port %d (APPLICATION__PORT): %w", p, err)
+		return fmt.Errorf("listen on port %d (APPLICATION__PORT, --port): %w", p, err)
 	}
 	var h http.Handler = a.withEvent(a.router)
 	if prefix := a.settings.PathPrefix; prefix != "" { // stored without slashes
@@ -369,7 +376,7 @@ func (a *App) serveHTTP(p int) error {
 			a.log.WithError(err).Error("HTTP server stopped")
 		}
 	}()
-	a.log.WithField("url", a.url).Info("Serving the integration's HTTP routes")
+	a.log.WithFields(logrus.Fields{"url": a.url, "address": ln.Addr().String()}).Info("Serving the integration's HTTP routes")
 	return nil
 }
 

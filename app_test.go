@@ -5,15 +5,18 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"iter"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -742,13 +745,62 @@ func TestUnavailableListenersAreRefused(t *testing.T) {
 	}
 }
 
+// A port the user gives is honoured, and a taken one fails clearly, with
+// --once too.
 func TestBusyHTTPPortFailsStart(t *testing.T) {
-	h := newHarness(t)
-	ln, err := net.Listen("tcp", ":0")
+	busy := busyPort(t)
+	for _, tc := range []struct {
+		name string
+		env  []string
+		so   ocean.SailOptions
+	}{
+		{"--port", nil, ocean.SailOptions{Once: true, Port: &busy}},
+		{"APPLICATION__PORT", []string{"APPLICATION__PORT=" + strconv.Itoa(busy)}, ocean.SailOptions{Once: true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			err := h.newApp(tc.env...).Sail(context.Background(), tc.so)
+			require.Error(t, err)
+			assert.ErrorContains(t, err, fmt.Sprintf("listen on port %d (APPLICATION__PORT, --port)", busy))
+			assert.ErrorIs(t, err, syscall.EADDRINUSE)
+		})
+	}
+}
+
+// busyPort is a port the test holds on 127.0.0.1 until it ends.
+func busyPort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	defer ln.Close()
-	busy := ln.Addr().(*net.TCPAddr).Port
-	err = h.newApp().Sail(context.Background(), ocean.SailOptions{Once: true, Port: &busy})
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "APPLICATION__PORT")
+	t.Cleanup(func() { _ = ln.Close() })
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// Without a port given, --once needs no fixed address: it serves on a free
+// port of the loopback interface (its own handlers may call its routes), and
+// says where.
+func TestOnceServesOnAFreeLoopbackPort(t *testing.T) {
+	h := newHarness(t)
+	app := h.newApp()
+	var url string
+	var status int
+	app.OnStart(func(ctx context.Context) error {
+		url = app.URL()
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url+"/health/live", nil)
+		if err != nil {
+			return err
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return err
+		}
+		status = resp.StatusCode
+		return resp.Body.Close()
+	})
+	require.NoError(t, app.Sail(context.Background(), ocean.SailOptions{Once: true, SummaryOut: io.Discard}))
+	assert.Regexp(t, `^http://127\.0\.0\.1:\d+$`, url)
+	assert.NotEqual(t, "http://127.0.0.1:8000", url, "not Ocean's fixed port")
+	assert.Equal(t, http.StatusOK, status, "the routes are served")
+	assert.Contains(t, h.logs.String(), `address="127.0.0.1:`+strings.TrimPrefix(url, "http://127.0.0.1:")+`"`,
+		"the log says where it listens")
 }

@@ -100,7 +100,7 @@ func (a *App) Execute(ctx context.Context, args []string) error {
 		},
 	}
 	sail.Flags().BoolVarP(&so.Once, "once", "O", false, "run one resync and exit")
-	sail.Flags().IntVarP(&port, "port", "p", 8000, "HTTP port of the integration")
+	sail.Flags().IntVarP(&port, "port", "p", 0, "HTTP port of the integration (default 8000; with --once a free port on 127.0.0.1)")
 	sail.Flags().StringVarP(&so.LogLevel, "log-level", "l", "", "log level: DEBUG, INFO, WARNING, ERROR")
 	initialize = true
 	sail.Flags().VarP((*valueBool)(&initialize), "initialize-port-resources", "i",

@@ -76,7 +76,7 @@
 //	OCEAN__PROCESS_IN_QUEUE_MAX_WORKERS                cgroup CPU limit, else CPUs ProcessInQueueMaxWorkers
 //	OCEAN__LOCAL_PORT__DIR                             .ocean                      LocalPort.Dir
 //	APPLICATION__LOG_LEVEL                             INFO                        Application.LogLevel
-//	APPLICATION__PORT                                  8000                        Application.Port
+//	APPLICATION__PORT                                  8000 (ONCE: 0, a free port) Application.Port
 //	APPLICATION__ENABLE_HTTP_LOGGING                   true                        Application.EnableHTTPLogging
 //
 // A relative ResourcesPath is resolved against the integration directory (one

@@ -173,9 +173,16 @@ func readSettings(root tree, spec *Spec, opts LoadOptions) (*Settings, *Error) {
 	}
 
 	s.EventListener = readListener(r)
+	// Deliberately unlike Ocean (always 8000): a ONCE run serves only itself
+	// (its resync handlers may call its own routes), so without a port given
+	// it takes a free one instead of failing when 8000 is taken.
+	port := 8000
+	if s.EventListener.Type == ListenerOnce {
+		port = 0
+	}
 	s.Application = ApplicationSettings{
 		LogLevel:          readLogLevel(r),
-		Port:              r.port("application.port", 8000),
+		Port:              r.port("application.port", port),
 		EnableHTTPLogging: r.boolean("application.enable_http_logging", true),
 	}
 	// The local Port's data lives where the user runs the integration (./.ocean),

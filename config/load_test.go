@@ -171,6 +171,29 @@ func TestDefaults(t *testing.T) {
 	assert.Equal(t, map[string]any{}, s.Integration.Config)
 }
 
+// A ONCE run needs no fixed address: without a port given it takes a free
+// one, so that it never collides with another process on 8000.
+func TestApplicationPortDefaults(t *testing.T) {
+	once := map[string]any{"event_listener": map[string]any{"type": "ONCE"}}
+	for _, tc := range []struct {
+		name string
+		c    setup
+		want int
+	}{
+		{"POLLING", setup{}, 8000},
+		{"WEBHOOKS_ONLY", setup{env: []string{"OCEAN__EVENT_LISTENER__TYPE=WEBHOOKS_ONLY"}}, 8000},
+		{"ONCE: a free port", setup{overrides: once}, 0},
+		{"ONCE from the environment", setup{env: []string{"OCEAN__EVENT_LISTENER__TYPE=ONCE"}}, 0},
+		{"ONCE with APPLICATION__PORT", setup{overrides: once, env: []string{"APPLICATION__PORT=8000"}}, 8000},
+		{"ONCE with an empty APPLICATION__PORT", setup{overrides: once, env: []string{"APPLICATION__PORT="}}, 0},
+		{"ONCE with a port from config.yaml", setup{overrides: once, files: map[string]string{"config.yaml": "application:\n  port: 9000\n"}}, 9000},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, tc.c.mustLoad(t).Application.Port)
+		})
+	}
+}
+
 func TestTypeFallsBackToSpec(t *testing.T) {
 	s, err := Load(LoadOptions{Dir: "testdata/integration", DefaultVersion: "0.1.0", Environ: []string{"OCEAN__INTEGRATION__CONFIG__API_TOKEN=t"}})
 	require.NoError(t, err)

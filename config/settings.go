@@ -80,9 +80,10 @@ type IntegrationSettings struct {
 
 // ApplicationSettings are process settings (APPLICATION__ prefix).
 type ApplicationSettings struct {
-	LogLevel          string `json:"log_level"` // DEBUG, INFO, WARNING, ERROR or CRITICAL
-	Port              int    `json:"port"`
-	EnableHTTPLogging bool   `json:"enable_http_logging"`
+	LogLevel string `json:"log_level"` // DEBUG, INFO, WARNING, ERROR or CRITICAL
+	// Port is the HTTP port; 0 is a free one (the default of a ONCE run).
+	Port              int  `json:"port"`
+	EnableHTTPLogging bool `json:"enable_http_logging"`
 }
 
 // LocalPortSettings configures the embedded local Port.

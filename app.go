@@ -258,6 +258,9 @@ func (a *App) start(so SailOptions) (stop func(), err error) {
 		a.log.Warn(w)
 	}
 	a.log.WithField("settings", s.Redacted()).Debug("Loaded settings")
+	if err := a.checkListener(); err != nil {
+		return nil, err // before anything binds a port or calls Port
+	}
 
 	var closers []func()
 	closeAll := func() {

@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/sirupsen/logrus"
+	logtest "github.com/sirupsen/logrus/hooks/test"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -803,4 +805,54 @@ func TestOnceServesOnAFreeLoopbackPort(t *testing.T) {
 	assert.Equal(t, http.StatusOK, status, "the routes are served")
 	assert.Contains(t, h.logs.String(), `address="127.0.0.1:`+strings.TrimPrefix(url, "http://127.0.0.1:")+`"`,
 		"the log says where it listens")
+}
+
+// Checks that need neither the network nor Port come first: a misconfigured
+// App fails with its own error, not with what binding or calling Port would
+// have said, and nothing was started.
+func TestChecksRunBeforeAnythingStarts(t *testing.T) {
+	busy := strconv.Itoa(busyPort(t))
+	for _, tc := range []struct {
+		name    string
+		handler bool
+		env     []string
+		want    string
+	}{
+		{"no resync handler", false, nil, "no resync handler registered"},
+		{"no resync handler under ONCE", false, []string{"OCEAN__EVENT_LISTENER__TYPE=ONCE"}, "no resync handler registered"},
+		{"listener not available", true, []string{`OCEAN__EVENT_LISTENER={"type":"KAFKA"}`}, "event listener is not available in ocean-go yet"},
+		{"unknown listener", true, []string{"OCEAN__EVENT_LISTENER__TYPE=NOPE"}, "OCEAN__EVENT_LISTENER__TYPE (environment): expected one of"},
+		{"bad setting", true, []string{"OCEAN__CLIENT_TIMEOUT=soon"}, "OCEAN__CLIENT_TIMEOUT"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			requests := h.countRequests()
+			app := h.bareApp(append(tc.env, "APPLICATION__PORT="+busy)...)
+			if tc.handler {
+				app.OnResyncAll(h.src.handler)
+			}
+			err := app.Sail(context.Background(), ocean.SailOptions{})
+			require.ErrorContains(t, err, tc.want)
+			assert.NotErrorIs(t, err, syscall.EADDRINUSE)
+			assert.Zero(t, requests(), "Port received no request")
+			assert.Empty(t, app.URL(), "no HTTP server started")
+		})
+	}
+}
+
+// countRequests replaces the harness's Port with one that counts the requests
+// it serves (from its request log).
+func (h *harness) countRequests() func() int {
+	log, hook := logtest.NewNullLogger()
+	log.SetLevel(logrus.DebugLevel)
+	h.port = localporttest.Start(h.t, func(o *localport.Options) { o.Logger = log })
+	return func() int {
+		n := 0
+		for _, e := range hook.AllEntries() {
+			if e.Message == "local port request" {
+				n++
+			}
+		}
+		return n
+	}
 }

@@ -176,16 +176,7 @@ func (a *App) Sail(ctx context.Context, so SailOptions) error {
 	defer a.finishInit(errors.New("the integration stopped before it was initialised"))
 	s := a.settings
 	listener := s.EventListener.Type
-	if listener == config.ListenerKafka || listener == config.ListenerWebhook {
-		// Accepted, they would tell Port to trigger resyncs that never run.
-		return fmt.Errorf("the %s event listener is not available in ocean-go yet: set OCEAN__EVENT_LISTENER__TYPE "+
-			"to POLLING (the default), ONCE, WEBHOOKS_ONLY or ACTIONS_ONLY", listener)
-	}
-	// As in Ocean, only ONCE runs incremental syncs, and then instead of a resync.
-	incremental := listener == config.ListenerOnce && s.Integration.IncrementalSyncEnabled
-	if s.EventListener.ShouldResync && !a.handlers.HasResync() && !(incremental && a.handlers.HasIncremental()) {
-		return errors.New("no resync handler registered: register one with OnResync or OnResyncAll")
-	}
+	incremental := a.incremental()
 	if err := a.initialize(ctx); err != nil {
 		a.finishInit(err)
 		return err
@@ -243,6 +234,29 @@ func (a *App) Sail(ctx context.Context, so SailOptions) error {
 		<-ctx.Done()
 		return nil
 	}
+}
+
+// checkListener refuses, before anything starts, a listener ocean-go does not
+// have and one that would resync without a handler.
+func (a *App) checkListener() error {
+	s := a.settings
+	listener := s.EventListener.Type
+	if listener == config.ListenerKafka || listener == config.ListenerWebhook {
+		// Accepted, they would tell Port to trigger resyncs that never run.
+		return fmt.Errorf("the %s event listener is not available in ocean-go yet: set OCEAN__EVENT_LISTENER__TYPE "+
+			"to POLLING (the default), ONCE, WEBHOOKS_ONLY or ACTIONS_ONLY", listener)
+	}
+	if s.EventListener.ShouldResync && !a.handlers.HasResync() && !(a.incremental() && a.handlers.HasIncremental()) {
+		return errors.New("no resync handler registered: register one with OnResync or OnResyncAll")
+	}
+	return nil
+}
+
+// incremental reports whether this run is an incremental sync: as in Ocean,
+// only ONCE runs them, and then instead of a resync.
+func (a *App) incremental() bool {
+	s := a.settings
+	return s.EventListener.Type == config.ListenerOnce && s.Integration.IncrementalSyncEnabled
 }
 
 // finishInit records the outcome of initialisation and releases whoever waits

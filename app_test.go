@@ -856,3 +856,44 @@ func (h *harness) countRequests() func() int {
 		return n
 	}
 }
+
+// The ctx OnStart hooks get lives as long as the App, so that a hook can start
+// background work on it; it ends when the App shuts down.
+func TestStartHookContextLivesAsLongAsTheApp(t *testing.T) {
+	h := newHarness(t)
+	app := h.newApp("OCEAN__EVENT_LISTENER__TYPE=WEBHOOKS_ONLY")
+	returned, cancelled := make(chan struct{}), make(chan struct{})
+	var hookCtx context.Context
+	app.OnStart(func(ctx context.Context) error {
+		defer close(returned)
+		hookCtx = ctx
+		go func() {
+			<-ctx.Done()
+			close(cancelled)
+		}()
+		return nil
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sailed := make(chan error, 1)
+	go func() { sailed <- app.Sail(ctx, ocean.SailOptions{Port: new(int)}) }()
+	<-returned
+	assert.Never(t, func() bool {
+		select {
+		case <-cancelled:
+			return true
+		default:
+			return false
+		}
+	}, 300*time.Millisecond, 10*time.Millisecond, "the hook's ctx outlives the hook")
+	assert.NoError(t, hookCtx.Err())
+	assert.Equal(t, oceanctx.Start, oceanctx.EventFrom(hookCtx).Type, "the hook runs in the start event")
+
+	cancel()
+	require.NoError(t, <-sailed)
+	select {
+	case <-cancelled:
+	default:
+		t.Fatal("the hook's ctx is still alive after the App stopped")
+	}
+}

@@ -182,7 +182,9 @@ func (a *App) Sail(ctx context.Context, so SailOptions) error {
 		return err
 	}
 	a.finishInit(nil)
-	if err := a.runStartHooks(ctx); err != nil {
+	endStart, err := a.runStartHooks(ctx)
+	defer endStart()
+	if err != nil {
 		return err
 	}
 
@@ -387,17 +389,20 @@ func (a *App) initializeDefaults(ctx context.Context, res *defaults.Resources) e
 	}, res, a.log)
 }
 
-// runStartHooks runs the OnStart hooks in a start event, in registration order.
-func (a *App) runStartHooks(ctx context.Context) error {
+// runStartHooks runs the OnStart hooks in a start event, in registration
+// order. The event, and the ctx the hooks got, last until end is called when
+// the App stops: a hook may start background work on that ctx (Ocean runs its
+// hooks themselves in the background).
+func (a *App) runStartHooks(ctx context.Context) (end func(), err error) {
 	ctx, ev := a.events.Begin(ctx, oceanctx.Start, oceanctx.Machine, nil)
-	defer a.events.End(ev)
+	end = func() { a.events.End(ev) }
 	ctx = oceanctx.WithIntegrationConfig(ctx, a.settings.Integration.Config)
 	for i, h := range a.handlers.StartHooks() {
 		if err := runHook(ctx, h); err != nil {
-			return fmt.Errorf("start hook %d: %w", i+1, err)
+			return end, fmt.Errorf("start hook %d: %w", i+1, err)
 		}
 	}
-	return nil
+	return end, nil
 }
 
 func runHook(ctx context.Context, h func(context.Context) error) (err error) {

@@ -116,7 +116,7 @@ func New(opts ...Option) *App {
 		a.opts.dir = "."
 	}
 	a.router = newRouter(a)
-	a.group = a.router.Group("/integration")
+	a.group = a.router.Group("/integration", bodyLimit(a))
 	return a
 }
 
@@ -153,7 +153,9 @@ func (a *App) OnResyncStart(h handlers.Hook) { a.handlers.OnResyncStart(h) }
 func (a *App) OnResyncComplete(h handlers.Hook) { a.handlers.OnResyncComplete(h) }
 
 // Router is the route group under /integration, for the integration's own
-// routes (webhooks, a fake API, ...). Register routes before Run.
+// routes (webhooks, a fake API, ...). Register routes before Run. A request
+// body is at most OCEAN__MAX_REQUEST_BODY_SIZE_IN_BYTES (default 4 MiB): a
+// route gets it read into memory, a larger one is answered 413.
 func (a *App) Router() *gin.RouterGroup { return a.group }
 
 // URL is the base URL of the integration's HTTP server; empty until started.

@@ -111,6 +111,8 @@ func TestEnvMapping(t *testing.T) {
 				assert.Equal(t, "DEBUG", s.Application.LogLevel)
 				assert.Equal(t, 9000, s.Application.Port)
 			}},
+		{"request body limit", setup{env: []string{"OCEAN__MAX_REQUEST_BODY_SIZE_IN_BYTES=1024"}},
+			func(t *testing.T, s *Settings) { assert.Equal(t, 1024, s.MaxRequestBodySizeInBytes) }},
 		{"WARN is WARNING", setup{env: []string{"APPLICATION__LOG_LEVEL=warn"}},
 			func(t *testing.T, s *Settings) { assert.Equal(t, "WARNING", s.Application.LogLevel) }},
 		{"obsolete setting warns", setup{env: []string{"OCEAN__PROCESS_EXECUTION_MODE=multi_process"}},
@@ -166,6 +168,7 @@ func TestDefaults(t *testing.T) {
 	assert.GreaterOrEqual(t, s.ProcessInQueueMaxWorkers, 1)
 	assert.Equal(t, "INFO", s.Application.LogLevel)
 	assert.Equal(t, 8000, s.Application.Port)
+	assert.Equal(t, 4<<20, s.MaxRequestBodySizeInBytes)
 	assert.Equal(t, ".port/resources", s.ResourcesPath)
 	assert.Equal(t, ".ocean", s.LocalPort.Dir)
 	assert.Equal(t, map[string]any{}, s.Integration.Config)

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -115,7 +116,7 @@ func New(opts ...Option) *App {
 		a.opts.dir = "."
 	}
 	a.router = newRouter(a)
-	a.group = a.router.Group("/integration")
+	a.group = a.router.Group("/integration", bodyLimit(a))
 	return a
 }
 
@@ -152,7 +153,9 @@ func (a *App) OnResyncStart(h handlers.Hook) { a.handlers.OnResyncStart(h) }
 func (a *App) OnResyncComplete(h handlers.Hook) { a.handlers.OnResyncComplete(h) }
 
 // Router is the route group under /integration, for the integration's own
-// routes (webhooks, a fake API, ...). Register routes before Run.
+// routes (webhooks, a fake API, ...). Register routes before Run. A request
+// body is at most OCEAN__MAX_REQUEST_BODY_SIZE_IN_BYTES (default 4 MiB): a
+// route gets it read into memory, a larger one is answered 413.
 func (a *App) Router() *gin.RouterGroup { return a.group }
 
 // URL is the base URL of the integration's HTTP server; empty until started.
@@ -257,6 +260,9 @@ func (a *App) start(so SailOptions) (stop func(), err error) {
 		a.log.Warn(w)
 	}
 	a.log.WithField("settings", s.Redacted()).Debug("Loaded settings")
+	if err := a.checkListener(); err != nil {
+		return nil, err // before anything binds a port or calls Port
+	}
 
 	var closers []func()
 	closeAll := func() {
@@ -351,11 +357,17 @@ func (a *App) startLocalPort() (string, error) {
 	return url, nil
 }
 
-// serveHTTP starts the integration's HTTP server (its routes, health, metrics).
+// serveHTTP starts the integration's HTTP server (its routes, health, metrics)
+// on every interface, or, for a ONCE run on a free port, on the loopback
+// interface only: nothing outside needs to reach it.
 func (a *App) serveHTTP(p int) error {
-	ln, err := net.Listen("tcp", fmt.Sprintf(":%d", p))
+	host := ""
+	if p == 0 && a.settings.EventListener.Type == config.ListenerOnce {
+		host = "127.0.0.1"
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(p)))
 	if err != nil {
-		return fmt.Errorf("listen on port %d (APPLICATION__PORT): %w", p, err)
+		return fmt.Errorf("listen on port %d (APPLICATION__PORT, --port): %w", p, err)
 	}
 	var h http.Handler = a.withEvent(a.router)
 	if prefix := a.settings.PathPrefix; prefix != "" { // stored without slashes
@@ -369,7 +381,7 @@ func (a *App) serveHTTP(p int) error {
 			a.log.WithError(err).Error("HTTP server stopped")
 		}
 	}()
-	a.log.WithField("url", a.url).Info("Serving the integration's HTTP routes")
+	a.log.WithFields(logrus.Fields{"url": a.url, "address": ln.Addr().String()}).Info("Serving the integration's HTTP routes")
 	return nil
 }
 

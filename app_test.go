@@ -5,19 +5,24 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"iter"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/sirupsen/logrus"
+	logtest "github.com/sirupsen/logrus/hooks/test"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -742,13 +747,153 @@ func TestUnavailableListenersAreRefused(t *testing.T) {
 	}
 }
 
+// A port the user gives is honoured, and a taken one fails clearly, with
+// --once too.
 func TestBusyHTTPPortFailsStart(t *testing.T) {
-	h := newHarness(t)
-	ln, err := net.Listen("tcp", ":0")
+	busy := busyPort(t)
+	for _, tc := range []struct {
+		name string
+		env  []string
+		so   ocean.SailOptions
+	}{
+		{"--port", nil, ocean.SailOptions{Once: true, Port: &busy}},
+		{"APPLICATION__PORT", []string{"APPLICATION__PORT=" + strconv.Itoa(busy)}, ocean.SailOptions{Once: true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			err := h.newApp(tc.env...).Sail(context.Background(), tc.so)
+			require.Error(t, err)
+			assert.ErrorContains(t, err, fmt.Sprintf("listen on port %d (APPLICATION__PORT, --port)", busy))
+			assert.ErrorIs(t, err, syscall.EADDRINUSE)
+		})
+	}
+}
+
+// busyPort is a port the test holds on 127.0.0.1 until it ends.
+func busyPort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	defer ln.Close()
-	busy := ln.Addr().(*net.TCPAddr).Port
-	err = h.newApp().Sail(context.Background(), ocean.SailOptions{Once: true, Port: &busy})
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "APPLICATION__PORT")
+	t.Cleanup(func() { _ = ln.Close() })
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// Without a port given, --once needs no fixed address: it serves on a free
+// port of the loopback interface (its own handlers may call its routes), and
+// says where.
+func TestOnceServesOnAFreeLoopbackPort(t *testing.T) {
+	h := newHarness(t)
+	app := h.newApp()
+	var url string
+	var status int
+	app.OnStart(func(ctx context.Context) error {
+		url = app.URL()
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url+"/health/live", nil)
+		if err != nil {
+			return err
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return err
+		}
+		status = resp.StatusCode
+		return resp.Body.Close()
+	})
+	require.NoError(t, app.Sail(context.Background(), ocean.SailOptions{Once: true, SummaryOut: io.Discard}))
+	assert.Regexp(t, `^http://127\.0\.0\.1:\d+$`, url)
+	assert.NotEqual(t, "http://127.0.0.1:8000", url, "not Ocean's fixed port")
+	assert.Equal(t, http.StatusOK, status, "the routes are served")
+	assert.Contains(t, h.logs.String(), `address="127.0.0.1:`+strings.TrimPrefix(url, "http://127.0.0.1:")+`"`,
+		"the log says where it listens")
+}
+
+// Checks that need neither the network nor Port come first: a misconfigured
+// App fails with its own error, not with what binding or calling Port would
+// have said, and nothing was started.
+func TestChecksRunBeforeAnythingStarts(t *testing.T) {
+	busy := strconv.Itoa(busyPort(t))
+	for _, tc := range []struct {
+		name    string
+		handler bool
+		env     []string
+		want    string
+	}{
+		{"no resync handler", false, nil, "no resync handler registered"},
+		{"no resync handler under ONCE", false, []string{"OCEAN__EVENT_LISTENER__TYPE=ONCE"}, "no resync handler registered"},
+		{"listener not available", true, []string{`OCEAN__EVENT_LISTENER={"type":"KAFKA"}`}, "event listener is not available in ocean-go yet"},
+		{"unknown listener", true, []string{"OCEAN__EVENT_LISTENER__TYPE=NOPE"}, "OCEAN__EVENT_LISTENER__TYPE (environment): expected one of"},
+		{"bad setting", true, []string{"OCEAN__CLIENT_TIMEOUT=soon"}, "OCEAN__CLIENT_TIMEOUT"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			requests := h.countRequests()
+			app := h.bareApp(append(tc.env, "APPLICATION__PORT="+busy)...)
+			if tc.handler {
+				app.OnResyncAll(h.src.handler)
+			}
+			err := app.Sail(context.Background(), ocean.SailOptions{})
+			require.ErrorContains(t, err, tc.want)
+			assert.NotErrorIs(t, err, syscall.EADDRINUSE)
+			assert.Zero(t, requests(), "Port received no request")
+			assert.Empty(t, app.URL(), "no HTTP server started")
+		})
+	}
+}
+
+// countRequests replaces the harness's Port with one that counts the requests
+// it serves (from its request log).
+func (h *harness) countRequests() func() int {
+	log, hook := logtest.NewNullLogger()
+	log.SetLevel(logrus.DebugLevel)
+	h.port = localporttest.Start(h.t, func(o *localport.Options) { o.Logger = log })
+	return func() int {
+		n := 0
+		for _, e := range hook.AllEntries() {
+			if e.Message == "local port request" {
+				n++
+			}
+		}
+		return n
+	}
+}
+
+// The ctx OnStart hooks get lives as long as the App, so that a hook can start
+// background work on it; it ends when the App shuts down.
+func TestStartHookContextLivesAsLongAsTheApp(t *testing.T) {
+	h := newHarness(t)
+	app := h.newApp("OCEAN__EVENT_LISTENER__TYPE=WEBHOOKS_ONLY")
+	returned, cancelled := make(chan struct{}), make(chan struct{})
+	var hookCtx context.Context
+	app.OnStart(func(ctx context.Context) error {
+		defer close(returned)
+		hookCtx = ctx
+		go func() {
+			<-ctx.Done()
+			close(cancelled)
+		}()
+		return nil
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sailed := make(chan error, 1)
+	go func() { sailed <- app.Sail(ctx, ocean.SailOptions{Port: new(int)}) }()
+	<-returned
+	assert.Never(t, func() bool {
+		select {
+		case <-cancelled:
+			return true
+		default:
+			return false
+		}
+	}, 300*time.Millisecond, 10*time.Millisecond, "the hook's ctx outlives the hook")
+	assert.NoError(t, hookCtx.Err())
+	assert.Equal(t, oceanctx.Start, oceanctx.EventFrom(hookCtx).Type, "the hook runs in the start event")
+
+	cancel()
+	require.NoError(t, <-sailed)
+	select {
+	case <-cancelled:
+	default:
+		t.Fatal("the hook's ctx is still alive after the App stopped")
+	}
 }

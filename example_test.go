@@ -43,8 +43,8 @@ resources:
 		return []Team{{"red", "Red", 3}, {"blue", "Blue", 5}, {"empty", "Empty", 0}}, nil
 	}))
 
-	port := 0 // any free port for the integration's HTTP server
-	err := app.Sail(context.Background(), ocean.SailOptions{Once: true, Port: &port, SummaryOut: io.Discard})
+	// Once, the integration's HTTP server takes a free port of 127.0.0.1.
+	err := app.Sail(context.Background(), ocean.SailOptions{Once: true, SummaryOut: io.Discard})
 	if err != nil {
 		fmt.Println(err)
 		return

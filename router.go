@@ -1,6 +1,9 @@
 package ocean
 
 import (
+	"bytes"
+	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -16,7 +19,7 @@ import (
 
 // newRouter builds the integration's gin engine: recovery and request logging,
 // health endpoints and Prometheus metrics. Integration routes go under
-// /integration (App.Router).
+// /integration (App.Router), their bodies bounded by bodyLimit.
 func newRouter(a *App) *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
@@ -36,6 +39,64 @@ func newRouter(a *App) *gin.Engine {
 	r.GET("/metrics", metrics)
 	r.GET("/metrics/", metrics)
 	return r
+}
+
+// The rest of a body over the limit that is read (and dropped) before the 413,
+// at most: enough for the client to finish writing a body somewhat over the
+// limit, bounded for one that sends gigabytes.
+const (
+	drainBytes   = 16 << 20
+	drainTimeout = 5 * time.Second
+)
+
+// bodyLimit bounds the body of a request to the integration's routes to
+// OCEAN__MAX_REQUEST_BODY_SIZE_IN_BYTES, declared (Content-Length) or not
+// (chunked): the route gets the body read into memory, or is not called and
+// the client gets a 413.
+func bodyLimit(a *App) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		r := c.Request
+		if r.Body == nil || r.Body == http.NoBody {
+			c.Next()
+			return
+		}
+		limit := int64(a.settings.MaxRequestBodySizeInBytes)
+		if r.ContentLength > limit {
+			// A client waiting for 100 Continue has sent nothing: answer at once.
+			tooLarge(c, limit, !strings.EqualFold(r.Header.Get("Expect"), "100-continue"))
+			return
+		}
+		var body bytes.Buffer
+		if r.ContentLength > 0 {
+			body.Grow(int(r.ContentLength))
+		}
+		n, err := body.ReadFrom(io.LimitReader(r.Body, limit+1))
+		if err != nil {
+			c.AbortWithStatusJSON(http.StatusBadRequest, gin.H{"ok": false, "error": "invalid_body",
+				"message": fmt.Sprintf("Could not read the request body: %v", err)})
+			return
+		}
+		if n > limit {
+			tooLarge(c, limit, true)
+			return
+		}
+		r.Body = io.NopCloser(&body)
+		c.Next()
+	}
+}
+
+// tooLarge answers 413 and closes the connection. With drain, it first reads
+// and drops a bounded part of the rest of the body: a client that writes its
+// whole body before reading the answer (most do) would otherwise find the
+// connection reset under it and never see the 413.
+func tooLarge(c *gin.Context, limit int64, drain bool) {
+	if drain {
+		_ = http.NewResponseController(c.Writer).SetReadDeadline(time.Now().Add(drainTimeout))
+		_, _ = io.CopyN(io.Discard, c.Request.Body, drainBytes)
+	}
+	c.Header("Connection", "close")
+	c.AbortWithStatusJSON(http.StatusRequestEntityTooLarge, gin.H{"ok": false, "error": "payload_too_large",
+		"message": fmt.Sprintf("Request body is too large (limit is %d bytes, OCEAN__MAX_REQUEST_BODY_SIZE_IN_BYTES)", limit)})
 }
 
 // requestLog logs every request (health and metrics at DEBUG) and sets
@@ -103,3 +164,6 @@ func (w *timedWriter) WriteString(s string) (int, error) {
 }
 
 func (w *timedWriter) Flush() { w.stamp(); w.ResponseWriter.Flush() }
+
+// Unwrap gives http.ResponseController the connection's writer.
+func (w *timedWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

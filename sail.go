@@ -100,7 +100,7 @@ func (a *App) Execute(ctx context.Context, args []string) error {
 		},
 	}
 	sail.Flags().BoolVarP(&so.Once, "once", "O", false, "run one resync and exit")
-	sail.Flags().IntVarP(&port, "port", "p", 8000, "HTTP port of the integration")
+	sail.Flags().IntVarP(&port, "port", "p", 0, "HTTP port of the integration (default 8000; with --once a free port on 127.0.0.1)")
 	sail.Flags().StringVarP(&so.LogLevel, "log-level", "l", "", "log level: DEBUG, INFO, WARNING, ERROR")
 	initialize = true
 	sail.Flags().VarP((*valueBool)(&initialize), "initialize-port-resources", "i",
@@ -176,22 +176,15 @@ func (a *App) Sail(ctx context.Context, so SailOptions) error {
 	defer a.finishInit(errors.New("the integration stopped before it was initialised"))
 	s := a.settings
 	listener := s.EventListener.Type
-	if listener == config.ListenerKafka || listener == config.ListenerWebhook {
-		// Accepted, they would tell Port to trigger resyncs that never run.
-		return fmt.Errorf("the %s event listener is not available in ocean-go yet: set OCEAN__EVENT_LISTENER__TYPE "+
-			"to POLLING (the default), ONCE, WEBHOOKS_ONLY or ACTIONS_ONLY", listener)
-	}
-	// As in Ocean, only ONCE runs incremental syncs, and then instead of a resync.
-	incremental := listener == config.ListenerOnce && s.Integration.IncrementalSyncEnabled
-	if s.EventListener.ShouldResync && !a.handlers.HasResync() && !(incremental && a.handlers.HasIncremental()) {
-		return errors.New("no resync handler registered: register one with OnResync or OnResyncAll")
-	}
+	incremental := a.incremental()
 	if err := a.initialize(ctx); err != nil {
 		a.finishInit(err)
 		return err
 	}
 	a.finishInit(nil)
-	if err := a.runStartHooks(ctx); err != nil {
+	endStart, err := a.runStartHooks(ctx)
+	defer endStart()
+	if err != nil {
 		return err
 	}
 
@@ -243,6 +236,29 @@ func (a *App) Sail(ctx context.Context, so SailOptions) error {
 		<-ctx.Done()
 		return nil
 	}
+}
+
+// checkListener refuses, before anything starts, a listener ocean-go does not
+// have and one that would resync without a handler.
+func (a *App) checkListener() error {
+	s := a.settings
+	listener := s.EventListener.Type
+	if listener == config.ListenerKafka || listener == config.ListenerWebhook {
+		// Accepted, they would tell Port to trigger resyncs that never run.
+		return fmt.Errorf("the %s event listener is not available in ocean-go yet: set OCEAN__EVENT_LISTENER__TYPE "+
+			"to POLLING (the default), ONCE, WEBHOOKS_ONLY or ACTIONS_ONLY", listener)
+	}
+	if s.EventListener.ShouldResync && !a.handlers.HasResync() && !(a.incremental() && a.handlers.HasIncremental()) {
+		return errors.New("no resync handler registered: register one with OnResync or OnResyncAll")
+	}
+	return nil
+}
+
+// incremental reports whether this run is an incremental sync: as in Ocean,
+// only ONCE runs them, and then instead of a resync.
+func (a *App) incremental() bool {
+	s := a.settings
+	return s.EventListener.Type == config.ListenerOnce && s.Integration.IncrementalSyncEnabled
 }
 
 // finishInit records the outcome of initialisation and releases whoever waits
@@ -373,17 +389,20 @@ func (a *App) initializeDefaults(ctx context.Context, res *defaults.Resources) e
 	}, res, a.log)
 }
 
-// runStartHooks runs the OnStart hooks in a start event, in registration order.
-func (a *App) runStartHooks(ctx context.Context) error {
+// runStartHooks runs the OnStart hooks in a start event, in registration
+// order. The event, and the ctx the hooks got, last until end is called when
+// the App stops: a hook may start background work on that ctx (Ocean runs its
+// hooks themselves in the background).
+func (a *App) runStartHooks(ctx context.Context) (end func(), err error) {
 	ctx, ev := a.events.Begin(ctx, oceanctx.Start, oceanctx.Machine, nil)
-	defer a.events.End(ev)
+	end = func() { a.events.End(ev) }
 	ctx = oceanctx.WithIntegrationConfig(ctx, a.settings.Integration.Config)
 	for i, h := range a.handlers.StartHooks() {
 		if err := runHook(ctx, h); err != nil {
-			return fmt.Errorf("start hook %d: %w", i+1, err)
+			return end, fmt.Errorf("start hook %d: %w", i+1, err)
 		}
 	}
-	return nil
+	return end, nil
 }
 
 func runHook(ctx context.Context, h func(context.Context) error) (err error) {

@@ -74,9 +74,11 @@
 //	OCEAN__YIELD_ITEMS_TO_PARSE_BATCH_SIZE             200                         YieldItemsToParseBatchSize
 //	OCEAN__PROCESS_IN_QUEUE_TIMEOUT                    120 (s, integer)            ProcessInQueueTimeout
 //	OCEAN__PROCESS_IN_QUEUE_MAX_WORKERS                cgroup CPU limit, else CPUs ProcessInQueueMaxWorkers
+//	OCEAN__MAX_REQUEST_BODY_SIZE_IN_BYTES              4194304 (4 MiB)             MaxRequestBodySizeInBytes (/integration
+//	                                                                               routes; 413 beyond)
 //	OCEAN__LOCAL_PORT__DIR                             .ocean                      LocalPort.Dir
 //	APPLICATION__LOG_LEVEL                             INFO                        Application.LogLevel
-//	APPLICATION__PORT                                  8000                        Application.Port
+//	APPLICATION__PORT                                  8000 (ONCE: 0, a free port) Application.Port
 //	APPLICATION__ENABLE_HTTP_LOGGING                   true                        Application.EnableHTTPLogging
 //
 // A relative ResourcesPath is resolved against the integration directory (one

@@ -80,6 +80,8 @@ configurations:
 			`config: port.client_secret: required by port.client_id, set OCEAN__PORT__CLIENT_SECRET to a string`},
 		{"application port", setup{env: []string{"APPLICATION__PORT=80000"}},
 			`config: APPLICATION__PORT (environment): expected a port number (0-65535), got "80000"`},
+		{"request body limit", setup{env: []string{"OCEAN__MAX_REQUEST_BODY_SIZE_IN_BYTES=4MB"}},
+			`config: OCEAN__MAX_REQUEST_BODY_SIZE_IN_BYTES (environment): expected an integer, got "4MB"`},
 		{"log level", setup{env: []string{"APPLICATION__LOG_LEVEL=LOUD"}},
 			`config: APPLICATION__LOG_LEVEL (environment): expected one of DEBUG, INFO, WARNING, ERROR, CRITICAL, got "LOUD"`},
 		{"batch size", setup{env: []string{"OCEAN__UPSERT_ENTITIES_BATCH_MAX_LENGTH=0"}},

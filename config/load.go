@@ -173,9 +173,16 @@ func readSettings(root tree, spec *Spec, opts LoadOptions) (*Settings, *Error) {
 	}
 
 	s.EventListener = readListener(r)
+	// Deliberately unlike Ocean (always 8000): a ONCE run serves only itself
+	// (its resync handlers may call its own routes), so without a port given
+	// it takes a free one instead of failing when 8000 is taken.
+	port := 8000
+	if s.EventListener.Type == ListenerOnce {
+		port = 0
+	}
 	s.Application = ApplicationSettings{
 		LogLevel:          readLogLevel(r),
-		Port:              r.port("application.port", 8000),
+		Port:              r.port("application.port", port),
 		EnableHTTPLogging: r.boolean("application.enable_http_logging", true),
 	}
 	// The local Port's data lives where the user runs the integration (./.ocean),
@@ -202,6 +209,8 @@ func readSettings(root tree, spec *Spec, opts LoadOptions) (*Settings, *Error) {
 	s.YieldItemsToParseBatchSize = r.count("yield_items_to_parse_batch_size", 200, 1)
 	s.ProcessInQueueTimeout = r.duration("process_in_queue_timeout", 120*time.Second, time.Second, true)
 	s.ProcessInQueueMaxWorkers = r.count("process_in_queue_max_workers", cpuLimit(cgroupCPUMax), 1)
+	// Ocean has no such limit: its webhook routes read any body whole.
+	s.MaxRequestBodySizeInBytes = r.count("max_request_body_size_in_bytes", 4<<20, 1)
 
 	if s.Runtime == RuntimeSaas && (spec == nil || !spec.Saas.Enabled) && r.err == nil {
 		r.fail(root.get("runtime"), "OnPrem: .port/spec.yaml does not enable saas", false)

@@ -111,6 +111,8 @@ func TestEnvMapping(t *testing.T) {
 				assert.Equal(t, "DEBUG", s.Application.LogLevel)
 				assert.Equal(t, 9000, s.Application.Port)
 			}},
+		{"request body limit", setup{env: []string{"OCEAN__MAX_REQUEST_BODY_SIZE_IN_BYTES=1024"}},
+			func(t *testing.T, s *Settings) { assert.Equal(t, 1024, s.MaxRequestBodySizeInBytes) }},
 		{"WARN is WARNING", setup{env: []string{"APPLICATION__LOG_LEVEL=warn"}},
 			func(t *testing.T, s *Settings) { assert.Equal(t, "WARNING", s.Application.LogLevel) }},
 		{"obsolete setting warns", setup{env: []string{"OCEAN__PROCESS_EXECUTION_MODE=multi_process"}},
@@ -166,9 +168,33 @@ func TestDefaults(t *testing.T) {
 	assert.GreaterOrEqual(t, s.ProcessInQueueMaxWorkers, 1)
 	assert.Equal(t, "INFO", s.Application.LogLevel)
 	assert.Equal(t, 8000, s.Application.Port)
+	assert.Equal(t, 4<<20, s.MaxRequestBodySizeInBytes)
 	assert.Equal(t, ".port/resources", s.ResourcesPath)
 	assert.Equal(t, ".ocean", s.LocalPort.Dir)
 	assert.Equal(t, map[string]any{}, s.Integration.Config)
+}
+
+// A ONCE run needs no fixed address: without a port given it takes a free
+// one, so that it never collides with another process on 8000.
+func TestApplicationPortDefaults(t *testing.T) {
+	once := map[string]any{"event_listener": map[string]any{"type": "ONCE"}}
+	for _, tc := range []struct {
+		name string
+		c    setup
+		want int
+	}{
+		{"POLLING", setup{}, 8000},
+		{"WEBHOOKS_ONLY", setup{env: []string{"OCEAN__EVENT_LISTENER__TYPE=WEBHOOKS_ONLY"}}, 8000},
+		{"ONCE: a free port", setup{overrides: once}, 0},
+		{"ONCE from the environment", setup{env: []string{"OCEAN__EVENT_LISTENER__TYPE=ONCE"}}, 0},
+		{"ONCE with APPLICATION__PORT", setup{overrides: once, env: []string{"APPLICATION__PORT=8000"}}, 8000},
+		{"ONCE with an empty APPLICATION__PORT", setup{overrides: once, env: []string{"APPLICATION__PORT="}}, 0},
+		{"ONCE with a port from config.yaml", setup{overrides: once, files: map[string]string{"config.yaml": "application:\n  port: 9000\n"}}, 9000},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, tc.c.mustLoad(t).Application.Port)
+		})
+	}
 }
 
 func TestTypeFallsBackToSpec(t *testing.T) {

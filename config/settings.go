@@ -39,6 +39,9 @@ type Settings struct {
 	YieldItemsToParseBatchSize        int           `json:"yield_items_to_parse_batch_size"`
 	ProcessInQueueTimeout             time.Duration `json:"process_in_queue_timeout"`
 	ProcessInQueueMaxWorkers          int           `json:"process_in_queue_max_workers"`
+	// MaxRequestBodySizeInBytes bounds the body of a request to the
+	// integration's /integration routes (webhooks…); larger ones get a 413.
+	MaxRequestBodySizeInBytes int `json:"max_request_body_size_in_bytes"`
 
 	// Spec is the integration's .port/spec.yaml, nil when it has none.
 	Spec *Spec `json:"-"`
@@ -80,9 +83,10 @@ type IntegrationSettings struct {
 
 // ApplicationSettings are process settings (APPLICATION__ prefix).
 type ApplicationSettings struct {
-	LogLevel          string `json:"log_level"` // DEBUG, INFO, WARNING, ERROR or CRITICAL
-	Port              int    `json:"port"`
-	EnableHTTPLogging bool   `json:"enable_http_logging"`
+	LogLevel string `json:"log_level"` // DEBUG, INFO, WARNING, ERROR or CRITICAL
+	// Port is the HTTP port; 0 is a free one (the default of a ONCE run).
+	Port              int  `json:"port"`
+	EnableHTTPLogging bool `json:"enable_http_logging"`
 }
 
 // LocalPortSettings configures the embedded local Port.

@@ -14,5 +14,7 @@
 //
 // Every route answers {"results": [...]}; the employees route adds "total", the
 // department's size (amount, default 400), and pages through it by limit and
-// offset. latency (milliseconds) delays every answer.
+// offset. A page holds at most MaxPageKB of bios: a larger limit is clamped,
+// and "limit" in the answer is the page size used. latency (milliseconds)
+// delays every answer.
 package fakeapi

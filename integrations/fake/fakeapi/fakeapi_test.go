@@ -76,6 +76,8 @@ func TestPersonsPaging(t *testing.T) {
 		{"batches plus a remainder", fakeorg.Config{EntityAmount: 25, ThirdPartyBatchSize: 10, SingleDepartmentRun: true}, []int{10, 10, 5}},
 		{"exact batches", fakeorg.Config{EntityAmount: 20, ThirdPartyBatchSize: 10, SingleDepartmentRun: true}, []int{10, 10}},
 		{"batch larger than the department", fakeorg.Config{EntityAmount: 7, ThirdPartyBatchSize: 1000}, []int{7, 7, 7, 7, 7}},
+		// 16 persons of 1 MiB fill a page: the client pages on by what it got.
+		{"batch over the API's page cap", fakeorg.Config{EntityAmount: 40, EntityKBSize: 1024, ThirdPartyBatchSize: 1000, SingleDepartmentRun: true}, []int{16, 16, 8}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -163,6 +165,37 @@ func TestServerRejectsBadRequests(t *testing.T) {
 		require.NoError(t, err)
 		resp.Body.Close()
 		assert.Equal(t, tt.code, resp.StatusCode, tt.path)
+	}
+}
+
+// A page holds at most 16 MiB of bios: a larger limit is clamped, as real
+// APIs clamp their page sizes (limit=300000 took 1.2 GB), and the answer says
+// the page size it used.
+func TestServerCapsPageSize(t *testing.T) {
+	s := start(t)
+	for _, tt := range []struct {
+		query string
+		n     int
+	}{
+		{"amount=1000000&limit=300000", 16384},
+		{"amount=1000000&limit=16384", 16384},
+		{"amount=1000&limit=1000&entity_kb_size=64", 256},
+		{"amount=1000&limit=1000&entity_kb_size=1024", 16},
+		{"amount=1000&limit=10&entity_kb_size=1024", 10},
+	} {
+		t.Run(tt.query, func(t *testing.T) {
+			resp, err := http.Get(s.URL + "/integration/department/hr/employees?" + tt.query)
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			require.Equal(t, http.StatusOK, resp.StatusCode)
+			var p struct {
+				Results []json.RawMessage `json:"results"`
+				Limit   int               `json:"limit"`
+			}
+			require.NoError(t, json.NewDecoder(resp.Body).Decode(&p))
+			assert.Len(t, p.Results, tt.n)
+			assert.Equal(t, tt.n, p.Limit)
+		})
 	}
 }
 

@@ -11,6 +11,13 @@ import (
 	"github.com/ocean-go/ocean/integrations/fake/fakeorg"
 )
 
+// MaxPageKB bounds one page of employees: its bios total at most 16 MiB
+// (limit=300000 once took 1.2 GB), so limit is clamped to MaxPageKB /
+// entity_kb_size persons. Clamped rather than refused, as GitHub's per_page or
+// Jira's maxResults are: a client pages on by the results it got, and any
+// thirdPartyBatchSize keeps working.
+const MaxPageKB = 16 << 10
+
 // Register mounts the fake API's routes on r.
 func Register(r gin.IRoutes) {
 	r.GET("/departments", static(fakeorg.Departments))
@@ -66,10 +73,12 @@ func employees(c *gin.Context) {
 	if q.limit < 1 {
 		q.limit = fakeorg.DefaultThirdPartyBatchSize
 	}
+	q.limit = min(q.limit, max(MaxPageKB/max(q.kb, 1), 1))
 	n := min(q.limit, max(q.amount-max(q.offset, 0), 0))
 	c.JSON(http.StatusOK, gin.H{
 		"results": fakeorg.Persons(dept, max(q.offset, 0), n, q.kb),
 		"total":   q.amount,
+		"limit":   q.limit,
 	})
 }
 

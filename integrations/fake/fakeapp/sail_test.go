@@ -89,6 +89,10 @@ func TestWebhookReRegistersAPerson(t *testing.T) {
 		`{"department": "finance", "index": 5}`: http.StatusBadRequest, // outside the department
 		`{"department": "nowhere"}`:             http.StatusBadRequest,
 		`not json`:                              http.StatusBadRequest,
+		``:                                      http.StatusOK, // the first person
+		`{"department": "finance"} trailing`:    http.StatusBadRequest,
+		`{"department": "finance"}}`:            http.StatusBadRequest,
+		`{"department": "finance"} {}`:          http.StatusBadRequest,
 	} {
 		resp, err := http.Post(app.URL()+"/integration/webhook", "application/json", strings.NewReader(body))
 		require.NoError(t, err)

@@ -25,8 +25,14 @@ type webhookEvent struct {
 // the entity is unchanged unless the configuration changed.
 func (f *fake) webhook(c *gin.Context) {
 	ev := webhookEvent{Department: fakeorg.Departments[0].ID}
-	if err := json.NewDecoder(c.Request.Body).Decode(&ev); err != nil && !errors.Is(err, io.EOF) {
+	dec := json.NewDecoder(c.Request.Body)
+	if err := dec.Decode(&ev); err != nil && !errors.Is(err, io.EOF) {
 		c.JSON(http.StatusBadRequest, gin.H{"ok": false, "error": "invalid webhook body: " + err.Error()})
+		return
+	}
+	// One JSON value and nothing else: a second Decode must find the end.
+	if err := dec.Decode(&json.RawMessage{}); !errors.Is(err, io.EOF) {
+		c.JSON(http.StatusBadRequest, gin.H{"ok": false, "error": "invalid webhook body: data after the JSON value"})
 		return
 	}
 	ctx := c.Request.Context()

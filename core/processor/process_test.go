@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -399,31 +400,38 @@ func TestPanicRecovered(t *testing.T) {
 	assert.ErrorContains(t, r.Errors[0], "panic")
 }
 
+// env and $ENV hold only the allowed variables, and never a hidden value.
 func TestEnvAccess(t *testing.T) {
-	environ := func() []string { return []string{"REGION=eu", "BAD"} }
+	environ := func() []string {
+		return []string{"REGION=eu", "MY_A=1", "MY_B=2", "MYSELF=me", "DATABASE_URL=postgres://u:sekrit@db/x", "BAD"}
+	}
 	tests := []struct {
-		name  string
-		opts  Options
-		title any
+		name string
+		opts Options
+		want map[string]any // env as the mapping sees it
 	}{
-		{"on", Options{AllowEnvAccess: true, Environ: environ}, "eu"},
-		{"off", Options{Environ: environ}, nil},
+		{"closed by default", Options{Environ: environ}, map[string]any{}},
+		{"names and globs", Options{AllowedEnv: []string{"REGION", "MY_*"}, Environ: environ},
+			map[string]any{"REGION": "eu", "MY_A": "1", "MY_B": "2"}},
+		{"hidden values are left out", Options{AllowedEnv: []string{"*"}, Environ: environ,
+			Hidden: func(v string) bool { return strings.Contains(v, "sekrit") || v == "2" }},
+			map[string]any{"REGION": "eu", "MY_A": "1", "MYSELF": "me"}},
+		{"a malformed glob matches nothing", Options{AllowedEnv: []string{"MY_[", "REGION"}, Environ: environ},
+			map[string]any{"REGION": "eu"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := compileYAML(t, New(tt.opts), resource("true", basicMappings+`        properties:
-          a: env.REGION
-          b: $ENV.REGION
-          c: env | length
+          env: env
+          dollar: $ENV
+          region: env.REGION
 `))
 			r := process(t, m, false, `{"id": "a"}`)
 			require.Len(t, r.Passed, 1)
 			props := r.Passed[0].Properties
-			assert.Equal(t, tt.title, props["a"])
-			assert.Equal(t, tt.title, props["b"])
-			if tt.title == nil {
-				assert.Equal(t, 0, props["c"], "env is {} when access is off")
-			}
+			assert.Equal(t, tt.want, props["env"])
+			assert.Equal(t, tt.want, props["dollar"])
+			assert.Equal(t, tt.want["REGION"], props["region"])
 		})
 	}
 }

@@ -91,7 +91,7 @@ configurations:
 		{"string given a list", setup{files: map[string]string{"config.yaml": "integration:\n  identifier: [a, b]\n"}},
 			`config: integration.identifier (config.yaml line 2): expected a string, got a list`},
 		{"spec type", setup{files: map[string]string{".port/spec.yaml": "configurations:\n  - name: a\n    type: string\n  - name: b\n    type: float\n"}},
-			`config: configurations[1].type (.port/spec.yaml line 4): expected one of string, url, integer, number, boolean, object, array, got "float"`},
+			`config: configurations[1].type (.port/spec.yaml line 5): expected one of string, url, integer, number, boolean, object, array, got "float"`},
 		{"allowed env var glob", setup{env: []string{"OCEAN__ALLOWED_ENV_VARS=REGION,MY_[A"}},
 			`config: OCEAN__ALLOWED_ENV_VARS (environment): expected a comma-separated list of variable names or globs (MY_*), got "MY_[A"`},
 		{"allowed env vars not a list", setup{files: map[string]string{"config.yaml": "allowedEnvVars: {a: 1}\n"}},
@@ -99,7 +99,7 @@ configurations:
 		{"spec not a mapping", setup{files: map[string]string{".port/spec.yaml": "[]"}},
 			`config: .port/spec.yaml: expected a mapping (type, configurations, …)`},
 		{"spec default of the wrong type", setup{files: map[string]string{".port/spec.yaml": "configurations:\n  - name: n\n    type: integer\n    default: ten\n"}},
-			`config: configurations[0].default (.port/spec.yaml line 2): expected an integer, got "ten"`},
+			`config: configurations[0].default (.port/spec.yaml line 4): expected an integer, got "ten"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := tc.c.load(t)

@@ -36,7 +36,7 @@ func integrationConfig(r *reader, spec *Spec) map[string]any {
 			}
 			v = &entry{val: c.Default, from: origin{
 				key:   fmt.Sprintf("configurations[%d].default", i),
-				where: fmt.Sprintf("%s line %d", spec.file, c.line),
+				where: c.where(spec.file, "default"),
 			}}
 		}
 		if val, ok := coerceConfig(v, c.Type); ok {

@@ -110,6 +110,9 @@
 // # Errors and secrets
 //
 // Load fails with one *Error line naming the key as written, its source and
-// what was expected. Sensitive values (see Settings.Secrets) never appear in
-// an error; Settings.Redacted is the effective config fit for a log line.
+// what was expected; a value that starts like JSON ({ or [) where an object or
+// list is expected but does not parse is reported as invalid JSON, with the
+// byte offset of the fault. Sensitive values (see Settings.Secrets) never
+// appear in an error; Settings.Redacted is the effective config fit for a log
+// line.
 package config

@@ -41,6 +41,8 @@ func integrationConfig(r *reader, spec *Spec) map[string]any {
 		}
 		if val, ok := coerceConfig(v, c.Type); ok {
 			out[c.Name] = val
+		} else if jerr := invalidJSON(v); jerr != nil && (c.Type == "object" || c.Type == "array") && r.err == nil {
+			r.err = jerr
 		} else {
 			r.fail(v, configTypes[c.Type], c.Sensitive)
 		}

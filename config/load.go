@@ -114,6 +114,9 @@ func expandObjects(t tree) *Error {
 		}
 		m, ok := jsonContainer[map[string]any](e.val)
 		if !ok {
+			if jerr := invalidJSON(e); jerr != nil {
+				return jerr
+			}
 			// Never quoted: a malformed JSON object may well hold credentials.
 			return &Error{Key: e.from.key, Source: e.from.where, Expected: "an object (JSON when given as a string)", Sensitive: true}
 		}

@@ -204,8 +204,16 @@ func (r *reader) list(path, expected string) []string {
 		items = v
 	case string:
 		s := strings.TrimSpace(v)
-		if strings.HasPrefix(s, "[") && json.Unmarshal([]byte(s), &items) == nil {
-			break
+		if strings.HasPrefix(s, "[") {
+			if jerr := invalidJSON(e); jerr != nil {
+				if r.err == nil {
+					r.err = jerr
+				}
+				return nil
+			}
+			if json.Unmarshal([]byte(s), &items) == nil {
+				break
+			}
 		}
 		for _, b := range strings.Split(s, ",") {
 			items = append(items, b)

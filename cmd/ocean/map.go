@@ -101,7 +101,7 @@ func runMap(ctx context.Context, o mapOptions, stdin io.Reader, stdout, stderr i
 	for _, i := range resources {
 		m, err := p.Compile(&cfg.Resources[i])
 		if err != nil {
-			return fmt.Errorf("resource %d: %w", i, err)
+			return fmt.Errorf("resource %d (kind %s): %w", i, o.kind, err)
 		}
 		rep := mapResource(ctx, m, items, enc)
 		if err := rep.err; err != nil {

@@ -10,8 +10,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -309,11 +309,12 @@ func (a *App) start(so SailOptions) (stop func(), err error) {
 		Client:   a.client,
 		Handlers: &a.handlers,
 		Processor: processor.New(processor.Options{
-			Workers:        s.ProcessInQueueMaxWorkers,
-			ItemTimeout:    s.ProcessInQueueTimeout,
-			AllowEnvAccess: s.AllowEnvironmentVariablesJQAccess,
-			Environ:        func() []string { return mappingEnviron(a.opts.environ, s.Secrets()) },
-			Logger:         a.log,
+			Workers:     s.ProcessInQueueMaxWorkers,
+			ItemTimeout: s.ProcessInQueueTimeout,
+			AllowedEnv:  s.MappingEnv(),
+			Environ:     a.environ,
+			Hidden:      secretValue(s.Secrets(), logging.MaskerOf(a.log)),
+			Logger:      a.log,
 		}),
 		Applier:           applier.New(a.client, a.log),
 		Events:            &a.events,
@@ -397,27 +398,18 @@ func (a *App) shutdownHTTP() {
 	}
 }
 
-// mappingEnviron is the environment JQ mappings may read through env/$ENV:
-// the process environment without Port's credentials or any sensitive value.
-func mappingEnviron(environ []string, secrets []string) []string {
-	if environ == nil {
-		environ = os.Environ()
+// environ is the process environment, or the one WithEnviron gave.
+func (a *App) environ() []string {
+	if a.opts.environ != nil {
+		return a.opts.environ
 	}
-	out := make([]string, 0, len(environ))
-next:
-	for _, kv := range environ {
-		name, value, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(strings.ToUpper(name), "OCEAN__PORT__") {
-			continue
-		}
-		for _, s := range secrets {
-			if s != "" && value == s {
-				continue next
-			}
-		}
-		out = append(out, kv)
-	}
-	return out
+	return os.Environ()
+}
+
+// secretValue reports the values mappings must never see: a secret of the
+// settings, or one registered with the logger's masker (at start or later).
+func secretValue(secrets []string, m *logging.Masker) func(string) bool {
+	return func(v string) bool { return slices.Contains(secrets, v) || (m != nil && m.HasSecret(v)) }
 }
 
 func mergeOverrides(base, extra map[string]any) map[string]any {

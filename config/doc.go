@@ -57,7 +57,9 @@
 //	OCEAN__SCHEDULED_RESYNC_INTERVAL                   none (min, integer)         ScheduledResyncInterval
 //	OCEAN__STATUS_HEARTBEAT_INTERVAL_SECONDS           10 (s, integer)             StatusHeartbeatInterval
 //	OCEAN__SEND_RAW_DATA_EXAMPLES                      true                        SendRawDataExamples
-//	OCEAN__ALLOW_ENVIRONMENT_VARIABLES_JQ_ACCESS       true                        AllowEnvironmentVariablesJQAccess
+//	OCEAN__ALLOW_ENVIRONMENT_VARIABLES_JQ_ACCESS       true (false: no env at all) AllowEnvironmentVariablesJQAccess
+//	OCEAN__ALLOWED_ENV_VARS (allowedEnvVars)           none: env and $ENV are {}   AllowedEnvVars (comma list or JSON
+//	                                                                               array; globs: MY_*)
 //	OCEAN__CLIENT_TIMEOUT                              60 (s, integer)             ClientTimeout
 //	OCEAN__CREATE_PORT_RESOURCES_ORIGIN                none (Empty, Ocean,         CreatePortResourcesOrigin
 //	                                                   Default, Port)
@@ -87,6 +89,16 @@
 // lives where the integration runs). Unlike Ocean, overrides (CLI flags) win over
 // APPLICATION__ variables.
 //
+// # Environment in mappings
+//
+// Ocean lets JQ mappings read the whole process environment through env and
+// $ENV; here they read only the variables AllowedEnvVars names (exact names
+// or path.Match globs, case-sensitive), so that a mapping cannot copy a
+// database URL or a token into Port. Even an allowed variable is left out
+// when its value holds a secret (Settings.Secrets, or one registered with the
+// logger). OCEAN__ALLOW_ENVIRONMENT_VARIABLES_JQ_ACCESS=false closes env
+// entirely, as in Ocean.
+//
 // # Integration config and .port/spec.yaml
 //
 // With a spec (.port/spec.json, spec.yaml or spec.yml), each configuration is
@@ -100,6 +112,9 @@
 // # Errors and secrets
 //
 // Load fails with one *Error line naming the key as written, its source and
-// what was expected. Sensitive values (see Settings.Secrets) never appear in
-// an error; Settings.Redacted is the effective config fit for a log line.
+// what was expected; a value that starts like JSON ({ or [) where an object or
+// list is expected but does not parse is reported as invalid JSON, with the
+// byte offset of the fault. Sensitive values (see Settings.Secrets) never
+// appear in an error; Settings.Redacted is the effective config fit for a log
+// line.
 package config

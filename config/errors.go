@@ -1,6 +1,8 @@
 package config
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -26,6 +28,10 @@ type Error struct {
 	Hint    string
 	// Sensitive hides the value: the message says "got a value of the wrong type".
 	Sensitive bool
+	// Invalid names the syntax the value is written in and breaks ("JSON");
+	// Detail then says what is wrong and at which byte, without quoting the
+	// value (it may hold credentials). Expected is unused.
+	Invalid, Detail string
 }
 
 func (e *Error) Error() string {
@@ -33,6 +39,10 @@ func (e *Error) Error() string {
 	b.WriteString("config: ")
 	if e.Missing {
 		fmt.Fprintf(&b, "%s: required by %s, set %s to %s", e.Key, e.Source, e.Hint, e.Expected)
+		return b.String()
+	}
+	if e.Invalid != "" {
+		fmt.Fprintf(&b, "invalid %s in %s (%s): %s", e.Invalid, e.Key, e.Source, e.Detail)
 		return b.String()
 	}
 	if e.Key != "" {
@@ -48,6 +58,21 @@ func (e *Error) Error() string {
 		b.WriteString(", got " + e.Got)
 	}
 	return b.String()
+}
+
+// invalidJSON is the error for a string value meant as a JSON object or
+// array (it starts like one) that is not valid JSON; nil for any other value.
+func invalidJSON(e *entry) *Error {
+	s, ok := e.val.(string)
+	if s = strings.TrimSpace(s); !ok || (!strings.HasPrefix(s, "{") && !strings.HasPrefix(s, "[")) {
+		return nil
+	}
+	var v any
+	var serr *json.SyntaxError
+	if err := json.Unmarshal([]byte(s), &v); !errors.As(err, &serr) {
+		return nil
+	}
+	return &Error{Key: e.from.key, Source: e.from.where, Invalid: "JSON", Detail: fmt.Sprintf("%v (offset %d)", serr, serr.Offset)}
 }
 
 // gotText renders an offending value for an error message: strings quoted

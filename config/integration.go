@@ -36,11 +36,13 @@ func integrationConfig(r *reader, spec *Spec) map[string]any {
 			}
 			v = &entry{val: c.Default, from: origin{
 				key:   fmt.Sprintf("configurations[%d].default", i),
-				where: fmt.Sprintf("%s line %d", spec.file, c.line),
+				where: c.where(spec.file, "default"),
 			}}
 		}
 		if val, ok := coerceConfig(v, c.Type); ok {
 			out[c.Name] = val
+		} else if jerr := invalidJSON(v); jerr != nil && (c.Type == "object" || c.Type == "array") && r.err == nil {
+			r.err = jerr
 		} else {
 			r.fail(v, configTypes[c.Type], c.Sensitive)
 		}

@@ -1,8 +1,6 @@
 package config
 
 import (
-	"encoding/json"
-	"strings"
 	"time"
 )
 
@@ -99,38 +97,14 @@ func readListener(r *reader) EventListenerSettings {
 	return l
 }
 
-// readBrokers accepts a comma-separated string, a JSON array in a string, or a list.
+// readBrokers reads the Kafka brokers; Port's by default.
 func readBrokers(r *reader, path string) []string {
-	e := r.root.get(path)
-	if e.unset() {
+	if r.root.get(path).unset() {
 		return append([]string(nil), DefaultKafkaBrokers...)
 	}
-	var list []any
-	switch v := e.val.(type) {
-	case []any:
-		list = v
-	case string:
-		s := strings.TrimSpace(v)
-		if strings.HasPrefix(s, "[") && json.Unmarshal([]byte(s), &list) == nil {
-			break
-		}
-		for _, b := range strings.Split(s, ",") {
-			list = append(list, b)
-		}
-	}
-	var out []string
-	for _, b := range list {
-		s, ok := b.(string)
-		if !ok || e.isObject() {
-			r.fail(e, "a comma-separated list of host:port", false)
-			return nil
-		}
-		if s = strings.TrimSpace(s); s != "" {
-			out = append(out, s)
-		}
-	}
+	out := r.list(path, "a comma-separated list of host:port")
 	if len(out) == 0 {
-		r.fail(e, "a comma-separated list of host:port", false)
+		r.fail(r.root.get(path), "a comma-separated list of host:port", false)
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"time"
@@ -113,6 +114,9 @@ func expandObjects(t tree) *Error {
 		}
 		m, ok := jsonContainer[map[string]any](e.val)
 		if !ok {
+			if jerr := invalidJSON(e); jerr != nil {
+				return jerr
+			}
 			// Never quoted: a malformed JSON object may well hold credentials.
 			return &Error{Key: e.from.key, Source: e.from.where, Expected: "an object (JSON when given as a string)", Sensitive: true}
 		}
@@ -194,6 +198,7 @@ func readSettings(root tree, spec *Spec, opts LoadOptions) (*Settings, *Error) {
 	s.StatusHeartbeatInterval = r.duration("status_heartbeat_interval_seconds", 10*time.Second, time.Second, true)
 	s.SendRawDataExamples = r.boolean("send_raw_data_examples", true)
 	s.AllowEnvironmentVariablesJQAccess = r.boolean("allow_environment_variables_jq_access", true)
+	s.AllowedEnvVars = readAllowedEnvVars(r)
 	s.ClientTimeout = r.duration("client_timeout", 60*time.Second, time.Second, true)
 	s.CreatePortResourcesOrigin = r.oneOf("create_port_resources_origin", "", "Empty", "Ocean", "Default", "Port")
 	s.BaseURL = r.url("base_url", "", false)
@@ -230,6 +235,21 @@ func readLogLevel(r *reader) string {
 		}
 	}
 	return r.oneOf("application.log_level", "INFO", logLevels...)
+}
+
+// readAllowedEnvVars reads the names of the environment variables mappings
+// may read; each may be a glob (path.Match syntax: MY_*).
+func readAllowedEnvVars(r *reader) []string {
+	const key, expected = "allowed_env_vars", "a comma-separated list of variable names or globs (MY_*)"
+	names := r.list(key, expected)
+	for _, n := range names {
+		if _, err := path.Match(n, ""); err != nil && r.err == nil {
+			r.fail(r.root.get(key), expected, false)
+			r.err.Got = gotText(n) // the bad glob, not the whole list
+			return nil
+		}
+	}
+	return names
 }
 
 // inDir resolves a relative path against the integration directory.

@@ -136,6 +136,12 @@ func TestEnvMapping(t *testing.T) {
 				assert.True(t, ok)
 				assert.Equal(t, "http://m", v)
 			}},
+		{"allowed env vars as a comma list", setup{env: []string{"OCEAN__ALLOWED_ENV_VARS= REGION, MY_* ,"}},
+			func(t *testing.T, s *Settings) { assert.Equal(t, []string{"REGION", "MY_*"}, s.AllowedEnvVars) }},
+		{"allowed env vars as a JSON list", setup{env: []string{`OCEAN__ALLOWED_ENV_VARS=["REGION","MY_*"]`}},
+			func(t *testing.T, s *Settings) { assert.Equal(t, []string{"REGION", "MY_*"}, s.AllowedEnvVars) }},
+		{"allowed env vars from config.yaml", setup{files: map[string]string{"config.yaml": "allowedEnvVars: [REGION, 'MY_*']\n"}},
+			func(t *testing.T, s *Settings) { assert.Equal(t, []string{"REGION", "MY_*"}, s.AllowedEnvVars) }},
 		{"other variables are ignored", setup{env: []string{"HOME=/root", "OCEANX=1", "PATH=/bin"}},
 			func(t *testing.T, s *Settings) { assert.Empty(t, s.Warnings) }},
 	} {
@@ -157,6 +163,7 @@ func TestDefaults(t *testing.T) {
 	assert.True(t, s.InitializePortResources)
 	assert.True(t, s.SendRawDataExamples)
 	assert.True(t, s.AllowEnvironmentVariablesJQAccess)
+	assert.Empty(t, s.AllowedEnvVars, "mappings see no environment variable unless allowed")
 	assert.Zero(t, s.ScheduledResyncInterval)
 	assert.Equal(t, RuntimeOnPrem, s.Runtime)
 	assert.Equal(t, 20, s.UpsertEntitiesBatchMaxLength)

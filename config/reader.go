@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -188,4 +189,50 @@ func (r *reader) object(path string) {
 	if e := r.root.get(path); e != nil && !e.isObject() && !e.unset() {
 		r.fail(e, "an object", false)
 	}
+}
+
+// list reads a list of strings: a YAML or JSON list, a JSON array in a string
+// or a comma-separated string. Blank entries are dropped.
+func (r *reader) list(path, expected string) []string {
+	e := r.root.get(path)
+	if e.unset() {
+		return nil
+	}
+	var items []any
+	switch v := e.val.(type) {
+	case []any:
+		items = v
+	case string:
+		s := strings.TrimSpace(v)
+		if strings.HasPrefix(s, "[") {
+			if jerr := invalidJSON(e); jerr != nil {
+				if r.err == nil {
+					r.err = jerr
+				}
+				return nil
+			}
+			if json.Unmarshal([]byte(s), &items) == nil {
+				break
+			}
+		}
+		for _, b := range strings.Split(s, ",") {
+			items = append(items, b)
+		}
+	}
+	if items == nil || e.isObject() {
+		r.fail(e, expected, false)
+		return nil
+	}
+	var out []string
+	for _, it := range items {
+		s, ok := it.(string)
+		if !ok {
+			r.fail(e, expected, false)
+			return nil
+		}
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }

@@ -21,6 +21,12 @@ type Settings struct {
 	SendRawDataExamples               bool          `json:"send_raw_data_examples"`
 	AllowEnvironmentVariablesJQAccess bool          `json:"allow_environment_variables_jq_access"`
 	ClientTimeout                     time.Duration `json:"client_timeout"`
+	// AllowedEnvVars are the environment variables mappings may read through
+	// env and $ENV: names or globs (MY_*); none by default, and none at all
+	// when AllowEnvironmentVariablesJQAccess is false. Unlike Ocean, which
+	// exposes the whole environment, a mapping sees only these, and never a
+	// variable holding a secret.
+	AllowedEnvVars []string `json:"allowed_env_vars"`
 	// CreatePortResourcesOrigin is "" (unset), Empty, Ocean, Default or Port.
 	CreatePortResourcesOrigin string `json:"create_port_resources_origin"`
 	// BaseURL is this integration's public URL, needed to receive webhooks.
@@ -102,6 +108,15 @@ const (
 	RuntimeOnPrem Runtime = "OnPrem"
 	RuntimeSaas   Runtime = "Saas"
 )
+
+// MappingEnv is the allowlist of environment variables mappings may read:
+// AllowedEnvVars, or none when AllowEnvironmentVariablesJQAccess is false.
+func (s *Settings) MappingEnv() []string {
+	if !s.AllowEnvironmentVariablesJQAccess {
+		return nil
+	}
+	return s.AllowedEnvVars
+}
 
 // DeleteBatchSize is the bulk-delete batch actually used: Port accepts at most
 // 100 entities per bulk delete whatever DeleteEntitiesMaxBatchSize says.

@@ -53,7 +53,18 @@ type ConfigurationSpec struct {
 	Sensitive   bool   `yaml:"sensitive" json:"sensitive,omitempty"`
 	Description string `yaml:"description" json:"description,omitempty"`
 
-	line int
+	line  int            // of the configuration
+	lines map[string]int // of each key's value, for messages about that key
+}
+
+// where names the line of key's value (the configuration's when the key is
+// absent) for messages.
+func (c *ConfigurationSpec) where(file, key string) string {
+	line, ok := c.lines[key]
+	if !ok {
+		line = c.line
+	}
+	return fmt.Sprintf("%s line %d", file, line)
 }
 
 // Configuration types. Ocean rejects "number" although its docs list it; it
@@ -110,12 +121,22 @@ func parseSpec(name string, data []byte) (*Spec, *Error) {
 	if err := root.Decode(spec); err != nil {
 		return nil, &Error{Source: name, Expected: "the spec.yaml layout", Got: fmt.Sprintf("%q", yamlErrText(err))}
 	}
-	// Decode again per configuration to know its line for later messages.
+	// Walk the nodes again to know the lines of each configuration and of its
+	// keys' values for later messages.
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		if root.Content[i].Value == "configurations" {
 			for j, c := range resolveAlias(root.Content[i+1]).Content {
-				if j < len(spec.Configurations) {
-					spec.Configurations[j].line = c.Line
+				if j >= len(spec.Configurations) {
+					break
+				}
+				cs := &spec.Configurations[j]
+				cs.line = c.Line
+				c = resolveAlias(c)
+				for k := 0; k+1 < len(c.Content); k += 2 {
+					if cs.lines == nil {
+						cs.lines = map[string]int{}
+					}
+					cs.lines[c.Content[k].Value] = resolveAlias(c.Content[k+1]).Line
 				}
 			}
 		}
@@ -123,18 +144,17 @@ func parseSpec(name string, data []byte) (*Spec, *Error) {
 	seen := map[string]bool{}
 	for i := range spec.Configurations {
 		c := &spec.Configurations[i]
-		where := fmt.Sprintf("%s line %d", name, c.line)
 		key := fmt.Sprintf("configurations[%d]", i)
 		if strings.TrimSpace(c.Name) == "" {
-			return nil, &Error{Key: key + ".name", Source: where, Expected: "a non-empty name"}
+			return nil, &Error{Key: key + ".name", Source: c.where(name, "name"), Expected: "a non-empty name"}
 		}
 		if seen[fold(c.Name)] {
-			return nil, &Error{Key: key + ".name", Source: where, Expected: "a name used once", Got: fmt.Sprintf("%q", c.Name)}
+			return nil, &Error{Key: key + ".name", Source: c.where(name, "name"), Expected: "a name used once", Got: fmt.Sprintf("%q", c.Name)}
 		}
 		seen[fold(c.Name)] = true
 		typ := strings.ToLower(strings.TrimSpace(c.Type))
 		if _, ok := configTypes[typ]; !ok {
-			return nil, &Error{Key: key + ".type", Source: where, Expected: "one of " + configTypeList, Got: fmt.Sprintf("%q", c.Type)}
+			return nil, &Error{Key: key + ".type", Source: c.where(name, "type"), Expected: "one of " + configTypeList, Got: fmt.Sprintf("%q", c.Type)}
 		}
 		c.Type = typ
 	}

@@ -16,11 +16,20 @@ func TestLoadSpec(t *testing.T) {
 	require.Len(t, spec.Features, 1)
 	assert.Equal(t, []FeatureResource{{Kind: "project"}, {Kind: "issue"}}, spec.Features[0].Resources)
 	require.Len(t, spec.Configurations, 7)
-	assert.Equal(t, ConfigurationSpec{Name: "apiToken", Type: "string", Required: true, Sensitive: true, Description: "Token of the example API", line: 12}, spec.Configurations[0])
+	assert.Equal(t, ConfigurationSpec{Name: "apiToken", Type: "string", Required: true, Sensitive: true, Description: "Token of the example API",
+		line: 12, lines: map[string]int{"name": 12, "type": 13, "required": 14, "sensitive": 15, "description": 16}}, spec.Configurations[0])
 
 	none, err := LoadSpec(t.TempDir())
 	require.NoError(t, err)
 	assert.Nil(t, none)
+}
+
+// A bad default is reported on the line of the default itself, not of the
+// configuration's first key.
+func TestSpecDefaultErrorLine(t *testing.T) {
+	_, err := Load(LoadOptions{Dir: "testdata/baddefault", DefaultVersion: "0.1.0", Environ: []string{}})
+	require.Error(t, err)
+	assert.Equal(t, `config: configurations[1].default (.port/spec.yaml line 12): expected an integer, got "ten"`, err.Error())
 }
 
 func TestSpecFileNames(t *testing.T) {

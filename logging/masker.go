@@ -136,6 +136,14 @@ func (m *Masker) Mask(s string) string {
 	return s
 }
 
+// HasSecret reports whether s contains a registered secret, as written or
+// encoded. The fixed patterns are not considered: they are shapes, not values
+// anyone registered.
+func (m *Masker) HasSecret(s string) bool {
+	r := m.set.repl.Load()
+	return r != nil && r.full.Replace(s) != s
+}
+
 func redactPartial(secret string) string {
 	if len(secret) < minPartialLen {
 		return Redaction

@@ -57,6 +57,26 @@ func TestFullSharesSecrets(t *testing.T) {
 	assert.Equal(t, "[REDACTED]", full.Mask("added-later"))
 }
 
+func TestHasSecret(t *testing.T) {
+	m := NewMasker("s3cr3t-value", "x")
+	later := m.Full()
+	later.AddSecrets("added/at runtime")
+	for _, tc := range []struct {
+		in   string
+		want bool
+	}{
+		{"s3cr3t-value", true},
+		{"prefix s3cr3t-value suffix", true},
+		{"added%2Fat+runtime", true}, // URL-encoded
+		{"x", false},                 // too short to be registered
+		{"postgres://u:hunter2@db", false},
+		{"", false},
+	} {
+		assert.Equal(t, tc.want, m.HasSecret(tc.in), "%q", tc.in)
+	}
+	assert.False(t, NewMasker().HasSecret("anything"))
+}
+
 func TestMaskJSON(t *testing.T) {
 	m := NewMasker("hunter2-secret").Full()
 	in := map[string]any{

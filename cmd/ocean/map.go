@@ -16,12 +16,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ocean-go/ocean/clients/port"
+	"github.com/ocean-go/ocean/config"
 	"github.com/ocean-go/ocean/core/appconfig"
 	"github.com/ocean-go/ocean/core/processor"
+	"github.com/ocean-go/ocean/logging"
 )
 
 type mapOptions struct {
-	mapping, kind, input, blueprints string
+	mapping, kind, input, blueprints, allowEnv string
 }
 
 func newMapCmd() *cobra.Command {
@@ -39,7 +41,12 @@ blueprint, from --blueprints, requires them).
 
 The input is a JSON array of items or a single item (.json), one item per line
 (.jsonl), or - for stdin (either form). The exit status is non-zero when an item
-failed.`,
+failed.
+
+env and $ENV are empty in mappings unless --allow-env (or
+OCEAN__ALLOWED_ENV_VARS) names the variables they may read; the settings of the
+integration in the current directory are then loaded, as sail loads them, and
+a variable holding one of their secrets stays hidden.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runMap(cmd.Context(), o, cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr())
@@ -50,6 +57,7 @@ failed.`,
 	f.StringVar(&o.kind, "kind", "", "kind whose resources to apply")
 	f.StringVar(&o.input, "input", "", "raw items: .json (array or object), .jsonl, or - for stdin")
 	f.StringVar(&o.blueprints, "blueprints", "", "blueprints file (JSON array, as .port/resources/blueprints.json)")
+	f.StringVar(&o.allowEnv, "allow-env", "", "variables env and $ENV may read: names or globs (MY_*), comma-separated (default $"+allowedEnvVars+")")
 	for _, name := range []string{"mapping", "kind", "input"} {
 		_ = cmd.MarkFlagRequired(name)
 	}
@@ -82,14 +90,18 @@ func runMap(ctx context.Context, o mapOptions, stdin io.Reader, stdout, stderr i
 		return err
 	}
 
-	p := processor.New(processor.Options{AllowEnvAccess: true, Environ: os.Environ})
+	popts, err := mapEnv(o.allowEnv)
+	if err != nil {
+		return err
+	}
+	p := processor.New(popts)
 	enc := json.NewEncoder(stdout)
 	enc.SetEscapeHTML(false)
 	failed := 0
 	for _, i := range resources {
 		m, err := p.Compile(&cfg.Resources[i])
 		if err != nil {
-			return fmt.Errorf("resource %d: %w", i, err)
+			return fmt.Errorf("resource %d (kind %s): %w", i, o.kind, err)
 		}
 		rep := mapResource(ctx, m, items, enc)
 		if err := rep.err; err != nil {
@@ -106,6 +118,32 @@ func runMap(ctx context.Context, o mapOptions, stdin io.Reader, stdout, stderr i
 		return fmt.Errorf("%d item(s) failed", failed)
 	}
 	return nil
+}
+
+// allowedEnvVars is the setting that opens env and $ENV to mappings.
+const allowedEnvVars = "OCEAN__ALLOWED_ENV_VARS"
+
+// mapEnv opens env and $ENV to the variables allow (default
+// OCEAN__ALLOWED_ENV_VARS) names, as sail does: the integration settings of
+// the current directory say which values are secret, and those stay hidden.
+// Without either, env and $ENV are {} and no settings are read.
+func mapEnv(allow string) (processor.Options, error) {
+	overrides := map[string]any{}
+	if allow != "" {
+		overrides["allowed_env_vars"] = allow
+	} else if os.Getenv(allowedEnvVars) == "" {
+		return processor.Options{}, nil
+	}
+	s, err := config.Load(config.LoadOptions{Overrides: overrides, DefaultType: "map", DefaultVersion: currentVersion()})
+	if err != nil {
+		return processor.Options{}, fmt.Errorf("env access: the settings of the current directory name the secrets to hide: %w", err)
+	}
+	secrets := s.Secrets()
+	m := logging.NewMasker(secrets...)
+	return processor.Options{
+		AllowedEnv: s.MappingEnv(),
+		Hidden:     func(v string) bool { return slices.Contains(secrets, v) || m.HasSecret(v) },
+	}, nil
 }
 
 // mapReport is what one resource made of the items.

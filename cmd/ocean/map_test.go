@@ -99,13 +99,15 @@ func TestMapErrors(t *testing.T) {
 		{"kind not found", []string{"map", "--mapping", mapping, "--kind", "nope", "--input", people},
 			`kind "nope" is not in ` + mapping + ` (kinds: fake-department, fake-person)`},
 		{"selector does not compile", []string{"map", "--mapping", badSelector, "--kind", "x", "--input", people},
-			"resource 0: kind x: selector.query"},
+			`resource 0 (kind x): selector.query ".a ==": parse: unexpected EOF`},
 		{"field does not compile", []string{"map", "--mapping", badField, "--kind", "x", "--input", people},
-			`resource 0: kind x: identifier ".id | tostrin": compile: function not defined: tostrin/0`},
+			`resource 0 (kind x): identifier ".id | tostrin": compile: function not defined: tostrin/0`},
 		{"bad jsonl", []string{"map", "--mapping", mapping, "--kind", "fake-person", "--input", badJSONL},
 			"bad.jsonl: line 3: unexpected EOF"},
 		{"bad json", []string{"map", "--mapping", mapping, "--kind", "fake-person", "--input", badJSON},
 			"bad.json: line 2: invalid character '}'"},
+		{"bad --allow-env glob", []string{"map", "--mapping", mapping, "--kind", "fake-person", "--input", people, "--allow-env", "A,MY_["},
+			`env access: the settings of the current directory name the secrets to hide: config: allowed_env_vars (override): expected a comma-separated list of variable names or globs (MY_*), got "MY_["`},
 		{"bad blueprints", []string{"map", "--mapping", mapping, "--kind", "fake-person", "--input", people, "--blueprints", people},
 			"entry 0 has no identifier"},
 	}
@@ -117,4 +119,61 @@ func TestMapErrors(t *testing.T) {
 			assert.Empty(t, stdout)
 		})
 	}
+}
+
+// env and $ENV are {} in `ocean map` unless allowed, and a secret of the
+// integration's settings stays hidden even then.
+func TestMapEnvAccess(t *testing.T) {
+	const token = "tok-0123456789abcdefghij" // the spec's sensitive apiToken
+	tests := []struct {
+		name  string
+		env   []string
+		flags []string
+		want  string // the entity's properties
+	}{
+		{"closed by default", nil, nil, `{"dollar":null,"keys":[],"other":null,"region":null}`},
+		{"--allow-env names and globs", nil, []string{"--allow-env", "MAPTEST_REGION,MAPTEST_MY_*"},
+			`{"dollar":"eu","keys":["MAPTEST_MY_A","MAPTEST_MY_B","MAPTEST_REGION"],"other":null,"region":"eu"}`},
+		{"OCEAN__ALLOWED_ENV_VARS", []string{"OCEAN__ALLOWED_ENV_VARS=MAPTEST_OTHER"}, nil,
+			`{"dollar":null,"keys":["MAPTEST_OTHER"],"other":"o","region":null}`},
+		{"a secret is never visible", []string{"MAPTEST_MY_B=" + token}, []string{"--allow-env", "MAPTEST_*"},
+			`{"dollar":"eu","keys":["MAPTEST_MY_A","MAPTEST_OTHER","MAPTEST_REGION"],"other":"o","region":"eu"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeTestFile(t, filepath.Join(dir, ".port", "spec.yaml"), "configurations:\n  - {name: apiToken, type: string, sensitive: true}\n")
+			mapping := filepath.Join(dir, "mapping.yml")
+			writeTestFile(t, mapping, `resources:
+  - kind: k
+    selector: {query: 'true'}
+    port:
+      entity:
+        mappings:
+          identifier: .id
+          blueprint: '"b"'
+          properties:
+            region: env.MAPTEST_REGION
+            dollar: $ENV.MAPTEST_REGION
+            other: env.MAPTEST_OTHER
+            keys: env | keys
+`)
+			t.Chdir(dir) // the settings of the integration in the current directory name the secrets
+			for _, kv := range append([]string{"MAPTEST_REGION=eu", "MAPTEST_MY_A=1", "MAPTEST_MY_B=2", "MAPTEST_OTHER=o",
+				"OCEAN__INTEGRATION__CONFIG__API_TOKEN=" + token}, tt.env...) {
+				name, value, _ := strings.Cut(kv, "=")
+				t.Setenv(name, value)
+			}
+			args := append([]string{"map", "--mapping", mapping, "--kind", "k", "--input", "-"}, tt.flags...)
+			stdout, _, err := runOcean(t, `{"id": "a"}`, args...)
+			require.NoError(t, err)
+			assert.Equal(t, `{"identifier":"a","blueprint":"b","properties":`+tt.want+"}\n", stdout)
+		})
+	}
+}
+
+func writeTestFile(t *testing.T, path, content string) {
+	t.Helper()
+	require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+	require.NoError(t, os.WriteFile(path, []byte(content), 0o644))
 }

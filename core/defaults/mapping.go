@@ -19,7 +19,7 @@ func (r *Resources) readPortAppConfig(data []byte) error {
 		return errors.New("empty port app config")
 	}
 	if _, err := appconfig.Parse(data); err != nil {
-		return fmt.Errorf("invalid port app config: %w", err)
+		return err // it says "invalid port app config" itself
 	}
 	r.PortAppConfig = m
 	return nil

@@ -86,3 +86,24 @@ func TestLoadIgnoresOtherFiles(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, res.Empty())
 }
+
+// The port app config's own error already says what it is: Load adds the file,
+// not a second "invalid port app config:".
+func TestLoadInvalidMappingIsNamedOnce(t *testing.T) {
+	tests := []struct{ name, content, want string }{
+		{"validation", "resources: 3\n", "invalid port app config: resources: must be a list, got number"},
+		{"two problems", "resources:\n  - kind: a\n  - {}\n",
+			"invalid port app config: resources[0].selector: required; resources[0].port: required; " +
+				"resources[1].kind: required; resources[1].selector: required; resources[1].port: required"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "port-app-config.yml")
+			require.NoError(t, os.WriteFile(path, []byte(tt.content), 0o644))
+			_, err := Load(dir)
+			require.Error(t, err)
+			assert.Equal(t, "defaults: "+path+": "+tt.want, err.Error())
+		})
+	}
+}

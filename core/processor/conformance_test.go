@@ -72,7 +72,7 @@ func TestJQConformance(t *testing.T) {
 	require.NoError(t, err)
 	defer f.Close()
 
-	p := New(Options{AllowEnvAccess: true, Environ: func() []string {
+	p := New(Options{AllowedEnv: []string{"*"}, Environ: func() []string {
 		return []string{"HOME=/root", "PATH=/usr/local/bin:/usr/bin:/bin"}
 	}})
 	inputs := map[string]any{}

@@ -20,6 +20,12 @@
 // item has a timeout) become ItemErrors. ExpandItems applies itemsToParse
 // before Process.
 //
+// env and $ENV hold only the variables Options.AllowedEnv names (globs
+// allowed) whose values Options.Hidden does not report; they are {} by
+// default. Ocean exposes the whole environment; this is a deliberate
+// difference, a mapping being one JQ line away from copying a credential into
+// Port.
+//
 // gojq differs from jq 1.8.2, the jq Ocean embeds, in a few ways; this package
 // adds the builtins gojq lacks (debug, stderr, keys_unsorted, input_filename…)
 // and runs the regular expressions Go's RE2 cannot (look-around,

@@ -74,7 +74,8 @@ type named[T any] struct {
 // is an error naming it. Ocean maps a field that does not compile to null on
 // every entity, which a replace upsert writes over Port's values and which
 // (for the identifier) makes every entity stale: a typo must stop the kind
-// instead, with nothing written or deleted.
+// instead, with nothing written or deleted. The error names the fields, not the
+// kind: every caller names the resource already.
 func (p *Processor) Compile(rc *appconfig.ResourceConfig) (*Mapping, error) {
 	if rc == nil {
 		return nil, fmt.Errorf("nil resource config")
@@ -82,11 +83,11 @@ func (p *Processor) Compile(rc *appconfig.ResourceConfig) (*Mapping, error) {
 	m := &Mapping{p: p, kind: rc.Kind}
 	var err error
 	if m.selector, err = p.compile(rc.Selector.Query); err != nil {
-		return nil, fmt.Errorf("kind %s: selector.query %q: %w", rc.Kind, rc.Selector.Query, err)
+		return nil, fmt.Errorf("selector.query %q: %w", rc.Selector.Query, err)
 	}
 	if rc.Port.ItemsToParse != "" {
 		if m.itemsToParse, err = p.compileItemsToParse(&rc.Port); err != nil {
-			return nil, fmt.Errorf("kind %s: port.itemsToParse %q: %w", rc.Kind, rc.Port.ItemsToParse, err)
+			return nil, fmt.Errorf("port.itemsToParse %q: %w", rc.Port.ItemsToParse, err)
 		}
 	}
 
@@ -110,7 +111,7 @@ func (p *Processor) Compile(rc *appconfig.ResourceConfig) (*Mapping, error) {
 		m.relations = append(m.relations, named[value]{name, m.value("relations."+name, em.Relations[name])})
 	}
 	if len(m.compileErrs) > 0 {
-		return nil, fmt.Errorf("kind %s: %w", rc.Kind, errors.Join(m.compileErrs...))
+		return nil, errors.Join(m.compileErrs...)
 	}
 	m.alwaysTrue = strings.TrimSpace(normalizeQuotes(rc.Selector.Query)) == "true"
 	m.compileCombined()

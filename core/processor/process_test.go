@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -295,10 +296,11 @@ func TestFieldThatDoesNotCompile(t *testing.T) {
 	require.NoError(t, err)
 	_, err = New(Options{}).Compile(&c.Resources[0])
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), `identifier ".id | tostrin"`)
-	assert.Contains(t, err.Error(), "tostrin/0")
-	assert.Contains(t, err.Error(), `properties.lang ".language | ascii_upcase("`)
-	assert.NotContains(t, err.Error(), "properties.ok")
+	// One line per field; the caller names the kind.
+	lines := strings.Split(err.Error(), "\n")
+	require.Len(t, lines, 2, err.Error())
+	assert.Equal(t, `identifier ".id | tostrin": compile: function not defined: tostrin/0`, lines[0])
+	assert.True(t, strings.HasPrefix(lines[1], `properties.lang ".language | ascii_upcase(": parse: `), lines[1])
 }
 
 func TestReportMisconfigured(t *testing.T) {
@@ -399,31 +401,38 @@ func TestPanicRecovered(t *testing.T) {
 	assert.ErrorContains(t, r.Errors[0], "panic")
 }
 
+// env and $ENV hold only the allowed variables, and never a hidden value.
 func TestEnvAccess(t *testing.T) {
-	environ := func() []string { return []string{"REGION=eu", "BAD"} }
+	environ := func() []string {
+		return []string{"REGION=eu", "MY_A=1", "MY_B=2", "MYSELF=me", "DATABASE_URL=postgres://u:sekrit@db/x", "BAD"}
+	}
 	tests := []struct {
-		name  string
-		opts  Options
-		title any
+		name string
+		opts Options
+		want map[string]any // env as the mapping sees it
 	}{
-		{"on", Options{AllowEnvAccess: true, Environ: environ}, "eu"},
-		{"off", Options{Environ: environ}, nil},
+		{"closed by default", Options{Environ: environ}, map[string]any{}},
+		{"names and globs", Options{AllowedEnv: []string{"REGION", "MY_*"}, Environ: environ},
+			map[string]any{"REGION": "eu", "MY_A": "1", "MY_B": "2"}},
+		{"hidden values are left out", Options{AllowedEnv: []string{"*"}, Environ: environ,
+			Hidden: func(v string) bool { return strings.Contains(v, "sekrit") || v == "2" }},
+			map[string]any{"REGION": "eu", "MY_A": "1", "MYSELF": "me"}},
+		{"a malformed glob matches nothing", Options{AllowedEnv: []string{"MY_[", "REGION"}, Environ: environ},
+			map[string]any{"REGION": "eu"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := compileYAML(t, New(tt.opts), resource("true", basicMappings+`        properties:
-          a: env.REGION
-          b: $ENV.REGION
-          c: env | length
+          env: env
+          dollar: $ENV
+          region: env.REGION
 `))
 			r := process(t, m, false, `{"id": "a"}`)
 			require.Len(t, r.Passed, 1)
 			props := r.Passed[0].Properties
-			assert.Equal(t, tt.title, props["a"])
-			assert.Equal(t, tt.title, props["b"])
-			if tt.title == nil {
-				assert.Equal(t, 0, props["c"], "env is {} when access is off")
-			}
+			assert.Equal(t, tt.want, props["env"])
+			assert.Equal(t, tt.want, props["dollar"])
+			assert.Equal(t, tt.want["REGION"], props["region"])
 		})
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -23,13 +25,19 @@ type Options struct {
 	// ItemTimeout bounds the selector, mappings and itemsToParse of one item;
 	// default DefaultItemTimeout.
 	ItemTimeout time.Duration
-	// AllowEnvAccess makes env and $ENV readable from mappings. Ocean's setting
-	// defaults to true; the zero value here is false, so the caller passes it.
-	AllowEnvAccess bool
-	// Environ is the environment visible to mappings when AllowEnvAccess is
-	// set; default os.Environ. Callers pass one with secrets removed. It is
-	// read when a program is first compiled (gojq makes env a constant).
+	// AllowedEnv names the environment variables mappings may read through
+	// env and $ENV; a name may be a glob (path.Match syntax: MY_*). Empty, env
+	// and $ENV are {}. Ocean exposes the whole environment by default; a
+	// mapping here sees only what the operator allowed, since one line of JQ
+	// would otherwise copy any credential of the process into Port.
+	AllowedEnv []string
+	// Environ is the environment the allowed variables are read from; default
+	// os.Environ. It is read when a program is first compiled (gojq makes env
+	// a constant).
 	Environ func() []string
+	// Hidden reports values mappings must never see, such as registered
+	// secrets: an allowed variable whose value it reports is left out.
+	Hidden func(value string) bool
 	// Logger receives compile warnings and debug/stderr output of mappings.
 	Logger logrus.FieldLogger
 }
@@ -66,16 +74,41 @@ func New(opts Options) *Processor {
 	p.compilerOps = compatFunctions(p.log)
 	regex := &regexEngine{timeout: p.itemTimeout}
 	p.compilerOps = append(p.compilerOps, regex.functions()...)
-	if opts.AllowEnvAccess {
-		environ := opts.Environ
-		if environ == nil {
-			environ = os.Environ
-		}
-		p.compilerOps = append(p.compilerOps, gojq.WithEnvironLoader(environ))
-	}
 	// Without an environ loader gojq's env and $ENV are {}: Ocean's
 	// "def env: {}; {} as $ENV" guard is built in.
+	if len(opts.AllowedEnv) > 0 {
+		p.compilerOps = append(p.compilerOps, gojq.WithEnvironLoader(allowedEnviron(opts)))
+	}
 	return p
+}
+
+// allowedEnviron returns the loader of the environment mappings see: the
+// allowed variables whose values are not hidden.
+func allowedEnviron(opts Options) func() []string {
+	environ := opts.Environ
+	if environ == nil {
+		environ = os.Environ
+	}
+	return func() []string {
+		var out []string
+		for _, kv := range environ() {
+			name, value, _ := strings.Cut(kv, "=")
+			if envAllowed(opts.AllowedEnv, name) && (opts.Hidden == nil || !opts.Hidden(value)) {
+				out = append(out, kv)
+			}
+		}
+		return out
+	}
+}
+
+func envAllowed(allowed []string, name string) bool {
+	for _, glob := range allowed {
+		// A malformed glob matches nothing; config rejects them earlier.
+		if ok, _ := path.Match(glob, name); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // compile parses and compiles a mapping's JQ program once; later calls with

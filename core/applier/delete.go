@@ -92,7 +92,8 @@ func (a *Applier) deleteOrdered(ctx context.Context, targets []target, opts Opti
 	for _, layer := range layers(reverse(relatesTo)) {
 		lerrs := parallel(len(layer), deleteConcurrency, func(n int) error {
 			k := keys[layer[n]]
-			return a.client.DeleteEntity(ctx, k.Blueprint, k.Identifier, opts.delete())
+			_, err := a.client.DeleteEntity(ctx, k.Blueprint, k.Identifier, opts.delete())
+			return err
 		})
 		for n, err := range lerrs {
 			if err != nil {

@@ -9,13 +9,30 @@ import (
 	"github.com/ocean-go/ocean/clients/port"
 )
 
-// findUnchanged reports, per entity, whether Port already holds it exactly as
-// given, so writing it would change nothing. It asks Port for the entities the
-// integration owns, 50 identifiers of one blueprint per search. Entities that
-// use search queries, or whose key appears twice in the batch, are never
-// reported unchanged; neither are those whose lookup failed.
-func (a *Applier) findUnchanged(ctx context.Context, entities []port.Entity, merge bool) []bool {
-	unchanged := make([]bool, len(entities))
+// portCopy is what change detection learnt of an entity's copy in Port. It
+// decides whether the entity is written, and how its write is counted.
+type portCopy uint8
+
+const (
+	// copyUnknown: the lookup failed, so whether Port's copy differs is unknown.
+	copyUnknown portCopy = iota
+	// copyChanged: Port's copy differs, or the entity is written as changed
+	// without comparison (see detect).
+	copyChanged
+	// copyAbsent: the integration owns no entity with this key.
+	copyAbsent
+	// copySame: Port holds the entity exactly as given; writing it would
+	// change nothing.
+	copySame
+)
+
+// detect reports, per entity, what Port holds of it: whether writing it would
+// change nothing (copySame). It asks Port for the entities the integration
+// owns, 50 identifiers of one blueprint per search. Entities that use search
+// queries, or whose key appears twice in the batch, are never reported
+// unchanged (copyChanged); those whose lookup failed are copyUnknown.
+func (a *Applier) detect(ctx context.Context, entities []port.Entity, merge bool) []portCopy {
+	copies := make([]portCopy, len(entities))
 	seen := make(map[port.Key]int, len(entities))
 	for i := range entities {
 		seen[entities[i].Key()]++
@@ -25,6 +42,7 @@ func (a *Applier) findUnchanged(ctx context.Context, entities []port.Entity, mer
 	for i := range entities {
 		e := &entities[i]
 		if usesSearch(e) || seen[e.Key()] > 1 {
+			copies[i] = copyChanged
 			continue
 		}
 		if _, ok := groups[e.Blueprint]; !ok {
@@ -36,9 +54,10 @@ func (a *Applier) findUnchanged(ctx context.Context, entities []port.Entity, mer
 	for _, bp := range blueprints {
 		chunks = slices.AppendSeq(chunks, slices.Chunk(groups[bp], lookupChunk))
 	}
-	// Each chunk writes only its own indices of unchanged.
+	// Each chunk writes only its own indices of copies; a failed one leaves
+	// them copyUnknown.
 	errs := parallel(len(chunks), lookupConcurrency, func(c int) error {
-		return a.compareChunk(ctx, entities, chunks[c], merge, unchanged)
+		return a.compareChunk(ctx, entities, chunks[c], merge, copies)
 	})
 	failed, first := 0, error(nil)
 	for c, err := range errs {
@@ -50,11 +69,11 @@ func (a *Applier) findUnchanged(ctx context.Context, entities []port.Entity, mer
 	if first != nil {
 		a.log.WithError(first).WithField("entities", failed).Warn("Cannot compare some entities with Port; writing them without comparison")
 	}
-	return unchanged
+	return copies
 }
 
-// compareChunk looks up entities[idx] (one blueprint) and marks the unchanged.
-func (a *Applier) compareChunk(ctx context.Context, entities []port.Entity, idx []int, merge bool, unchanged []bool) error {
+// compareChunk looks up entities[idx] (one blueprint) and sets their copies.
+func (a *Applier) compareChunk(ctx context.Context, entities []port.Entity, idx []int, merge bool, copies []portCopy) error {
 	ids := make([]string, len(idx))
 	props, rels := map[string]bool{}, map[string]bool{}
 	for n, i := range idx {
@@ -90,8 +109,14 @@ func (a *Applier) compareChunk(ctx context.Context, entities []port.Entity, idx 
 		}
 	}
 	for n, i := range idx {
-		if t, ok := byID[ids[n]]; ok && sameAsPort(&entities[i], t, merge) {
-			unchanged[i] = true
+		t, ok := byID[ids[n]]
+		switch {
+		case !ok:
+			copies[i] = copyAbsent
+		case sameAsPort(&entities[i], t, merge):
+			copies[i] = copySame
+		default:
+			copies[i] = copyChanged
 		}
 	}
 	return nil

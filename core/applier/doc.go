@@ -10,6 +10,14 @@
 // fails, everything is written. The rest goes to Port in bulk; an entity Port
 // refuses never stops the others and is kept for a retry.
 //
+// Counting. A write counts as Port's created flag says, corrected by what the
+// lookup saw: an entity the integration did not have, that Port says existed
+// after a request re-sent because an attempt's answer was lost, was created by
+// that attempt; an entity written because its lookup failed is Uncompared
+// unless Port created it (whether it changed is unknown). A stale entity Port
+// no longer has when deleted (404) was deleted by someone else: Gone, not
+// Deleted.
+//
 // Deleting. A Reconciler follows one resync: it records the key of every
 // entity produced, whether or not it changed and whether or not Port accepted
 // it, and retries failed upserts in dependency order. Reconcile then deletes

@@ -12,10 +12,10 @@ import (
 	"github.com/ocean-go/ocean/localport"
 )
 
-type counts struct{ Created, Updated, Unchanged, Failed, Dropped int }
+type counts struct{ Created, Updated, Unchanged, Uncompared, Failed, Dropped int }
 
 func countsOf(r LoadResult) counts {
-	return counts{r.Created, r.Updated, r.Unchanged, r.Failed, r.Dropped}
+	return counts{r.Created, r.Updated, r.Unchanged, r.Uncompared, r.Failed, r.Dropped}
 }
 
 func TestLoadChangeDetection(t *testing.T) {

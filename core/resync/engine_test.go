@@ -2,13 +2,16 @@ package resync
 
 import (
 	"context"
+	"errors"
 	"iter"
 	"maps"
 	"strings"
 	"testing"
+	"time"
 
 	oceanctx "github.com/ocean-go/ocean/context"
 	"github.com/ocean-go/ocean/handlers"
+	"github.com/ocean-go/ocean/localport"
 )
 
 // TestSyncRawAllAbortedHandler checks that a resync aborted mid-kind ends as
@@ -87,5 +90,94 @@ func TestSyncRawAllFieldThatDoesNotCompile(t *testing.T) {
 	}
 	if got := names(t, e); !maps.Equal(got, map[string]any{"a": "a", "gone": "gone"}) {
 		t.Errorf("persons %v; want them untouched", got)
+	}
+}
+
+// An entity Port still refuses after the end-of-resync retry fails the
+// resync: its status, error and counts say so, and resync-complete hooks do
+// not run. Stale entities are still deleted (the refused ones count as
+// produced, so they never are).
+func TestSyncRawAllFailsWhenEntitiesStayUnwritten(t *testing.T) {
+	bulk := localport.Fault{Method: "POST", Path: "/v1/blueprints/*/entities/bulk", Status: 500, Count: 1}
+	single := localport.Fault{Method: "POST", Path: "/v1/blueprints/*/entities", Status: 500}
+	tests := []struct {
+		name          string
+		createMissing bool
+		faults        []localport.Fault
+		want          Status
+		created       int
+		failed        int
+	}{
+		{name: "the end retry recovers the batch", faults: []localport.Fault{bulk}, want: Completed, created: 3},
+		{name: "the end retry fails too", faults: []localport.Fault{bulk, single}, want: Failed, failed: 3},
+		{name: "no end retry when Port creates missing targets", createMissing: true, faults: []localport.Fault{bulk}, want: Failed, failed: 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := mapping(personResource("true", ".id"))
+			m["createMissingRelatedEntities"] = tt.createMissing
+			e, srv := newEngineOn(t, m)
+			seed(t, e, "gone")
+			e.Handlers.OnResync("person", handlers.List(func(context.Context, string) ([]any, error) {
+				return people("a", "b", "c"), nil
+			}))
+			completed := 0
+			e.Handlers.OnResyncComplete(func(context.Context) error { completed++; return nil })
+			for _, f := range tt.faults {
+				srv.InjectFault(f)
+			}
+			sum, err := e.SyncRawAll(t.Context(), oceanctx.Manual)
+			tot := sum.Totals()
+			if sum.Status != tt.want || (err == nil) != (tt.want == Completed) {
+				t.Fatalf("status %v, err %v; want %v", sum.Status, err, tt.want)
+			}
+			if tot.Created != tt.created || tot.Failed != tt.failed {
+				t.Errorf("created %d, failed %d; want %d, %d", tot.Created, tot.Failed, tt.created, tt.failed)
+			}
+			if tt.want == Failed && !strings.Contains(err.Error(), "3 entities could not be written to Port") {
+				t.Errorf("the error does not say what failed: %v", err)
+			}
+			if wantHooks := map[Status]int{Completed: 1}[tt.want]; completed != wantHooks {
+				t.Errorf("resync-complete hooks ran %d times, want %d", completed, wantHooks)
+			}
+			if _, ok := names(t, e)["gone"]; ok || tot.Deleted != 1 {
+				t.Errorf("deleted %d; want the stale person deleted", tot.Deleted)
+			}
+		})
+	}
+}
+
+// A raw batch the handler fails to fetch is a failed batch, not a failed
+// entity: the summary keeps them apart.
+func TestSyncRawAllCountsFailedBatchesApart(t *testing.T) {
+	e := newEngine(t)
+	e.Handlers.OnResync("person", func(context.Context, string) iter.Seq2[[]any, error] {
+		return func(yield func([]any, error) bool) {
+			_ = yield(people("a"), nil) && yield(nil, errors.New("page 2: 502")) && yield(people("b"), nil)
+		}
+	})
+	sum, err := e.SyncRawAll(t.Context(), oceanctx.Manual)
+	if err == nil || sum.Status != Failed {
+		t.Fatalf("status %v, err %v; want failed", sum.Status, err)
+	}
+	tot := sum.Totals()
+	if got := [3]int{tot.Created, tot.Failed, tot.FailedBatches}; got != [3]int{2, 0, 1} {
+		t.Errorf("created, failed, failed batches = %v, want [2 0 1]", got)
+	}
+}
+
+// An incremental sync whose entities Port refuses did not complete either.
+func TestSyncIncrementalFailsWhenEntitiesStayUnwritten(t *testing.T) {
+	e, srv := newEngineOn(t)
+	e.Handlers.OnIncrementalResync("person", handlers.List(func(context.Context, string) ([]any, error) {
+		return people("a", "b"), nil
+	}))
+	srv.InjectFault(localport.Fault{Method: "POST", Path: "/v1/blueprints/*/entities/bulk", Status: 500, Count: 1})
+	sum, err := e.SyncIncremental(t.Context(), oceanctx.Manual, time.Hour)
+	if err == nil || sum.Status != Failed || !strings.Contains(err.Error(), "2 entities could not be written to Port") {
+		t.Fatalf("status %v, err %v; want failed, naming the 2 entities", sum.Status, err)
+	}
+	if got := sum.Totals().Failed; got != 2 {
+		t.Errorf("failed %d, want 2", got)
 	}
 }

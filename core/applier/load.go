@@ -65,16 +65,23 @@ func (a *Applier) Load(ctx context.Context, entities []port.Entity, opts Options
 	return res, err
 }
 
-// load is Load, also returning the entities written, with the identifiers Port
-// resolved for search identifiers.
+// load is Load, also returning the entities written and those with a search
+// identifier found unchanged, with the identifiers Port resolved for search
+// identifiers.
 func (a *Applier) load(ctx context.Context, entities []port.Entity, opts Options) (LoadResult, []port.Entity, error) {
-	copies := a.detect(ctx, entities, opts.Merge)
+	copies, ids := a.detect(ctx, entities, opts.Merge)
 	var res LoadResult
+	var found []port.Entity
 	changed := make([]port.Entity, 0, len(entities))
 	changedCopies := make([]portCopy, 0, len(entities))
 	for i := range entities {
 		if copies[i] == copySame {
 			res.Unchanged++
+			if entities[i].HasSearchIdentifier() {
+				e := entities[i]
+				e.Identifier = ids[i]
+				found = append(found, e)
+			}
 		} else {
 			changed = append(changed, entities[i])
 			changedCopies = append(changedCopies, copies[i])
@@ -86,7 +93,7 @@ func (a *Applier) load(ctx context.Context, entities []port.Entity, opts Options
 		"created": res.Created, "updated": res.Updated, "unchanged": res.Unchanged,
 		"uncompared": res.Uncompared, "failed": res.Failed, "dropped": res.Dropped,
 	}).Debug("Loaded entities")
-	return res, written, err
+	return res, append(written, found...), err
 }
 
 // write upserts entities, all of them, and returns the ones Port accepted.

@@ -181,3 +181,76 @@ func TestSyncIncrementalFailsWhenEntitiesStayUnwritten(t *testing.T) {
 		t.Errorf("failed %d, want 2", got)
 	}
 }
+
+// A second resync over the same data writes nothing, whatever the mapping
+// uses: relations and identifiers given by search queries compare as Port
+// resolved them. An entity found through a search identifier stays produced,
+// so it is not deleted as stale.
+func TestSyncRawAllTwiceWithSearchQueries(t *testing.T) {
+	eq := func(prop, op, value string) map[string]any {
+		return map[string]any{"property": prop, "operator": op, "value": value}
+	}
+	query := func(comb string, rules ...any) map[string]any {
+		return map[string]any{"combinator": comb, "rules": rules}
+	}
+	member := map[string]any{
+		"kind": "member", "selector": map[string]any{"query": "true"},
+		"port": map[string]any{"entity": map[string]any{"mappings": map[string]any{
+			"identifier": ".id", "title": ".id", "blueprint": `"member"`,
+			"relations": map[string]any{
+				"buddy":    query(`"and"`, eq(`"$identifier"`, `"="`, ".buddy")),
+				"friends":  query(`"and"`, eq(`"$identifier"`, `"in"`, ".friends")),
+				"namesake": query(`"and"`, eq(`"name"`, `"="`, ".namesake")),
+			},
+		}}},
+	}
+	byName := map[string]any{
+		"kind": "person-by-name", "selector": map[string]any{"query": "true"},
+		"port": map[string]any{"entity": map[string]any{"mappings": map[string]any{
+			"identifier": query(`"and"`, eq(`"name"`, `"="`, ".name")), "blueprint": `"person"`,
+			"properties": map[string]any{"name": ".name"},
+		}}},
+	}
+	e := newEngine(t, mapping(personResource("true", ".id"), member, byName))
+	ctx := t.Context()
+	if _, err := e.Client.CreateBlueprint(ctx, map[string]any{"identifier": "member", "title": "Member",
+		"schema": map[string]any{"properties": map[string]any{}}, "relations": map[string]any{
+			"buddy":    map[string]any{"target": "person", "many": false},
+			"friends":  map[string]any{"target": "person", "many": true},
+			"namesake": map[string]any{"target": "person", "many": false},
+		}}); err != nil {
+		t.Fatal(err)
+	}
+	seed(t, e, "x") // not produced by the person kind: only found by name
+	e.Handlers.OnResync("person", handlers.List(func(context.Context, string) ([]any, error) {
+		return people("a", "b", "c"), nil
+	}))
+	e.Handlers.OnResync("member", handlers.List(func(context.Context, string) ([]any, error) {
+		return []any{
+			map[string]any{"id": "m1", "buddy": "a", "friends": []any{"c", "b"}, "namesake": "x"},
+			map[string]any{"id": "m2", "buddy": "b", "friends": []any{}, "namesake": "a"},
+		}, nil
+	}))
+	e.Handlers.OnResync("person-by-name", handlers.List(func(context.Context, string) ([]any, error) {
+		return []any{map[string]any{"name": "x"}}, nil
+	}))
+	for run := range 2 {
+		sum, err := e.SyncRawAll(ctx, oceanctx.Manual)
+		if err != nil {
+			t.Fatalf("resync %d: %v", run+1, err)
+		}
+		tot := sum.Totals()
+		if run == 0 {
+			continue
+		}
+		if got := [4]int{tot.Created, tot.Updated, tot.Uncompared, tot.Deleted}; got != [4]int{} {
+			t.Errorf("second resync: created, updated, uncompared, deleted = %v; want nothing written or deleted", got)
+		}
+		if tot.Unchanged != 6 {
+			t.Errorf("second resync: %d unchanged, want 6", tot.Unchanged)
+		}
+	}
+	if _, ok := names(t, e)["x"]; !ok {
+		t.Error("x, found by a search identifier, was deleted")
+	}
+}

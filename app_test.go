@@ -443,7 +443,7 @@ func TestMisconfiguredRequiredFieldIsReportedAsError(t *testing.T) {
 	h := newHarness(t)
 	h.src.set("member", map[string]any{"id": "ann", "name": "Ann", "team": "red"}) // no email: required
 	sum, err := h.once()
-	require.NoError(t, err)
+	require.ErrorContains(t, err, "1 entity could not be written to Port", "the resync fails")
 	assert.Equal(t, 1, sum.Totals().Failed, "Port refuses the entity without its required email")
 	logs := h.logs.String()
 	assert.Regexp(t, `level=error.*properties\.email`, logs)

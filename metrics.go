@@ -42,7 +42,8 @@ func (m *metrics) observe(s *resync.Summary) {
 	for _, k := range s.Kinds {
 		for outcome, n := range map[string]int{
 			"extracted": k.Extracted, "filtered_out": k.FilteredOut, "created": k.Created, "updated": k.Updated,
-			"unchanged": k.Unchanged, "deleted": k.Deleted, "failed": k.Failed,
+			"unchanged": k.Unchanged, "uncompared": k.Uncompared, "deleted": k.Deleted, "failed": k.Failed,
+			"failed_batches": k.FailedBatches,
 		} {
 			m.objects.WithLabelValues(k.Kind, outcome).Add(float64(n))
 		}

@@ -134,8 +134,9 @@
 // Server.InjectFault (or POST /_admin/faults) makes matching requests answer a
 // status (with Retry-After), wait, or refuse bodies above a size, for the next
 // Count requests or a Fraction of them. Faults answer before routing, so the
-// faulted request has no effect. In JSON, durations are Go duration strings
-// ("1s") or numbers of milliseconds.
+// faulted request has no effect, except DropResponse: the request is carried
+// out and the connection closed unanswered (a lost response). In JSON,
+// durations are Go duration strings ("1s") or numbers of milliseconds.
 //
 // # Storage and concurrency
 //

@@ -16,7 +16,9 @@ import (
 
 // Fault makes matching requests fail or slow down, to exercise client retries.
 // A fault that answers with a status does so before routing: the request has
-// no effect, so a client retry is the only way its write lands.
+// no effect, so a client retry is the only way its write lands. A DropResponse
+// fault does the opposite: the request is carried out, then the connection is
+// closed without an answer, as when a response is lost on the way back.
 //
 // In JSON (POST /_admin/faults), retryAfter and latency are Go duration
 // strings ("1s", "250ms") or numbers of milliseconds.
@@ -29,6 +31,7 @@ type Fault struct {
 	Count        int           `json:"count,omitempty"`        // apply to the next Count matching requests; 0 = unlimited
 	Fraction     float64       `json:"fraction,omitempty"`     // probability per matching request; 0 = always
 	MaxBodyBytes int64         `json:"maxBodyBytes,omitempty"` // > 0: answer 413 when the body is larger (only larger bodies match)
+	DropResponse bool          `json:"dropResponse,omitempty"` // handle the request, then close the connection unanswered
 }
 
 // UnmarshalJSON accepts durations as Go duration strings or milliseconds.
@@ -78,6 +81,8 @@ func (f Fault) validate() error {
 		return fmt.Errorf("fraction must be between 0 and 1, got %v", f.Fraction)
 	case f.Count < 0 || f.MaxBodyBytes < 0 || f.Latency < 0 || f.RetryAfter < 0:
 		return fmt.Errorf("count, maxBodyBytes, latency and retryAfter must not be negative")
+	case f.DropResponse && (f.Status != 0 || f.MaxBodyBytes > 0):
+		return fmt.Errorf("dropResponse answers nothing: it cannot have a status or maxBodyBytes")
 	}
 	if _, err := path.Match(f.Path, "/"); err != nil {
 		return fmt.Errorf("path %q is not a valid glob: %v", f.Path, err)
@@ -148,8 +153,9 @@ func (fs *faults) pick(r *http.Request, escapedPath string, size int64) (Fault, 
 	return Fault{}, false
 }
 
-// intercept applies the first firing fault; it reports whether it answered.
-func (fs *faults) intercept(w http.ResponseWriter, r *http.Request, escapedPath string) bool {
+// intercept applies the first firing fault; it reports whether it answered
+// and, when it did not, whether the response must be dropped (see dropped).
+func (fs *faults) intercept(w http.ResponseWriter, r *http.Request, escapedPath string) (answered, drop bool) {
 	fs.mu.Lock()
 	none, needSize := len(fs.list) == 0, false
 	for _, af := range fs.list {
@@ -157,7 +163,7 @@ func (fs *faults) intercept(w http.ResponseWriter, r *http.Request, escapedPath 
 	}
 	fs.mu.Unlock()
 	if none {
-		return false
+		return false, false
 	}
 	var size int64
 	if needSize {
@@ -165,7 +171,7 @@ func (fs *faults) intercept(w http.ResponseWriter, r *http.Request, escapedPath 
 	}
 	f, fired := fs.pick(r, escapedPath, size)
 	if !fired {
-		return false
+		return false, false
 	}
 	if f.Latency > 0 {
 		t := time.NewTimer(f.Latency)
@@ -173,15 +179,18 @@ func (fs *faults) intercept(w http.ResponseWriter, r *http.Request, escapedPath 
 		select {
 		case <-t.C:
 		case <-r.Context().Done():
-			return true
+			return true, false
 		}
+	}
+	if f.DropResponse {
+		return false, true
 	}
 	status := f.Status
 	if status == 0 && f.MaxBodyBytes > 0 {
 		status = http.StatusRequestEntityTooLarge
 	}
 	if status == 0 {
-		return false
+		return false, false
 	}
 	if f.RetryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(f.RetryAfter.Seconds())))))
@@ -196,8 +205,27 @@ func (fs *faults) intercept(w http.ResponseWriter, r *http.Request, escapedPath 
 		err = newError(status, codeInjected, "Injected fault: status %d", status)
 	}
 	writeError(w, err)
-	return true
+	return true, false
 }
+
+// dropped runs serve with its answer discarded, then closes the client's
+// connection without a response.
+func dropped(w http.ResponseWriter, serve func(http.ResponseWriter)) {
+	serve(discard{header: http.Header{}})
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil { // the server speaks HTTP/1.1 only: not expected
+		writeError(w, fmt.Errorf("drop the response: %w", err))
+		return
+	}
+	_ = conn.Close()
+}
+
+// discard is a ResponseWriter that keeps nothing.
+type discard struct{ header http.Header }
+
+func (d discard) Header() http.Header         { return d.header }
+func (d discard) Write(b []byte) (int, error) { return len(b), nil }
+func (d discard) WriteHeader(int)             {}
 
 // bodySize is the request body's length; without a Content-Length it buffers
 // up to the 1 MiB limit (plus one byte) and puts the bytes back for the handler.

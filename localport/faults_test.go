@@ -81,6 +81,25 @@ func TestFaults(t *testing.T) {
 		assert.Equal(t, "payload_too_large", resp["error"])
 	})
 
+	t.Run("drop response: the write lands, the answer is lost", func(t *testing.T) {
+		defer srv.ClearFaults()
+		srv.InjectFault(localport.Fault{Method: "POST", Path: "/v1/blueprints/*/entities/bulk", DropResponse: true, Count: 1})
+		body := strings.NewReader(`{"entities":[{"identifier":"lost"}]}`)
+		req, _ := http.NewRequest("POST", srv.URL()+bulk, body)
+		req.Header.Set("Authorization", "Bearer "+c.token)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		require.Error(t, err, "the connection closes without an answer")
+		e, _, err := srv.Entity("service", "lost")
+		require.NoError(t, err)
+		assert.NotNil(t, e, "the write was carried out")
+		r := c.must(200, "POST", bulk, map[string]any{"entities": []any{map[string]any{"identifier": "lost"}}})
+		assert.Equal(t, false, r["entities"].([]any)[0].(map[string]any)["created"], "a resend finds it created")
+	})
+
 	t.Run("admin route", func(t *testing.T) {
 		defer srv.ClearFaults()
 		admin := &client{t: t, base: srv.URL(), ua: testUA} // admin routes need no token
@@ -100,7 +119,7 @@ func TestFaults(t *testing.T) {
 		c.must(200, "GET", "/v1/organization", nil)
 		assert.Less(t, time.Since(start), 100*time.Millisecond)
 
-		for _, bad := range []string{`{"fraction":2}`, `{"latency":"soon"}`, `{"status":42}`, `{"path":"["}`, `[`} {
+		for _, bad := range []string{`{"fraction":2}`, `{"latency":"soon"}`, `{"status":42}`, `{"path":"["}`, `{"dropResponse":true,"status":500}`, `[`} {
 			resp := admin.must(422, "POST", "/_admin/faults", []byte(bad))
 			assert.True(t, strings.HasPrefix(resp["message"].(string), "invalid fault"), bad)
 		}

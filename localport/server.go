@@ -97,10 +97,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serve(rec, r, &s.admin, path, false)
 		return
 	}
-	if s.faults.intercept(rec, r, path) {
-		return
+	answered, drop := s.faults.intercept(rec, r, path)
+	switch {
+	case answered:
+	case drop:
+		dropped(w, func(w http.ResponseWriter) { s.serve(w, r, &s.api, path, true) })
+	default:
+		s.serve(rec, r, &s.api, path, true)
 	}
-	s.serve(rec, r, &s.api, path, true)
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *router, path string, authenticate bool) {

@@ -22,21 +22,21 @@ func (o DeleteOptions) params() params {
 	return p.addIf("ocean_info_resync_id", o.ResyncID)
 }
 
-// DeleteEntity deletes one entity. An entity that does not exist counts as
-// already deleted (nil error).
-func (c *Client) DeleteEntity(ctx context.Context, blueprint, id string, opts DeleteOptions) error {
+// DeleteEntity deletes one entity. An entity that does not exist is not an
+// error: deleted is then false (someone else deleted it first).
+func (c *Client) DeleteEntity(ctx context.Context, blueprint, id string, opts DeleteOptions) (deleted bool, err error) {
 	if blueprint == "" || id == "" {
-		return fmt.Errorf("%w: delete entity needs a blueprint and an identifier", ErrValidation)
+		return false, fmt.Errorf("%w: delete entity needs a blueprint and an identifier", ErrValidation)
 	}
-	_, err := c.do(ctx, call{
+	_, err = c.do(ctx, call{
 		method: http.MethodDelete, path: "/blueprints/" + seg(blueprint) + "/entities/" + seg(id),
 		query: opts.params(), feature: true,
 	}, nil)
 	if errors.Is(err, ErrNotFound) {
 		c.log.WithField("blueprint", blueprint).WithField("identifier", id).Debug("Entity already deleted")
-		return nil
+		return false, nil
 	}
-	return err
+	return err == nil, err
 }
 
 // DeleteEntities deletes keys through the bulk route: per blueprint, at most

@@ -40,6 +40,10 @@ type UpsertResult struct {
 	// Dropped: the entity's search identifier matched no entity, so nothing was
 	// written. Neither a success nor a failure (Ocean ignores these).
 	Dropped bool
+	// Resent: the request carrying the entity was sent again after an attempt
+	// Port may have carried out without its answer arriving (see
+	// mayHaveApplied), so Created false may mean that attempt created it.
+	Resent bool
 }
 
 // UpsertEntity creates or updates one entity through the single-entity route and
@@ -53,7 +57,7 @@ func (c *Client) UpsertEntity(ctx context.Context, e Entity, opts UpsertOptions)
 	if err != nil {
 		return nil, false, fmt.Errorf("%w: encode entity: %v", ErrValidation, err)
 	}
-	got, created, err := c.upsertOne(ctx, e.Blueprint, body, opts)
+	got, created, err := c.upsertOne(ctx, e.Blueprint, body, opts, nil)
 	if err != nil {
 		return nil, false, err
 	}
@@ -63,15 +67,42 @@ func (c *Client) UpsertEntity(ctx context.Context, e Entity, opts UpsertOptions)
 	return got, created, nil
 }
 
-func (c *Client) upsertOne(ctx context.Context, bp string, body []byte, opts UpsertOptions) (*Entity, bool, error) {
+// upsertOne sends one entity through the single route; resent, when not nil,
+// is set when an attempt Port may have carried out was followed by another.
+func (c *Client) upsertOne(ctx context.Context, bp string, body []byte, opts UpsertOptions, resent *bool) (*Entity, bool, error) {
 	var resp struct {
 		Entity *Entity `json:"entity"`
 	}
 	status, err := c.do(ctx, call{
 		method: http.MethodPost, path: "/blueprints/" + seg(bp) + "/entities",
-		query: opts.params(), body: body, feature: true, retryable: true,
+		query: opts.params(), body: body, feature: true, retryable: true, onRetry: noteResent(resent),
 	}, &resp)
 	return resp.Entity, status == http.StatusCreated, err
+}
+
+// noteResent returns an onRetry that sets *resent when the failed attempt may
+// have been carried out.
+func noteResent(resent *bool) func(error) {
+	if resent == nil {
+		return nil
+	}
+	return func(cause error) {
+		if mayHaveApplied(cause) {
+			*resent = true
+		}
+	}
+}
+
+// mayHaveApplied reports whether an attempt that failed with cause may still
+// have been carried out by Port: no answer came back at all, or a gateway
+// answered for a backend that may have done the work. Port's own refusals
+// (429, 503, ...) come before any work.
+func mayHaveApplied(cause error) bool {
+	var ae *APIError
+	if errors.As(cause, &ae) {
+		return ae.StatusCode == http.StatusBadGateway || ae.StatusCode == http.StatusGatewayTimeout
+	}
+	return true
 }
 
 // UpsertEntities writes entities through the bulk route: grouped by blueprint,
@@ -167,13 +198,17 @@ func (c *Client) runUpsert(ctx context.Context, t upsertTask, opts UpsertOptions
 		return c.upsertSingles(ctx, t, opts, results, done)
 	}
 	var resp bulkResponse
+	resent := false
 	_, err := c.do(ctx, call{
 		method: http.MethodPost, path: "/blueprints/" + seg(t.blueprint) + "/entities/bulk",
-		query: opts.params(), body: t.body, feature: true, retryable: true,
+		query: opts.params(), body: t.body, feature: true, retryable: true, onRetry: noteResent(&resent),
 	}, &resp)
 	switch {
 	case err == nil:
 		c.applyBulk(t, &resp, results, done)
+		for _, gi := range t.idx {
+			results[gi].Resent = resent
+		}
 		return nil
 	case fatal(ctx, err):
 		return err
@@ -190,12 +225,13 @@ func (c *Client) runUpsert(ctx context.Context, t upsertTask, opts UpsertOptions
 
 func (c *Client) upsertSingles(ctx context.Context, t upsertTask, opts UpsertOptions, results []UpsertResult, done []bool) error {
 	for k, gi := range t.idx {
-		got, created, err := c.upsertOne(ctx, t.blueprint, t.items[k], opts)
+		resent := false
+		got, created, err := c.upsertOne(ctx, t.blueprint, t.items[k], opts, &resent)
 		if err != nil && fatal(ctx, err) {
 			return err
 		}
 		r := &results[gi]
-		r.Err, r.Created = err, created
+		r.Err, r.Created, r.Resent = err, created, resent
 		if got != nil {
 			if id, ok := got.Identifier.(string); ok && id != "" {
 				r.Entity.Identifier = id

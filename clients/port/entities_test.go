@@ -232,8 +232,12 @@ func TestDeleteEntities(t *testing.T) {
 	// 220 service ids + 2 → 3 calls of ≤ 100; 1 repo id → 1 call.
 	assert.Equal(t, 4, env.rec.count("POST", "/bulk/entities/delete", 200))
 
-	require.NoError(t, env.c.DeleteEntity(ctx, "service", "d:e@x=", DeleteOptions{}))
-	require.NoError(t, env.c.DeleteEntity(ctx, "service", "d:e@x=", DeleteOptions{}), "404 = already deleted")
+	deletedOne, err := env.c.DeleteEntity(ctx, "service", "d:e@x=", DeleteOptions{})
+	require.NoError(t, err)
+	assert.True(t, deletedOne)
+	deletedOne, err = env.c.DeleteEntity(ctx, "service", "d:e@x=", DeleteOptions{})
+	require.NoError(t, err, "404 = already deleted")
+	assert.False(t, deletedOne, "not by this call")
 	assert.Equal(t, 1, env.rec.count("DELETE", "/entities/d:e@x=", 404))
 
 	_, err = env.c.DeleteEntities(ctx, []Key{{Blueprint: "service"}}, DeleteOptions{})

@@ -18,7 +18,14 @@ type target struct {
 // delete that did not say why.
 var errNotDeleted = errors.New("not confirmed deleted by Port")
 
-// deleteAll deletes targets and returns, per target, nil when it is gone.
+// errGone is reported for an entity that was already gone when deleted (Port
+// answered 404): someone else deleted it, not us. It is no failure.
+var errGone = errors.New("already deleted by someone else")
+
+// deleteAll deletes targets and returns, per target, nil when this call
+// deleted it and errGone when it was gone already. (With delete_dependents,
+// an entity gone as a dependent of another one counts as deleted: Port does
+// not say by whom.)
 func (a *Applier) deleteAll(ctx context.Context, targets []target, opts Options) []error {
 	if len(targets) == 0 {
 		return nil
@@ -92,10 +99,17 @@ func (a *Applier) deleteOrdered(ctx context.Context, targets []target, opts Opti
 	for _, layer := range layers(reverse(relatesTo)) {
 		lerrs := parallel(len(layer), deleteConcurrency, func(n int) error {
 			k := keys[layer[n]]
-			return a.client.DeleteEntity(ctx, k.Blueprint, k.Identifier, opts.delete())
+			deleted, err := a.client.DeleteEntity(ctx, k.Blueprint, k.Identifier, opts.delete())
+			if err == nil && !deleted {
+				return errGone
+			}
+			return err
 		})
 		for n, err := range lerrs {
-			if err != nil {
+			switch {
+			case errors.Is(err, errGone):
+				errs[layer[n]] = err
+			case err != nil:
 				errs[layer[n]] = fmt.Errorf("delete %s: %w", keys[layer[n]], err)
 			}
 		}

@@ -3,28 +3,131 @@ package applier
 import (
 	"cmp"
 	"context"
+	"errors"
 	"slices"
 	"strings"
 
 	"github.com/ocean-go/ocean/clients/port"
 )
 
-// findUnchanged reports, per entity, whether Port already holds it exactly as
-// given, so writing it would change nothing. It asks Port for the entities the
-// integration owns, 50 identifiers of one blueprint per search. Entities that
-// use search queries, or whose key appears twice in the batch, are never
-// reported unchanged; neither are those whose lookup failed.
-func (a *Applier) findUnchanged(ctx context.Context, entities []port.Entity, merge bool) []bool {
-	unchanged := make([]bool, len(entities))
+// portCopy is what change detection learnt of an entity's copy in Port. It
+// decides whether the entity is written, and how its write is counted.
+type portCopy uint8
+
+const (
+	// copyUnknown: the lookup failed, so whether Port's copy differs is unknown.
+	copyUnknown portCopy = iota
+	// copyChanged: Port's copy differs, or the entity is written as changed
+	// without comparison (see detect).
+	copyChanged
+	// copyAbsent: the integration owns no entity with this key.
+	copyAbsent
+	// copySame: Port holds the entity exactly as given; writing it would
+	// change nothing.
+	copySame
+)
+
+// detect reports, per entity, what Port holds of it: whether writing it would
+// change nothing (copySame). It asks Port for the entities the integration
+// owns, 50 identifiers of one blueprint per search. Search queries (an
+// identifier or relations) are first resolved as Port would resolve them (see
+// resolver), and the result is what is compared with Port's copy; ids holds
+// the identifier each entity was compared under.
+//
+// Never reported unchanged (copyChanged): entities whose key appears twice in
+// the batch (or whose search identifier resolves to another entity's key),
+// with a search-query team, with a relation the blueprint does not define, or
+// with a query Port would not resolve to one stored value (it refuses or drops
+// the write, which then says why). Those whose lookup failed are copyUnknown.
+func (a *Applier) detect(ctx context.Context, entities []port.Entity, merge bool) (copies []portCopy, ids []string) {
+	copies = make([]portCopy, len(entities))
+	ids = make([]string, len(entities))
 	seen := make(map[port.Key]int, len(entities))
 	for i := range entities {
 		seen[entities[i].Key()]++
 	}
-	groups := map[string][]int{}
-	var blueprints []string
+	schema := a.targets(ctx)
+	res := newResolver()
+	idRefs := map[int]queryRef{}
+	rels := map[int][]queryRel{}
+	var cands []int
 	for i := range entities {
 		e := &entities[i]
-		if usesSearch(e) || seen[e.Key()] > 1 {
+		qrs, ok := queryRelations(e, schema)
+		if seen[e.Key()] > 1 || !isPlainValue(e.Team) || !ok {
+			copies[i] = copyChanged
+			continue
+		}
+		for n := range qrs {
+			qrs[n].ref = res.add(qrs[n].target, qrs[n].query)
+		}
+		if len(qrs) > 0 {
+			rels[i] = qrs
+		}
+		if e.HasSearchIdentifier() {
+			idRefs[i] = res.add(e.Blueprint, e.Identifier)
+		}
+		cands = append(cands, i)
+	}
+	res.run(ctx, a)
+
+	var firstErr error
+	fail := func(i int, err error) {
+		copies[i] = copyUnknown
+		firstErr = cmp.Or(firstErr, err)
+	}
+	subst := map[int]map[string]any{}
+	compared := map[port.Key]int{}
+	var resolved []int
+	for _, i := range cands {
+		e := &entities[i]
+		id, plain := e.ID()
+		if !plain {
+			r := res.get(idRefs[i])
+			switch {
+			case r == nil || r.err == nil && len(r.ids) != 1:
+				copies[i] = copyChanged // Port drops or refuses it
+				continue
+			case r.err != nil:
+				fail(i, r.err)
+				continue
+			}
+			id = r.ids[0]
+		}
+		s, err := resolvedRelations(rels[i], res)
+		switch {
+		case errors.Is(err, errUnresolvable):
+			copies[i] = copyChanged
+			continue
+		case err != nil:
+			fail(i, err)
+			continue
+		}
+		if len(s) > 0 {
+			subst[i] = s
+		}
+		ids[i] = id
+		compared[port.Key{Blueprint: e.Blueprint, Identifier: id}]++
+		resolved = append(resolved, i)
+	}
+	// The entities written without comparison count too: one of them may be
+	// the entity a search identifier resolved to.
+	isResolved := make([]bool, len(entities))
+	for _, i := range resolved {
+		isResolved[i] = true
+	}
+	for i := range entities {
+		if id, ok := entities[i].ID(); ok && !isResolved[i] {
+			compared[port.Key{Blueprint: entities[i].Blueprint, Identifier: id}]++
+		}
+	}
+
+	groups := map[string][]int{}
+	var blueprints []string
+	for _, i := range resolved {
+		e := &entities[i]
+		if compared[port.Key{Blueprint: e.Blueprint, Identifier: ids[i]}] > 1 {
+			copies[i], ids[i] = copyChanged, ""
 			continue
 		}
 		if _, ok := groups[e.Blueprint]; !ok {
@@ -36,30 +139,35 @@ func (a *Applier) findUnchanged(ctx context.Context, entities []port.Entity, mer
 	for _, bp := range blueprints {
 		chunks = slices.AppendSeq(chunks, slices.Chunk(groups[bp], lookupChunk))
 	}
-	// Each chunk writes only its own indices of unchanged.
+	// Each chunk writes only its own indices of copies; a failed one leaves
+	// them copyUnknown.
 	errs := parallel(len(chunks), lookupConcurrency, func(c int) error {
-		return a.compareChunk(ctx, entities, chunks[c], merge, unchanged)
+		return a.compareChunk(ctx, entities, ids, subst, chunks[c], merge, copies)
 	})
-	failed, first := 0, error(nil)
-	for c, err := range errs {
-		if err != nil {
-			failed += len(chunks[c])
-			first = cmp.Or(first, err)
+	for _, err := range errs {
+		firstErr = cmp.Or(firstErr, err)
+	}
+	if firstErr != nil {
+		failed := 0
+		for _, c := range copies {
+			if c == copyUnknown {
+				failed++
+			}
 		}
+		a.log.WithError(firstErr).WithField("entities", failed).Warn("Cannot compare some entities with Port; writing them without comparison")
 	}
-	if first != nil {
-		a.log.WithError(first).WithField("entities", failed).Warn("Cannot compare some entities with Port; writing them without comparison")
-	}
-	return unchanged
+	return copies, ids
 }
 
-// compareChunk looks up entities[idx] (one blueprint) and marks the unchanged.
-func (a *Applier) compareChunk(ctx context.Context, entities []port.Entity, idx []int, merge bool, unchanged []bool) error {
-	ids := make([]string, len(idx))
+// compareChunk looks up entities[idx] (one blueprint, identifiers ids[i],
+// relations replaced by subst[i]) and sets their copies.
+func (a *Applier) compareChunk(ctx context.Context, entities []port.Entity, ids []string, subst map[int]map[string]any,
+	idx []int, merge bool, copies []portCopy) error {
+	chunkIDs := make([]string, len(idx))
 	props, rels := map[string]bool{}, map[string]bool{}
 	for n, i := range idx {
 		e := &entities[i]
-		ids[n], _ = e.ID()
+		chunkIDs[n] = ids[i]
 		for k := range e.Properties {
 			props[k] = true
 		}
@@ -68,7 +176,7 @@ func (a *Applier) compareChunk(ctx context.Context, entities []port.Entity, idx 
 		}
 	}
 	q := port.And(
-		port.Cond("$identifier", "in", ids),
+		port.Cond("$identifier", "in", chunkIDs),
 		port.Cond("$blueprint", "=", entities[idx[0]].Blueprint),
 	)
 	include := []string{"blueprint", "identifier", "title", "icon", "team"}
@@ -90,8 +198,19 @@ func (a *Applier) compareChunk(ctx context.Context, entities []port.Entity, idx 
 		}
 	}
 	for n, i := range idx {
-		if t, ok := byID[ids[n]]; ok && sameAsPort(&entities[i], t, merge) {
-			unchanged[i] = true
+		t, ok := byID[chunkIDs[n]]
+		if !ok {
+			copies[i] = copyAbsent
+			continue
+		}
+		ours := &entities[i]
+		if s := subst[i]; s != nil {
+			ours, t = withResolved(ours, t, s)
+		}
+		if sameAsPort(ours, t, merge) {
+			copies[i] = copySame
+		} else {
+			copies[i] = copyChanged
 		}
 	}
 	return nil

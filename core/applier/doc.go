@@ -5,10 +5,23 @@
 // per search) and skips those that would not change: same title, icon and team
 // (teams as sets), same properties and relations compared as JSON with numbers
 // by value (1.10 equals 1.1, big integers exactly) and null equal to absent.
-// So a resync over unchanged data writes nothing. Entities that use search
-// queries (identifier, team or relations) are always written; if the lookup
-// fails, everything is written. The rest goes to Port in bulk; an entity Port
-// refuses never stops the others and is kept for a retry.
+// So a resync over unchanged data writes nothing. Search queries of an
+// identifier or a relation are resolved as Port resolves them on write (one
+// search per 50 `$identifier =` queries of a blueprint, one per other query)
+// and the result is compared: Port stores the identifiers, not the query.
+// (Ocean writes every entity that uses a search query; this is deliberate.)
+// Entities with a search-query team, or a query Port would not resolve to one
+// stored value, are always written; if a lookup fails, its entities are
+// written. The rest goes to Port in bulk; an entity Port refuses never stops
+// the others and is kept for a retry.
+//
+// Counting. A write counts as Port's created flag says, corrected by what the
+// lookup saw: an entity the integration did not have, that Port says existed
+// after a request re-sent because an attempt's answer was lost, was created by
+// that attempt; an entity written because its lookup failed is Uncompared
+// unless Port created it (whether it changed is unknown). A stale entity Port
+// no longer has when deleted (404) was deleted by someone else: Gone, not
+// Deleted.
 //
 // Deleting. A Reconciler follows one resync: it records the key of every
 // entity produced, whether or not it changed and whether or not Port accepted

@@ -19,12 +19,13 @@ import (
 // env is a local Port with the test blueprints and an Applier writing to it as
 // the integration "fake/my-fake".
 type env struct {
-	t      testing.TB
-	ctx    context.Context
-	srv    *localport.Server
-	client *port.Client
-	a      *Applier
-	logs   *test.Hook
+	t          testing.TB
+	maxRetries int // of the clients made after it is set; 0 = the default
+	ctx        context.Context
+	srv        *localport.Server
+	client     *port.Client
+	a          *Applier
+	logs       *test.Hook
 }
 
 func newEnv(t testing.TB) *env {
@@ -46,18 +47,31 @@ func newEnv(t testing.TB) *env {
 // newClient returns a client writing as another integration identifier,
 // hence another data source.
 func (e *env) newClient(identifier string) *port.Client {
+	return e.newClientVia(identifier, nil)
+}
+
+// newClientVia is newClient sending its requests through before, when set, to
+// let a test act (as someone else would) right before a request goes out.
+func (e *env) newClientVia(identifier string, before func(*http.Request)) *port.Client {
 	quiet := logrus.New()
 	quiet.SetOutput(io.Discard)
 	// Closing idle connections before the server closes spares it waiting
 	// for connections the transport dialed but never used.
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	e.t.Cleanup(tr.CloseIdleConnections)
+	var rt http.RoundTripper = tr
+	if before != nil {
+		rt = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			before(r)
+			return tr.RoundTrip(r)
+		})
+	}
 	c, err := port.New(port.Config{
-		HTTPClient: &http.Client{Transport: tr, Timeout: time.Minute},
+		HTTPClient: &http.Client{Transport: rt, Timeout: time.Minute},
 		BaseURL:    e.srv.URL(), ClientID: "id", ClientSecret: "secret",
 		UserAgent: port.UserAgent{Type: "fake", Version: "0.1.0", Identifier: identifier},
 		Limiter:   rate.NewLimiter(rate.Inf, 0),
-		Retry:     port.RetryPolicy{BaseDelay: 10 * time.Millisecond},
+		Retry:     port.RetryPolicy{BaseDelay: 10 * time.Millisecond, MaxRetries: e.maxRetries},
 		Logger:    quiet,
 	})
 	if err != nil {
@@ -65,6 +79,10 @@ func (e *env) newClient(identifier string) *port.Client {
 	}
 	return c
 }
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // seed writes entities through c (merge, creating missing targets).
 func (e *env) seed(c *port.Client, entities ...port.Entity) {

@@ -12,9 +12,12 @@ import (
 type LoadResult struct {
 	Created, Updated int
 	Unchanged        int // equal to Port's copy: not written
-	Failed           int
-	Dropped          int // search identifier matched no entity: nothing to write
-	Failures         []Failure
+	// Uncompared counts entities Port already had, written without knowing
+	// whether they changed: their change-detection lookup failed.
+	Uncompared int
+	Failed     int
+	Dropped    int // search identifier matched no entity: nothing to write
+	Failures   []Failure
 }
 
 // Failure is an entity Port refused, kept whole so that it can be retried.
@@ -22,15 +25,34 @@ type Failure struct {
 	Entity port.Entity
 	Err    error
 	Kind   string // the kind whose load wrote it, when a Reconciler recorded it
+
+	copy portCopy // what change detection saw in Port, to count a retry
 }
 
 func (r *LoadResult) add(o LoadResult) {
 	r.Created += o.Created
 	r.Updated += o.Updated
 	r.Unchanged += o.Unchanged
+	r.Uncompared += o.Uncompared
 	r.Failed += o.Failed
 	r.Dropped += o.Dropped
 	r.Failures = append(r.Failures, o.Failures...)
+}
+
+// countWrite counts one entity Port accepted. Port's created flag says what
+// the last attempt found; what change detection saw before the first one
+// corrects it: an entity the integration did not have, that Port says existed
+// after an attempt that may have been carried out (lostAttempt), was created
+// by that attempt; one that could not be looked up may not have changed.
+func (r *LoadResult) countWrite(created bool, c portCopy, lostAttempt bool) {
+	switch {
+	case created, c == copyAbsent && lostAttempt:
+		r.Created++
+	case c == copyUnknown:
+		r.Uncompared++
+	default:
+		r.Updated++
+	}
 }
 
 // Load writes one batch of a resync: entities equal to Port's copy are
@@ -43,61 +65,76 @@ func (a *Applier) Load(ctx context.Context, entities []port.Entity, opts Options
 	return res, err
 }
 
-// load is Load, also returning the entities written, with the identifiers Port
-// resolved for search identifiers.
+// load is Load, also returning the entities written and those with a search
+// identifier found unchanged, with the identifiers Port resolved for search
+// identifiers.
 func (a *Applier) load(ctx context.Context, entities []port.Entity, opts Options) (LoadResult, []port.Entity, error) {
-	unchanged := a.findUnchanged(ctx, entities, opts.Merge)
+	copies, ids := a.detect(ctx, entities, opts.Merge)
 	var res LoadResult
+	var found []port.Entity
 	changed := make([]port.Entity, 0, len(entities))
+	changedCopies := make([]portCopy, 0, len(entities))
 	for i := range entities {
-		if unchanged[i] {
+		if copies[i] == copySame {
 			res.Unchanged++
+			if entities[i].HasSearchIdentifier() {
+				e := entities[i]
+				e.Identifier = ids[i]
+				found = append(found, e)
+			}
 		} else {
 			changed = append(changed, entities[i])
+			changedCopies = append(changedCopies, copies[i])
 		}
 	}
-	w, written, err := a.write(ctx, changed, opts)
+	w, written, err := a.write(ctx, changed, changedCopies, opts)
 	res.add(w)
 	a.log.WithFields(map[string]any{
 		"created": res.Created, "updated": res.Updated, "unchanged": res.Unchanged,
-		"failed": res.Failed, "dropped": res.Dropped,
+		"uncompared": res.Uncompared, "failed": res.Failed, "dropped": res.Dropped,
 	}).Debug("Loaded entities")
-	return res, written, err
+	return res, append(written, found...), err
 }
 
 // write upserts entities, all of them, and returns the ones Port accepted.
-// When a key appears more than once, later copies go in later rounds so that
-// they apply in input order (with merge, each adds its fields).
-func (a *Applier) write(ctx context.Context, entities []port.Entity, opts Options) (LoadResult, []port.Entity, error) {
+// copies[i] is what change detection saw of entities[i] (nil: nothing, the
+// writes count as Port says). When a key appears more than once, later copies
+// go in later rounds so that they apply in input order (with merge, each adds
+// its fields).
+func (a *Applier) write(ctx context.Context, entities []port.Entity, copies []portCopy, opts Options) (LoadResult, []port.Entity, error) {
 	var res LoadResult
 	written := make([]port.Entity, 0, len(entities))
 	var errs []error
-	for _, batch := range rounds(entities) {
+	for _, round := range rounds(entities) {
+		batch := make([]port.Entity, len(round))
+		for n, i := range round {
+			batch[n] = entities[i]
+		}
 		results, err := a.client.UpsertEntities(ctx, batch, opts.upsert())
 		if err != nil {
 			errs = append(errs, err)
 		}
-		for i := range batch {
+		for n, i := range round {
+			c := copyChanged
+			if copies != nil {
+				c = copies[i]
+			}
 			var r port.UpsertResult
-			if i < len(results) {
-				r = results[i]
+			if n < len(results) {
+				r = results[n]
 			}
 			switch {
 			case r.Dropped:
 				res.Dropped++
 			case r.Err == nil && r.Entity.Identifier != nil:
-				if r.Created {
-					res.Created++
-				} else {
-					res.Updated++
-				}
-				e := batch[i]
+				res.countWrite(r.Created, c, r.Resent)
+				e := batch[n]
 				e.Identifier = r.Entity.Identifier
 				written = append(written, e)
 			default:
 				ferr := firstErr(r.Err, err)
 				res.Failed++
-				res.Failures = append(res.Failures, Failure{Entity: batch[i], Err: fmt.Errorf("upsert %s: %w", batch[i].Key(), ferr)})
+				res.Failures = append(res.Failures, Failure{Entity: batch[n], Err: fmt.Errorf("upsert %s: %w", batch[n].Key(), ferr), copy: c})
 			}
 		}
 	}
@@ -119,19 +156,34 @@ func firstErr(errs ...error) error {
 	return errNoResult
 }
 
-// rounds splits entities so that no round holds a key twice; the n-th copy of
-// a key goes to round n.
-func rounds(entities []port.Entity) [][]port.Entity {
-	var out [][]port.Entity
+// rounds splits the positions of entities so that no round holds a key
+// twice; the n-th copy of a key goes to round n.
+func rounds(entities []port.Entity) [][]int {
+	var out [][]int
 	copies := make(map[port.Key]int, len(entities))
-	for _, e := range entities {
-		k := e.Key()
+	for i := range entities {
+		k := entities[i].Key()
 		n := copies[k]
 		copies[k] = n + 1
 		if n == len(out) {
 			out = append(out, nil)
 		}
-		out[n] = append(out[n], e)
+		out[n] = append(out[n], i)
 	}
 	return out
+}
+
+// mayHaveWritten reports whether a failed upsert may still have been carried
+// out: Port refused neither the entity nor the request (no answer came, or a
+// server error).
+func mayHaveWritten(err error) bool {
+	var ee *port.EntityError
+	if errors.As(err, &ee) {
+		return false
+	}
+	var ae *port.APIError
+	if errors.As(err, &ae) {
+		return ae.StatusCode >= 500
+	}
+	return !errors.Is(err, port.ErrValidation)
 }

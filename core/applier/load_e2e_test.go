@@ -12,10 +12,10 @@ import (
 	"github.com/ocean-go/ocean/localport"
 )
 
-type counts struct{ Created, Updated, Unchanged, Failed, Dropped int }
+type counts struct{ Created, Updated, Unchanged, Uncompared, Failed, Dropped int }
 
 func countsOf(r LoadResult) counts {
-	return counts{r.Created, r.Updated, r.Unchanged, r.Failed, r.Dropped}
+	return counts{r.Created, r.Updated, r.Unchanged, r.Uncompared, r.Failed, r.Dropped}
 }
 
 func TestLoadChangeDetection(t *testing.T) {
@@ -89,11 +89,55 @@ func TestLoadChangeDetection(t *testing.T) {
 			want: counts{Unchanged: 1},
 		},
 		{
-			name:      "search identifiers are always written",
+			name:   "search identifiers compare as Port resolves them",
+			first:  []port.Entity{p("a", map[string]any{"name": "A"})},
+			second: []port.Entity{{Identifier: search("a"), Blueprint: "person", Title: str("a"), Properties: map[string]any{"name": "A"}}},
+			want:   counts{Unchanged: 1},
+		},
+		{
+			name:      "search identifier of a changed entity",
 			first:     []port.Entity{p("a", map[string]any{"name": "A"})},
-			second:    []port.Entity{{Identifier: search("a"), Blueprint: "person", Title: str("a"), Properties: map[string]any{"name": "A"}}},
+			second:    []port.Entity{{Identifier: search("a"), Blueprint: "person", Title: str("a"), Properties: map[string]any{"name": "A2"}}},
 			want:      counts{Updated: 1},
 			rewritten: []string{"a"},
+		},
+		{
+			name: "search relations compare as Port resolves them",
+			first: []port.Entity{p("o", map[string]any{"name": "O"}), ent("service", "s2", nil, nil), ent("service", "s3", nil, nil),
+				ent("service", "s", map[string]any{"lang": "go"}, map[string]any{"owner": "o", "deps": []any{"s2", "s3"}})},
+			second: []port.Entity{ent("service", "s", map[string]any{"lang": "go"}, map[string]any{
+				"owner": search("o"),
+				"deps": map[string]any{"combinator": "or", "rules": []any{
+					map[string]any{"property": "$identifier", "operator": "=", "value": "s3"},
+					map[string]any{"property": "$identifier", "operator": "=", "value": "s2"},
+				}},
+			})},
+			opts: Options{Merge: true, CreateMissingRelatedEntities: true},
+			want: counts{Unchanged: 1},
+		},
+		{
+			name:  "a search relation on a property compares as resolved",
+			first: []port.Entity{p("o", map[string]any{"name": "O"}), ent("service", "s", nil, map[string]any{"owner": "o"})},
+			second: []port.Entity{ent("service", "s", nil, map[string]any{"owner": map[string]any{"combinator": "and", "rules": []any{
+				map[string]any{"property": "name", "operator": "=", "value": "O"},
+			}}})},
+			opts: Options{Merge: true, CreateMissingRelatedEntities: true},
+			want: counts{Unchanged: 1},
+		},
+		{
+			name:      "a search relation resolving to another target is a change",
+			first:     []port.Entity{p("o", nil), p("o2", nil), ent("service", "s", nil, map[string]any{"owner": "o"})},
+			second:    []port.Entity{ent("service", "s", nil, map[string]any{"owner": search("o2")})},
+			opts:      Options{Merge: true, CreateMissingRelatedEntities: true},
+			want:      counts{Updated: 1},
+			rewritten: []string{"service/s"},
+		},
+		{
+			name:   "a search relation Port cannot resolve is written, and Port says why",
+			first:  []port.Entity{p("o", nil), ent("service", "s", nil, map[string]any{"owner": "o"})},
+			second: []port.Entity{ent("service", "s", nil, map[string]any{"owner": search("nobody")})},
+			opts:   Options{Merge: true, CreateMissingRelatedEntities: true},
+			want:   counts{Failed: 1},
 		},
 		{
 			name:   "search identifier matching nothing is dropped",

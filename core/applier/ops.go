@@ -13,7 +13,7 @@ import (
 // Register upserts entities, all of them (no comparison with Port), and
 // returns those Port accepted, search identifiers resolved.
 func (a *Applier) Register(ctx context.Context, entities []port.Entity, opts Options) ([]port.Entity, error) {
-	res, written, err := a.write(ctx, entities, opts)
+	res, written, err := a.write(ctx, entities, nil, opts)
 	return written, errors.Join(err, failuresErr(res.Failures))
 }
 
@@ -36,7 +36,7 @@ func (a *Applier) Unregister(ctx context.Context, entities []port.Entity, opts O
 // target of one when protected (see Options), or anything of a blueprint where
 // a search identifier of after could not be resolved.
 func (a *Applier) ApplyDiff(ctx context.Context, before, after []port.Entity, opts Options) error {
-	res, written, err := a.write(ctx, after, opts)
+	res, written, err := a.write(ctx, after, nil, opts)
 	keep := map[port.Key]bool{}
 	blocked := map[string]bool{}
 	related := map[relRef]struct{}{}
@@ -101,7 +101,9 @@ func (a *Applier) deleteOwned(ctx context.Context, keys []port.Key, opts Options
 	owned, err := a.owned(ctx, keys, !opts.DeleteDependentEntities)
 	errs := []error{err}
 	for _, e := range a.deleteAll(ctx, owned, opts) {
-		errs = append(errs, e)
+		if !errors.Is(e, errGone) {
+			errs = append(errs, e)
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -2,6 +2,7 @@ package applier
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -26,6 +27,15 @@ func (r ReconcileResult) Deleted() int {
 	return n
 }
 
+// Gone is the number of stale entities someone else deleted first.
+func (r ReconcileResult) Gone() int {
+	n := 0
+	for _, b := range r.Blueprints {
+		n += b.Gone
+	}
+	return n
+}
+
 // BlueprintResult is what reconciliation did with one blueprint.
 type BlueprintResult struct {
 	Blueprint string
@@ -34,6 +44,7 @@ type BlueprintResult struct {
 	Stale     int      // owned entities, last updated before the resync, not produced
 	Ratio     float64  // Stale / (Produced + Stale): the share deletion would remove
 	Deleted   int
+	Gone      int    // stale, but someone else deleted it first (not in Deleted)
 	Kept      int    // stale but spared: relation targets of produced entities
 	Failed    int    // deletions Port refused or did not confirm
 	Skipped   string // why nothing was deleted; empty when deletion ran
@@ -122,17 +133,21 @@ func (r *Reconciler) Reconcile(ctx context.Context, startedAt time.Time, thresho
 
 	for i, err := range r.a.deleteAll(ctx, doomed, r.opts) {
 		br := &res.Blueprints[owner[i]]
-		if err != nil {
+		switch {
+		case errors.Is(err, errGone):
+			br.Gone++
+			r.a.log.WithField("entity", doomed[i].Key.String()).Info("A stale entity was already deleted by someone else")
+		case err != nil:
 			br.Failed++
 			r.a.log.WithError(err).Warn("Could not delete a stale entity")
-		} else {
+		default:
 			br.Deleted++
 		}
 	}
 	for _, br := range res.Blueprints {
 		if br.Stale > 0 && br.Skipped == "" {
 			r.a.log.WithFields(map[string]any{
-				"blueprint": br.Blueprint, "deleted": br.Deleted, "kept": br.Kept, "failed": br.Failed,
+				"blueprint": br.Blueprint, "deleted": br.Deleted, "gone": br.Gone, "kept": br.Kept, "failed": br.Failed,
 			}).Info("Deleted stale entities")
 		}
 	}

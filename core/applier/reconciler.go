@@ -153,7 +153,7 @@ func (r *Reconciler) RetriesFailures() bool { return !r.opts.CreateMissingRelate
 // its target did not exist yet succeeds once the target is written. Entities
 // in a dependency cycle keep their original order. It does nothing when Port
 // creates missing related entities itself. It returns, per kind, the
-// entities the retry created or updated.
+// entities the retry wrote (Created, Updated, Uncompared).
 func (r *Reconciler) RetryFailed(ctx context.Context) map[string]LoadResult {
 	if r.opts.CreateMissingRelatedEntities {
 		return nil
@@ -185,15 +185,11 @@ func (r *Reconciler) RetryFailed(ctx context.Context) map[string]LoadResult {
 			}
 			got, created, err := r.a.client.UpsertEntity(ctx, *e, r.opts.upsert())
 			if err != nil {
-				remaining = append(remaining, Failure{Entity: *e, Kind: failed[i].Kind, Err: fmt.Errorf("retry upsert %s: %w", e.Key(), err)})
+				remaining = append(remaining, Failure{Entity: *e, Kind: failed[i].Kind, Err: fmt.Errorf("retry upsert %s: %w", e.Key(), err), copy: failed[i].copy})
 				continue
 			}
 			n := recovered[failed[i].Kind]
-			if created {
-				n.Created++
-			} else {
-				n.Updated++
-			}
+			n.countWrite(created, failed[i].copy, mayHaveWritten(failed[i].Err))
 			recovered[failed[i].Kind] = n
 			r.mu.Lock()
 			if e.HasSearchIdentifier() {

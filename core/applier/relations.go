@@ -98,21 +98,6 @@ func isPlainValue(v any) bool {
 	return false
 }
 
-// usesSearch reports whether Port must resolve a search query to write e: its
-// identifier, team or a relation is a query. Such entities cannot be compared
-// with Port's copy and are always written.
-func usesSearch(e *port.Entity) bool {
-	if e.HasSearchIdentifier() || !isPlainValue(e.Team) {
-		return true
-	}
-	for _, v := range e.Relations {
-		if !isPlainValue(v) {
-			return true
-		}
-	}
-	return false
-}
-
 // relRefs lists e's relation targets given by identifier; queries are skipped.
 func relRefs(e *port.Entity, fromQueries bool) []relRef {
 	var refs []relRef
@@ -139,8 +124,15 @@ func (a *Applier) targets(ctx context.Context) *targetResolver {
 }
 
 func (t *targetResolver) target(bp, relation string) string {
-	b, ok := t.blueprints[bp]
-	if !ok {
+	rel, _ := t.relation(bp, relation)
+	return rel.Target
+}
+
+// relation returns the schema of a relation; ok is false when the blueprint
+// cannot be read or has no such relation.
+func (t *targetResolver) relation(bp, name string) (rel port.Relation, ok bool) {
+	b, read := t.blueprints[bp]
+	if !read {
 		var err error
 		if b, err = t.a.client.GetBlueprint(t.ctx, bp); err != nil {
 			t.a.log.WithError(err).WithField("blueprint", bp).Warn("Cannot read blueprint; matching its relation targets by identifier only")
@@ -149,9 +141,10 @@ func (t *targetResolver) target(bp, relation string) string {
 		t.blueprints[bp] = b
 	}
 	if b == nil {
-		return ""
+		return port.Relation{}, false
 	}
-	return b.Relations[relation].Target
+	rel, ok = b.Relations[name]
+	return rel, ok && rel.Target != ""
 }
 
 // keyIndex finds entities by key, or by identifier alone when the blueprint of

@@ -91,7 +91,8 @@ func (e *Engine) Mapping(ctx context.Context, fresh bool) (*appconfig.PortAppCon
 // SyncRawAll runs a full resync: every resource of the mapping in order, then
 // reconciliation. Beginning it aborts any older running resync; an aborted
 // resync stops between batches and deletes nothing. The returned error is nil
-// only when the resync completed.
+// only when the resync completed: every kind succeeded and Port accepted every
+// entity (after the end-of-resync retry).
 func (e *Engine) SyncRawAll(ctx context.Context, trigger oceanctx.Trigger) (*Summary, error) {
 	ctx, ev := e.Events.Begin(ctx, oceanctx.Resync, trigger, map[string]any{"resync_start_time": time.Now().UTC()})
 	defer e.Events.End(ev)
@@ -127,20 +128,26 @@ func (e *Engine) SyncRawAll(ctx context.Context, trigger oceanctx.Trigger) (*Sum
 	}
 
 	creditRetries(sum.Kinds, rec.RetryFailed(ctx))
+	unwritten := unwrittenErr(rec)
 	if len(kindErrs) > 0 {
 		sum.Deletion = "nothing deleted: some kinds failed"
 		log.Warn("Skipping deletion of stale entities because some kinds failed")
-		return finish(errors.Join(kindErrs...))
+		return finish(errors.Join(append(kindErrs, unwritten)...))
 	}
 	if ctx.Err() != nil {
 		return finish(context.Cause(ctx))
 	}
+	// Entities Port refused count as produced, so reconciliation never deletes
+	// them and may run; the resync still fails (Ocean reports it completed).
 	res, err := rec.Reconcile(ctx, ev.StartedAt, mapping.EntityDeletionThreshold)
 	if err != nil {
 		sum.Deletion = "reconciliation failed"
-		return finish(fmt.Errorf("reconcile: %w", err))
+		return finish(errors.Join(unwritten, fmt.Errorf("reconcile: %w", err)))
 	}
 	attributeDeletions(sum, res)
+	if unwritten != nil {
+		return finish(unwritten)
+	}
 
 	for _, h := range e.Handlers.ResyncCompleteHooks() {
 		if err := runHook(ctx, h); err != nil {
@@ -195,13 +202,13 @@ func (e *Engine) processResource(ctx context.Context, rc *appconfig.ResourceConf
 	log = log.WithField("resource_kind", fmt.Sprintf("%s-%d", rc.Kind, index))
 
 	if len(hs) == 0 {
-		ks.Failed++
+		ks.FailedBatches++
 		ks.addError(fmt.Errorf("kind %q is not implemented; available kinds: %s", rc.Kind, strings.Join(e.Handlers.Kinds(), ", ")))
 		return ks
 	}
 	m, err := e.Processor.Compile(rc)
 	if err != nil {
-		ks.Failed++
+		ks.FailedBatches++
 		ks.addError(fmt.Errorf("mapping: %w", err))
 		return ks
 	}
@@ -219,7 +226,7 @@ func (e *Engine) processResource(ctx context.Context, rc *appconfig.ResourceConf
 				return ks
 			}
 			if err != nil {
-				ks.Failed++
+				ks.FailedBatches++
 				ks.addError(fmt.Errorf("extract: %w", err))
 				log.WithError(err).Error("A batch of raw data failed: the kind fails and nothing is deleted")
 				continue
@@ -237,8 +244,8 @@ func (e *Engine) processResource(ctx context.Context, rc *appconfig.ResourceConf
 		e.reportMisconfigured(ctx, m, misconfigured, log)
 	}
 	log.WithFields(logrus.Fields{
-		"extracted": ks.Extracted, "created": ks.Created, "updated": ks.Updated,
-		"unchanged": ks.Unchanged, "failed": ks.Failed,
+		"extracted": ks.Extracted, "created": ks.Created, "updated": ks.Updated, "unchanged": ks.Unchanged,
+		"uncompared": ks.Uncompared, "failed": ks.Failed, "failed_batches": ks.FailedBatches,
 	}).Info("Finished kind")
 	return ks
 }
@@ -277,10 +284,16 @@ func (e *Engine) loadBatch(ctx context.Context, m *processor.Mapping, batch []an
 		ks.Created += lr.Created
 		ks.Updated += lr.Updated
 		ks.Unchanged += lr.Unchanged
+		ks.Uncompared += lr.Uncompared
 		ks.Failed += lr.Failed
+		ks.refused += lr.Failed
 		// Entities Port refused are counted and logged, but do not fail the kind:
 		// they still count as produced, so reconciliation never deletes them.
+		// They fail the sync once retried in vain (unwrittenErr).
 		for _, f := range lr.Failures {
+			if ks.refusal == nil {
+				ks.refusal = f.Err
+			}
 			if ks.refusedLogged < maxRefusedLogged {
 				ks.refusedLogged++
 				entry := log.WithError(f.Err).WithField("entity", f.Entity.Key().String())
@@ -407,8 +420,30 @@ func applierOptions(c *appconfig.PortAppConfig, ev *oceanctx.Event) applier.Opti
 	return o
 }
 
+// unwrittenErr reports the entities Port refused for good (after the
+// end-of-resync retry), or nil when there are none.
+func unwrittenErr(rec *applier.Reconciler) error {
+	failed, overflow := rec.Failures()
+	n := len(failed) + overflow
+	if n == 0 {
+		return nil
+	}
+	if len(failed) == 0 {
+		return fmt.Errorf("%s could not be written to Port", entityCount(n))
+	}
+	return fmt.Errorf("%s could not be written to Port, the first: %w", entityCount(n), failed[0].Err)
+}
+
+// entityCount is "1 entity" or "n entities".
+func entityCount(n int) string {
+	if n == 1 {
+		return "1 entity"
+	}
+	return fmt.Sprintf("%d entities", n)
+}
+
 // creditRetries moves the entities the end-of-resync retry wrote from Failed
-// to Created or Updated of their kind's resources, in mapping order.
+// to Created, Updated or Uncompared of their kind's resources, in mapping order.
 func creditRetries(kinds []KindSummary, retried map[string]applier.LoadResult) {
 	for i := range kinds {
 		ks := &kinds[i]
@@ -416,10 +451,12 @@ func creditRetries(kinds []KindSummary, retried map[string]applier.LoadResult) {
 		if !ok {
 			continue
 		}
-		c := min(lr.Created, ks.Failed)
-		u := min(lr.Updated, ks.Failed-c)
-		ks.Created, ks.Updated, ks.Failed = ks.Created+c, ks.Updated+u, ks.Failed-c-u
-		lr.Created, lr.Updated = lr.Created-c, lr.Updated-u
+		for _, f := range []struct{ to, from *int }{
+			{&ks.Created, &lr.Created}, {&ks.Updated, &lr.Updated}, {&ks.Uncompared, &lr.Uncompared},
+		} {
+			n := min(*f.from, ks.Failed)
+			*f.to, *f.from, ks.Failed = *f.to+n, *f.from-n, ks.Failed-n
+		}
 		retried[ks.Kind] = lr
 	}
 }
@@ -440,6 +477,9 @@ func attributeDeletions(sum *Summary, res applier.ReconcileResult) {
 		}
 	}
 	sum.Deletion = fmt.Sprintf("deleted %d stale entities", res.Deleted())
+	if gone := res.Gone(); gone > 0 {
+		sum.Deletion += fmt.Sprintf(" (%d more were already deleted by someone else)", gone)
+	}
 	if len(skipped) > 0 {
 		sum.Deletion += "; kept " + strings.Join(skipped, "; ")
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/ocean-go/ocean/core/applier"
 	"github.com/ocean-go/ocean/core/processor"
 	"github.com/ocean-go/ocean/handlers"
+	"github.com/ocean-go/ocean/localport"
 	"github.com/ocean-go/ocean/localport/localporttest"
 )
 
@@ -44,6 +45,13 @@ func personResource(selector string, identifier any) map[string]any {
 // local Port holding the person blueprint and config (testMapping when nil).
 func newEngine(t *testing.T, config ...map[string]any) *Engine {
 	t.Helper()
+	e, _ := newEngineOn(t, config...)
+	return e
+}
+
+// newEngineOn is newEngine, also returning the local Port (to inject faults).
+func newEngineOn(t *testing.T, config ...map[string]any) (*Engine, *localport.Server) {
+	t.Helper()
 	srv := localporttest.Start(t)
 	quiet := logrus.New()
 	quiet.SetOutput(io.Discard)
@@ -71,7 +79,7 @@ func newEngine(t *testing.T, config ...map[string]any) *Engine {
 	return &Engine{
 		Client: c, Handlers: &handlers.Registry{}, Processor: processor.New(processor.Options{Logger: quiet}),
 		Applier: applier.New(c, quiet), Events: &oceanctx.Tracker{}, Log: quiet,
-	}
+	}, srv
 }
 
 // people returns raw person items with the given ids.

@@ -29,7 +29,8 @@ const cursorLayout = "2006-01-02T15:04:05.000000-07:00"
 // sync fetches the same changes again.
 //
 // It neither aborts a running resync nor is aborted by one. The returned
-// error is nil only when every resource it ran succeeded.
+// error is nil only when every resource it ran succeeded and Port accepted
+// every entity.
 func (e *Engine) SyncIncremental(ctx context.Context, trigger oceanctx.Trigger, interval time.Duration) (*Summary, error) {
 	ctx, ev := e.Events.Begin(ctx, oceanctx.IncrementalResync, trigger, nil)
 	defer e.Events.End(ev)
@@ -62,6 +63,18 @@ func (e *Engine) SyncIncremental(ctx context.Context, trigger oceanctx.Trigger, 
 			return finish(fmt.Errorf("kind %s (resource %d): %w", rc.Kind, i, err))
 		}
 	}
+	// Entities Port refused do not stop the sync nor hold its cursors back (as
+	// in Ocean), but the sync did not complete.
+	refused, first := 0, error(nil)
+	for _, ks := range sum.Kinds {
+		refused += ks.refused
+		if first == nil {
+			first = ks.refusal
+		}
+	}
+	if refused > 0 {
+		return finish(fmt.Errorf("%s could not be written to Port, the first: %w", entityCount(refused), first))
+	}
 	return finish(nil)
 }
 
@@ -71,7 +84,7 @@ func (e *Engine) incrementalResource(ctx context.Context, rc *appconfig.Resource
 	hs []handlers.ResyncHandler, start, fallback time.Time, out sink, log logrus.FieldLogger) (KindSummary, error) {
 	cursor, err := e.cursor(ctx, rc.Kind, index, fallback, log)
 	if err != nil {
-		ks := KindSummary{Kind: rc.Kind, Index: index, Failed: 1}
+		ks := KindSummary{Kind: rc.Kind, Index: index, FailedBatches: 1}
 		ks.addError(err)
 		return ks, err
 	}

@@ -25,12 +25,23 @@ type KindSummary struct {
 	FilteredOut int // items the selector rejected
 	Created     int
 	Updated     int
-	Unchanged   int     // entities equal to Port's copy, not written
-	Deleted     int     // stale entities deleted at reconciliation (by blueprint)
-	Failed      int     // items that errored plus entities Port refused
-	Errors      []error // what failed the kind (extract, mapping); capped at maxKindErrors
-	Duration    time.Duration
+	Unchanged   int // entities equal to Port's copy, not written
+	// Uncompared counts entities Port already had that were written without
+	// knowing whether they changed: their change-detection lookup failed.
+	Uncompared int
+	Deleted    int // stale entities deleted at reconciliation (by blueprint)
+	// Failed counts entities lost: items that could not be mapped and
+	// entities Port refused (for good, once the end-of-resync retry ran).
+	Failed int
+	// FailedBatches counts raw batches the handlers failed to fetch (an error
+	// or a panic instead of a batch), and is 1 when the kind could not run at
+	// all (no handler, a mapping that does not compile, an unreadable cursor).
+	FailedBatches int
+	Errors        []error // what failed the kind (extract, mapping); capped at maxKindErrors
+	Duration      time.Duration
 
+	refused       int       // entities Port refused (retry aside)
+	refusal       error     // the first of them
 	refusedLogged int       // entities refused by Port that were logged
 	lastProgress  time.Time // when progress was last logged
 }
@@ -75,8 +86,10 @@ func (s *Summary) Totals() KindSummary {
 		t.Created += k.Created
 		t.Updated += k.Updated
 		t.Unchanged += k.Unchanged
+		t.Uncompared += k.Uncompared
 		t.Deleted += k.Deleted
 		t.Failed += k.Failed
+		t.FailedBatches += k.FailedBatches
 	}
 	t.Deleted += s.Orphaned
 	t.Duration = s.Duration
@@ -86,10 +99,10 @@ func (s *Summary) Totals() KindSummary {
 // WriteTable prints the per-kind summary table shown at the end of a resync.
 func (s *Summary) WriteTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "KIND\tEXTRACTED\tFILTERED OUT\tCREATED\tUPDATED\tUNCHANGED\tDELETED\tFAILED\tSECONDS\t")
+	fmt.Fprintln(tw, "KIND\tEXTRACTED\tFILTERED OUT\tCREATED\tUPDATED\tUNCHANGED\tUNCOMPARED\tDELETED\tFAILED\tFAILED BATCHES\tSECONDS\t")
 	row := func(name string, k KindSummary) {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%.2f\t\n", name, k.Extracted, k.FilteredOut,
-			k.Created, k.Updated, k.Unchanged, k.Deleted, k.Failed, k.Duration.Seconds())
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%.2f\t\n", name, k.Extracted, k.FilteredOut,
+			k.Created, k.Updated, k.Unchanged, k.Uncompared, k.Deleted, k.Failed, k.FailedBatches, k.Duration.Seconds())
 	}
 	for _, k := range s.Kinds {
 		row(k.Kind, k)

@@ -22,14 +22,15 @@ func TestSummaryTable(t *testing.T) {
 		Status:   Completed,
 		Duration: 2500 * time.Millisecond,
 		Kinds: []KindSummary{
-			{Kind: "fake-person", Extracted: 1000, FilteredOut: 10, Created: 900, Updated: 50, Unchanged: 40, Deleted: 3, Failed: 0, Duration: 2 * time.Second},
-			{Kind: "fake-department", Index: 1, Extracted: 5, Created: 5, Failed: 1, Duration: 10 * time.Millisecond},
+			{Kind: "fake-person", Extracted: 1000, FilteredOut: 10, Created: 900, Updated: 50, Unchanged: 30, Uncompared: 10, Deleted: 3, Failed: 0, Duration: 2 * time.Second},
+			{Kind: "fake-department", Index: 1, Extracted: 5, Created: 5, Failed: 1, FailedBatches: 2, Duration: 10 * time.Millisecond},
 		},
 		Orphaned: 2,
 		Deletion: "deleted 5 stale entities",
 	}
 	tot := sum.Totals()
-	assert.Equal(t, KindSummary{Extracted: 1005, FilteredOut: 10, Created: 905, Updated: 50, Unchanged: 40, Deleted: 5, Failed: 1, Duration: 2500 * time.Millisecond}, tot)
+	assert.Equal(t, KindSummary{Extracted: 1005, FilteredOut: 10, Created: 905, Updated: 50, Unchanged: 30, Uncompared: 10,
+		Deleted: 5, Failed: 1, FailedBatches: 2, Duration: 2500 * time.Millisecond}, tot)
 
 	var out bytes.Buffer
 	require.NoError(t, sum.WriteTable(&out))
@@ -45,7 +46,7 @@ func TestSummaryTable(t *testing.T) {
 func TestAttributeDeletions(t *testing.T) {
 	sum := &Summary{Kinds: []KindSummary{{Kind: "team"}, {Kind: "member"}, {Kind: "member", Index: 2}}}
 	attributeDeletions(sum, applier.ReconcileResult{Blueprints: []applier.BlueprintResult{
-		{Blueprint: "member", Kinds: []string{"member"}, Deleted: 4},
+		{Blueprint: "member", Kinds: []string{"member"}, Deleted: 4, Gone: 1},
 		{Blueprint: "team", Kinds: []string{"team"}, Skipped: "would delete 10 of 10 team entities (100% > threshold 90%)"},
 		{Blueprint: "office", Deleted: 2},
 	}})
@@ -53,5 +54,5 @@ func TestAttributeDeletions(t *testing.T) {
 		"a blueprint's deletions count once, for the first resource of its kind")
 	assert.Equal(t, 2, sum.Orphaned, "deletions in a blueprint no kind maps")
 	assert.Equal(t, 6, sum.Totals().Deleted)
-	assert.Equal(t, "deleted 6 stale entities; kept team: would delete 10 of 10 team entities (100% > threshold 90%)", sum.Deletion)
+	assert.Equal(t, "deleted 6 stale entities (1 more were already deleted by someone else); kept team: would delete 10 of 10 team entities (100% > threshold 90%)", sum.Deletion)
 }

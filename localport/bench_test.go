@@ -108,7 +108,7 @@ func BenchmarkSearch100k(b *testing.B) {
 	}
 }
 
-func seed(b *testing.B, srv *localport.Server, total int) {
+func seed(b testing.TB, srv *localport.Server, total int) {
 	const chunk = 10_000
 	for start := 0; start < total; start += chunk {
 		for _, owner := range []struct {

@@ -11,8 +11,14 @@ import (
 	"github.com/ocean-go/ocean/localport/internal/query"
 )
 
-// evalBatch is how many rows one worker evaluates at a time.
-const evalBatch = 256
+const (
+	// evalBatch is how many rows one worker evaluates at a time.
+	evalBatch = 256
+	// maxSearchChecks bounds the work of one search: the query's checks per
+	// entity (query.Cost) times the entities left after the indexes narrowed
+	// them. 50 million checks take about a second of CPU.
+	maxSearchChecks = 50_000_000
+)
 
 // findEntities evaluates a query: the indexed part of its plan narrows the rows
 // in SQL, the full query is evaluated in Go over the candidates, in parallel,
@@ -48,6 +54,9 @@ func findEntities(ctx context.Context, q querier, qu *query.Query, onlyBP string
 				}
 			}()
 			for b := range work {
+				if ctx.Err() != nil {
+					continue // the client is gone: drain without evaluating
+				}
 				var keep []*row
 				for _, r := range b.rows {
 					if qu.Match(r) {
@@ -64,9 +73,14 @@ func findEntities(ctx context.Context, q querier, qu *query.Query, onlyBP string
 		})
 	}
 
-	seq := 0
+	seq, candidates := 0, 0
 	cur := make([]*row, 0, evalBatch)
 	err := scanPlan(ctx, q, qu.Plan(), onlyBP, func(r *row) error {
+		candidates++
+		if candidates*qu.Cost() > maxSearchChecks {
+			return invalid("search too costly: its %d checks per entity on at least %d entities exceed the local Port's budget of %d checks; narrow it with $blueprint or $identifier rules, or use fewer rules",
+				qu.Cost(), candidates, maxSearchChecks)
+		}
 		cur = append(cur, r)
 		if len(cur) == evalBatch {
 			work <- batch{seq: seq, rows: cur}
@@ -81,6 +95,9 @@ func findEntities(ctx context.Context, q querier, qu *query.Query, onlyBP string
 	}
 	close(work)
 	wg.Wait()
+	if err == nil {
+		err = ctx.Err()
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -73,6 +73,9 @@ func TestSearchOperators(t *testing.T) {
 		{"$updatedAt >", rule("$updatedAt", ">", "2000-01-01T00:00:00Z"), []string{"c", "b", "a"}},
 		{"$team =", rule("$team", "=", "platform"), []string{"a"}},
 		{"$team in", rule("$team", "in", []any{"platform", "other"}), []string{"a"}},
+		{"in on an array", rule("tags", "in", []any{"x", "q"}), []string{"a"}},
+		{"in mixed values", rule("stars", "in", []any{"x", 20}), []string{"b"}},
+		{"notIn on an array", rule("tags", "notIn", []any{"y"}), []string{"b"}},
 		{"$datasource contains", rule("$datasource", "contains", "/my-integration/"), []string{"c", "b", "a"}},
 		{"$datasource beginsWith", rule("$datasource", "beginsWith", "port-ocean/gitlab/"), nil},
 		{"relation =", rule("owner", "=", "jane"), []string{"a"}},
@@ -211,4 +214,56 @@ func TestSearchManyIdentifiersInCreationOrder(t *testing.T) {
 	for i := range got {
 		require.Equal(t, created[i], got[i], "position %d", i)
 	}
+}
+
+// A search's work is bounded: a query of too many rules or values is refused
+// before any entity is read, and one that would check too many entities is
+// refused within its budget, both with what to change.
+func TestSearchIsBounded(t *testing.T) {
+	srv, c := start(t)
+	catalog(c)
+	seed(t, srv, 6000)
+
+	many := func(n int, mk func(i int) any) []any {
+		out := make([]any, n)
+		for i := range out {
+			out[i] = mk(i)
+		}
+		return out
+	}
+	needles := many(10_000, func(i int) any { return fmt.Sprintf("needle-%d", i) })
+	tests := []struct {
+		name    string
+		query   map[string]any
+		message string
+	}{
+		{"12,000 contains rules", map[string]any{"combinator": "or", "rules": many(12_000, func(i int) any {
+			return rule("url", "contains", fmt.Sprintf("needle-%d", i))
+		})}, "rules[999]: a search holds at most 1000 rules and groups"},
+		{"rules counted through groups", map[string]any{"combinator": "and", "rules": many(2, func(int) any {
+			return map[string]any{"combinator": "or", "rules": many(600, func(i int) any { return rule("url", "=", i) })}
+		})}, "rules[1].rules[397]: a search holds at most 1000"},
+		{"a list too long", map[string]any{"combinator": "and", "rules": []any{rule("$identifier", "in", append(needles, "one-more"))}},
+			`rules[0].value: operator "in" accepts at most 10000 values, got 10001`},
+		{"relatedTo too many identifiers", map[string]any{"combinator": "and", "rules": []any{
+			map[string]any{"operator": "relatedTo", "blueprint": "service", "value": append(needles, "one-more")},
+		}}, `operator "relatedTo" accepts at most 10000 values`},
+		{"over the check budget", map[string]any{"combinator": "and", "rules": []any{
+			rule("$blueprint", "=", "service"), rule("url", "containsAny", needles),
+		}}, "search too costly: its 10001 checks per entity on at least 5000 entities exceed the local Port's budget of 50000000 checks"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := c.must(422, "POST", "/v1/entities/search", tt.query)
+			assert.Equal(t, "invalid_request", resp["error"])
+			assert.Contains(t, resp["message"], tt.message)
+		})
+	}
+
+	// Within the limits, a long in list is a set lookup, not a scan per entity.
+	asked := append(needles[:9000:9000], "svc-10", "svc-5998")
+	body := c.must(200, "POST", "/v1/entities/search?include=identifier", map[string]any{"combinator": "and", "rules": []any{
+		rule("$blueprint", "=", "service"), rule("url", "notIn", []any{"https://example.com/10"}), rule("$identifier", "in", asked),
+	}})
+	assert.Equal(t, []string{"svc-5998"}, ids(body))
 }

@@ -27,7 +27,44 @@ type rule struct {
 	value    any
 	str      string
 	list     []any
+	strs     map[string]struct{} // in / notIn over strings only: the list as a set
 	lo, hi   *bound
+}
+
+// setList keeps a list rule's values and, for in and notIn over strings only,
+// a set of them, so a field is looked up rather than compared with each value.
+func (ru *rule) setList(list []any) {
+	ru.list = list
+	if ru.op != "in" && ru.op != "notIn" {
+		return
+	}
+	strs := make(map[string]struct{}, len(list))
+	for _, v := range list {
+		s, ok := v.(string)
+		if !ok {
+			return
+		}
+		strs[s] = struct{}{}
+	}
+	ru.strs = strs
+}
+
+// nodeCost is how many checks evaluating one entity takes at most: one per
+// rule, and one per value of a list a rule scans.
+func nodeCost(n node) int {
+	switch n := n.(type) {
+	case *group:
+		total := 0
+		for _, c := range n.children {
+			total += nodeCost(c)
+		}
+		return max(total, 1)
+	case *rule:
+		if n.strs == nil && len(n.list) > 1 {
+			return len(n.list)
+		}
+	}
+	return 1
 }
 
 func (ru *rule) match(r Record) bool {
@@ -38,9 +75,9 @@ func (ru *rule) match(r Record) bool {
 	case "!=":
 		return !matchEqual(v, ru.value)
 	case "in":
-		return matchIn(v, ru.list)
+		return ru.matchIn(v)
 	case "notIn":
-		return !matchIn(v, ru.list)
+		return !ru.matchIn(v)
 	case "contains":
 		return hasSubstring(v, ru.str)
 	case "doesNotContains":
@@ -89,8 +126,17 @@ func matchEqual(field, value any) bool {
 	return equal(field, value)
 }
 
-func matchIn(field any, list []any) bool {
-	for _, want := range list {
+func (ru *rule) matchIn(field any) bool {
+	if ru.strs != nil {
+		ss, _ := fieldStrings(field)
+		for _, s := range ss {
+			if _, ok := ru.strs[s]; ok {
+				return true
+			}
+		}
+		return false
+	}
+	for _, want := range ru.list {
 		if matchEqual(field, want) {
 			return true
 		}
@@ -163,6 +209,10 @@ func (q *Query) Resolve(resolve func(Related) (map[Key]bool, error)) error {
 	}
 	return nil
 }
+
+// Cost is how many checks evaluating the query on one entity takes at most:
+// a store multiplies it by the candidates to bound the work of a search.
+func (q *Query) Cost() int { return q.cost }
 
 // Match reports whether the record satisfies the query. Call Resolve first when
 // the query has relatedTo rules.

@@ -9,13 +9,21 @@ import (
 	"time"
 )
 
-// maxDepth bounds group nesting so a hostile body cannot exhaust the stack.
-const maxDepth = 32
+// Limits of one query. With the body's 1 MiB limit they bound what a search
+// can cost before any entity is read: nesting (the stack), rules (the checks
+// per entity) and the values of one list rule.
+const (
+	maxDepth      = 32
+	MaxRules      = 1000   // rules and groups, counted through every level
+	MaxListValues = 10_000 // values of one in, notIn, containsAny or relatedTo
+)
 
 // Query is a parsed, validated search query.
 type Query struct {
 	root    *group
 	related []*relatedRule
+	nodes   int // rules and groups parsed so far
+	cost    int // see Cost
 }
 
 // Key identifies an entity.
@@ -89,6 +97,7 @@ func Parse(raw any, now time.Time) (*Query, error) {
 		return nil, err
 	}
 	q.root = g
+	q.cost = nodeCost(g)
 	return q, nil
 }
 
@@ -117,6 +126,9 @@ func (q *Query) parseGroup(raw any, path string, depth int, now time.Time, top b
 	}
 	if depth > maxDepth {
 		return nil, errAt(path, "groups are nested deeper than %d levels", maxDepth)
+	}
+	if err := q.count(path); err != nil {
+		return nil, err
 	}
 	if top {
 		for k := range obj {
@@ -162,7 +174,30 @@ func (q *Query) parseGroup(raw any, path string, depth int, now time.Time, top b
 	return g, nil
 }
 
+// count admits one more rule or group at path.
+func (q *Query) count(path string) error {
+	q.nodes++
+	if q.nodes > MaxRules {
+		if path == "" {
+			path = "rules"
+		}
+		return errAt(path, "a search holds at most %d rules and groups; split it into several searches", MaxRules)
+	}
+	return nil
+}
+
+// listValues checks the length of a list rule's value.
+func listValues(list []any, path, op string) error {
+	if len(list) > MaxListValues {
+		return errAt(path, "operator %q accepts at most %d values, got %d", op, MaxListValues, len(list))
+	}
+	return nil
+}
+
 func (q *Query) parseRule(obj map[string]any, path string, now time.Time) (node, error) {
+	if err := q.count(path); err != nil {
+		return nil, err
+	}
 	opRaw, ok := obj["operator"]
 	if !ok {
 		return nil, errAt(join(path, "operator"), "required")
@@ -220,7 +255,10 @@ func (q *Query) parseRule(obj map[string]any, path string, now time.Time) (node,
 		if !ok {
 			return nil, errAt(vp, "operator %q needs an array, got %s", op, describe(value))
 		}
-		r.list = list
+		if err := listValues(list, vp, op); err != nil {
+			return nil, err
+		}
+		r.setList(list)
 	case valueOrdered:
 		b, err := parseBound(value, vp, op)
 		if err != nil {
@@ -248,6 +286,9 @@ func (q *Query) parseRelated(obj map[string]any, path string) (node, error) {
 	case string:
 		ids = []string{v}
 	case []any:
+		if err := listValues(v, vp, "relatedTo"); err != nil {
+			return nil, err
+		}
 		for i, e := range v {
 			s, ok := e.(string)
 			if !ok {

@@ -110,14 +110,16 @@
 // Every error is {"ok":false,"error":code,"message":text}; every success has
 // "ok":true. Codes:
 //
-//	invalid_json         400  the body is not JSON
+//	invalid_json         400  the body is not one JSON value (nothing may follow it)
 //	unauthorized         401  bad credentials, missing, unknown or expired token
 //	not_found            404  blueprint, entity, related entity, integration, migration, page, route
 //	method_not_allowed   405  the path exists with other methods
 //	conflict             409  already exists; blueprint still in use
 //	has_dependents       409  delete blocked by required relations
 //	payload_too_large    413  body over 1 MiB ("Request body is too large (limit is 1MiB)")
-//	invalid_request      422  malformed body, query parameter, search query or limit
+//	invalid_request      422  malformed body (including text that is not valid
+//	                          UTF-8, or half of a \uD800-\uDFFF pair), query
+//	                          parameter, search query or limit
 //	validation_failed    422  an entity or blueprint does not fit its schema
 //	rate_limit_exceeded  429  injected
 //	injected_fault       any  other injected statuses

@@ -311,3 +311,39 @@ func TestNumberEnum(t *testing.T) {
 			map[string]any{"identifier": "t-" + strings.ReplaceAll(string(tt.level), ".", "_"), "properties": map[string]any{"level": tt.level}})
 	}
 }
+
+// Entity text is stored as sent, so what cannot be stored as text is refused:
+// invalid UTF-8 and half of a surrogate pair are a 422, not a quiet U+FFFD;
+// data after the JSON value is a 400, not ignored.
+func TestBodiesMustBeOneJSONValueOfUnicodeText(t *testing.T) {
+	_, c := start(t)
+	catalog(c)
+	single := "/v1/blueprints/service/entities?upsert=true"
+	bulk := "/v1/blueprints/service/entities/bulk?upsert=true"
+	refused := []struct {
+		name, path, body string
+		status           int
+		message          string
+	}{
+		{"invalid UTF-8 in a title", single, "{\"identifier\":\"x\",\"title\":\"caf\xe9\"}", 422, "not valid UTF-8: byte 0xe9 at offset 30"},
+		{"invalid UTF-8 in a bulk item", bulk, "{\"entities\":[{\"identifier\":\"x\",\"properties\":{\"url\":\"\xff\"}}]}", 422, "not valid UTF-8: byte 0xff"},
+		{"a lone high surrogate", single, `{"identifier":"x","title":"\ud83d"}`, 422, `half of a UTF-16 surrogate pair (\ud83d) at offset 27`},
+		{"a lone low surrogate", single, `{"identifier":"x","title":"a\ude00b"}`, 422, `(\ude00)`},
+		{"a high surrogate before a non-surrogate", single, `{"identifier":"x","title":"\ud83d\u0041"}`, 422, `(\ud83d)`},
+		{"a closing brace too many", single, `{"identifier":"x"}}`, 400, "data after the JSON value at offset 18"},
+		{"a second value", bulk, `{"entities":[{"identifier":"x"}]} {"entities":[]}`, 400, "data after the JSON value"},
+	}
+	for _, tt := range refused {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := c.with(t).must(tt.status, "POST", tt.path, []byte(tt.body))
+			assert.Contains(t, resp["message"], tt.message)
+		})
+	}
+	got := c.must(404, "GET", "/v1/blueprints/service/entities/x", nil)
+	assert.Equal(t, "not_found", got["error"], "a refused body wrote nothing")
+
+	// What is valid text is kept exactly: a surrogate pair, an escaped backslash before "u".
+	c.must(201, "POST", single, []byte(`{"identifier":"x","title":"\ud83d\ude00 \\ud800"}`+"\n"))
+	e := c.must(200, "GET", "/v1/blueprints/service/entities/x", nil)["entity"].(map[string]any)
+	assert.Equal(t, "😀 \\ud800", e["title"])
+}

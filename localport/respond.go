@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // Error codes of the {"ok":false,"error":code,"message":...} envelope.
@@ -115,12 +117,17 @@ func readBody(r *http.Request) ([]byte, error) {
 	return data, nil
 }
 
-// decodeJSON decodes a body keeping numbers exact (json.Number).
+// decodeJSON decodes a body keeping numbers exact (json.Number). The body is
+// one JSON value of valid Unicode text: Go would quietly turn invalid UTF-8
+// and lone surrogate escapes into U+FFFD, storing text nobody sent.
 func decodeJSON(data []byte, into any) error {
-	if len(strings.TrimSpace(string(data))) == 0 {
+	if len(bytes.TrimSpace(data)) == 0 {
 		return newError(http.StatusBadRequest, codeInvalidJSON, "request body is empty, expected JSON")
 	}
-	dec := json.NewDecoder(strings.NewReader(string(data)))
+	if err := checkText(data); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	if err := dec.Decode(into); err != nil {
 		var te *json.UnmarshalTypeError
@@ -129,10 +136,50 @@ func decodeJSON(data []byte, into any) error {
 		}
 		return newError(http.StatusBadRequest, codeInvalidJSON, "request body is not valid JSON: %v", err)
 	}
-	if dec.More() {
-		return newError(http.StatusBadRequest, codeInvalidJSON, "request body has data after the JSON value")
+	if rest := bytes.TrimSpace(data[dec.InputOffset():]); len(rest) > 0 {
+		return newError(http.StatusBadRequest, codeInvalidJSON, "request body has data after the JSON value at offset %d", dec.InputOffset())
 	}
 	return nil
+}
+
+// checkText refuses a body that is not valid UTF-8 or escapes half of a
+// surrogate pair (\ud800 alone), as Port does: neither is text it can store.
+func checkText(data []byte) error {
+	if !utf8.Valid(data) {
+		for i := 0; i < len(data); {
+			r, size := utf8.DecodeRune(data[i:])
+			if r == utf8.RuneError && size <= 1 {
+				return invalid("request body is not valid UTF-8: byte 0x%02x at offset %d", data[i], i)
+			}
+			i += size
+		}
+	}
+	for i := bytes.IndexByte(data, '\\'); i >= 0 && i+1 < len(data); {
+		if data[i+1] == 'u' {
+			if r, ok := escapedRune(data[i:]); ok && utf16.IsSurrogate(r) {
+				low, lowOK := escapedRune(data[i+6:])
+				if r >= 0xdc00 || !lowOK || utf16.DecodeRune(r, low) == utf8.RuneError {
+					return invalid("request body escapes half of a UTF-16 surrogate pair (%s) at offset %d", data[i:i+6], i)
+				}
+				i += 6 // the low half is valid: skip it with the high one
+			}
+		}
+		next := bytes.IndexByte(data[i+2:], '\\')
+		if next < 0 {
+			break
+		}
+		i += 2 + next
+	}
+	return nil
+}
+
+// escapedRune reads a \uXXXX escape at the start of b.
+func escapedRune(b []byte) (rune, bool) {
+	if len(b) < 6 || b[0] != '\\' || b[1] != 'u' {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(string(b[2:6]), 16, 16)
+	return rune(n), err == nil
 }
 
 // decodeObject decodes a body that must be a JSON object.

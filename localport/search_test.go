@@ -254,7 +254,7 @@ func TestSearchIsBounded(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp := c.must(422, "POST", "/v1/entities/search", tt.query)
+			resp := c.with(t).must(422, "POST", "/v1/entities/search", tt.query)
 			assert.Equal(t, "invalid_request", resp["error"])
 			assert.Contains(t, resp["message"], tt.message)
 		})

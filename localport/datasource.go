@@ -49,9 +49,12 @@ func (s *Server) datasourceEntities(c *call) (int, any, error) {
 	conds := []string{"id > ?"}
 	args := []any{int64(0)}
 	if req.From != nil && *req.From != "" {
+		// A cursor is the id of the last entity of the previous page, written
+		// canonically: anything else was not given by this route, and reading
+		// it as "from the start" would page a client through the same entities.
 		after, err := strconv.ParseInt(*req.From, 10, 64)
-		if err != nil || after < 0 {
-			return 0, nil, invalid("from %q is not a cursor returned as next by this route", *req.From)
+		if err != nil || after <= 0 || strconv.FormatInt(after, 10) != *req.From {
+			return 0, nil, badCursor("from %q is not a cursor this route returned as next; send the next of the previous page, or no from for the first page", *req.From)
 		}
 		args[0] = after
 	}

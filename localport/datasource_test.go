@@ -92,10 +92,18 @@ func TestDatasourceEntities(t *testing.T) {
 		with(map[string]any{"limit": 0}),
 		with(map[string]any{"limit": "5"}),
 		with(map[string]any{"before": "not a date"}),
-		with(map[string]any{"from": "abc"}),
+		with(map[string]any{"from": 5}),
 	} {
 		t.Run(fmt.Sprint(bad), func(t *testing.T) {
-			c.must(422, "POST", path, bad)
+			c.with(t).must(422, "POST", path, bad)
+		})
+	}
+	// A cursor this route did not give is refused, not read as the first page.
+	for _, from := range []string{"abc", "0", "-2", "007", "+3", "3.0", " 3", "99999999999999999999"} {
+		t.Run("from "+from, func(t *testing.T) {
+			resp := c.with(t).must(400, "POST", path, with(map[string]any{"limit": 2, "from": from}))
+			assert.Equal(t, "invalid_cursor", resp["error"])
+			assert.Contains(t, resp["message"], fmt.Sprintf("from %q is not a cursor this route returned as next", from))
 		})
 	}
 }

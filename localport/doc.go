@@ -21,7 +21,8 @@
 //	PATCH  /v1/integration/{id}/resync-state            stored; bumps resyncState.updatedAt
 //	GET    /v1/integration/{id}/resync-request          {"request":{"id","updatedAt"}}
 //	POST   /v1/integration/{id}/kinds/{kind}/examples   latest examples per kind
-//	GET|PUT|POST /v1/integration/{id}/cursor?kind=&index=  incremental-sync cursors (PUT 404s when absent)
+//	GET|PUT|POST /v1/integration/{id}/cursor?kind=&index=  incremental-sync cursors (PUT 404s when absent;
+//	                                                    an index that is not one of the config's resources is 400)
 //	GET    /v1/blueprints                               all blueprints
 //	POST   /v1/blueprints                               create (409 if it exists, 404 if a relation target is missing)
 //	GET|PATCH|PUT|DELETE /v1/blueprints/{bp}            DELETE fails (409) while entities or incoming relations exist
@@ -34,7 +35,8 @@
 //	DELETE /v1/blueprints/{bp}/entities/{id}?delete_dependents=
 //	POST   /v1/blueprints/{bp}/bulk/entities/delete     ≤ 100 identifiers: {"deletedEntities"}
 //	POST   /v1/entities/search                          {"matchingBlueprints","entities"}
-//	POST   /v1/blueprints/entities/datasource-entities  {"entities","next"}; include/exclude as in search
+//	POST   /v1/blueprints/entities/datasource-entities  {"entities","next"}; include/exclude as in search;
+//	                                                    a from that is not a next it returned is 400
 //
 // Ingest sinks (no token; accept any body; inspect with Server.Sinks):
 //
@@ -111,6 +113,7 @@
 // "ok":true. Codes:
 //
 //	invalid_json         400  the body is not one JSON value (nothing may follow it)
+//	invalid_cursor       400  a paging cursor or resource index this server did not give
 //	unauthorized         401  bad credentials, missing, unknown or expired token
 //	not_found            404  blueprint, entity, related entity, integration, migration, page, route
 //	method_not_allowed   405  the path exists with other methods

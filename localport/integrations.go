@@ -6,6 +6,7 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -271,23 +272,34 @@ func (s *Server) postExamples(c *call) (int, any, error) {
 	return http.StatusOK, ok(), nil
 }
 
-// cursorKey identifies an incremental-sync cursor: integration, kind, resource index.
-func cursorKey(c *call) (string, error) {
+// cursorKey identifies an incremental-sync cursor: integration, kind, and the
+// index of the kind's resource in the integration's config.
+func cursorKey(c *call, d *integrationDoc) (string, error) {
 	q := c.r.URL.Query()
 	if q.Get("kind") == "" {
 		return "", invalid("query parameter kind is required")
 	}
-	return c.param("id") + "\x00" + q.Get("kind") + "\x00" + q.Get("index"), nil
+	raw := q.Get("index")
+	index, err := strconv.Atoi(raw)
+	if err != nil || index < 0 || strconv.Itoa(index) != raw {
+		return "", badCursor("query parameter index must be the position of the kind's resource in the integration's config (0, 1, ...), got %q", raw)
+	}
+	config, _ := d.Fields["config"].(map[string]any)
+	if resources, isList := config["resources"].([]any); isList && index >= len(resources) {
+		return "", badCursor("index %d is out of range: the config of integration %q has %d resources", index, c.param("id"), len(resources))
+	}
+	return c.param("id") + "\x00" + q.Get("kind") + "\x00" + raw, nil
 }
 
 // GET /v1/integration/{id}/cursor
 func (s *Server) getCursor(c *call) (int, any, error) {
-	key, err := cursorKey(c)
+	ctx := c.r.Context()
+	d, err := s.loadIntegration(ctx, s.db.r, c.param("id"))
 	if err != nil {
 		return 0, nil, err
 	}
-	ctx := c.r.Context()
-	if _, err := s.loadIntegration(ctx, s.db.r, c.param("id")); err != nil {
+	key, err := cursorKey(c, d)
+	if err != nil {
 		return 0, nil, err
 	}
 	var cursor map[string]any
@@ -301,17 +313,18 @@ func (s *Server) getCursor(c *call) (int, any, error) {
 // or replace) /v1/integration/{id}/cursor
 func (s *Server) putCursor(create bool) handler {
 	return func(c *call) (int, any, error) {
-		key, err := cursorKey(c)
-		if err != nil {
-			return 0, nil, err
-		}
 		body, err := c.object()
 		if err != nil {
 			return 0, nil, err
 		}
 		ctx := c.r.Context()
 		err = s.db.write(ctx, func(tx *sql.Tx) error {
-			if _, err := s.loadIntegration(ctx, tx, c.param("id")); err != nil {
+			d, err := s.loadIntegration(ctx, tx, c.param("id"))
+			if err != nil {
+				return err
+			}
+			key, err := cursorKey(c, d)
+			if err != nil {
 				return err
 			}
 			var old map[string]any

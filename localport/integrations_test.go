@@ -95,11 +95,25 @@ func TestIntegrationLifecycle(t *testing.T) {
 	c.must(200, "POST", base+"/kinds/repo%2Fsub/examples", map[string]any{"examples": []any{map[string]any{"a": 1}}})
 	c.must(404, "POST", "/v1/integration/nope/kinds/repo/examples", map[string]any{"examples": []any{}})
 
-	cursor := base + "/cursor?kind=repo&index=0"
+	c.must(200, "PATCH", base+"/config", map[string]any{"config": map[string]any{"resources": []any{
+		map[string]any{"kind": "repo"}, map[string]any{"kind": "repo"},
+	}}})
+	cursor := base + "/cursor?kind=repo&index=1"
 	assert.Nil(t, c.must(200, "GET", cursor, nil)["cursor"])
 	c.must(404, "PUT", cursor, map[string]any{"primary": "2025-01-01T00:00:00+00:00"})
 	c.must(200, "POST", cursor, map[string]any{"primary": "2025-01-01T00:00:00+00:00"})
 	c.must(200, "PUT", cursor, map[string]any{"primary": "2025-02-01T00:00:00+00:00"})
+	assert.Equal(t, map[string]any{"primary": "2025-02-01T00:00:00+00:00"}, c.must(200, "GET", cursor, nil)["cursor"])
+
+	// An index that is not a resource of the config is refused, not stored.
+	for _, index := range []string{"", "x", "-1", "01", "2"} {
+		for _, method := range []string{"GET", "PUT", "POST"} {
+			resp := c.must(400, method, base+"/cursor?kind=repo&index="+index, map[string]any{"primary": "2025-03-01T00:00:00+00:00"})
+			assert.Equal(t, "invalid_cursor", resp["error"], "%s index=%q", method, index)
+		}
+	}
+	assert.Contains(t, c.must(400, "GET", base+"/cursor?kind=repo&index=2", nil)["message"],
+		`index 2 is out of range: the config of integration "my-int" has 2 resources`)
 	assert.Equal(t, map[string]any{"primary": "2025-02-01T00:00:00+00:00"}, c.must(200, "GET", cursor, nil)["cursor"])
 
 	stored, err := srv.Integration("my-int")

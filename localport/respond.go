@@ -15,6 +15,7 @@ import (
 // Error codes of the {"ok":false,"error":code,"message":...} envelope.
 const (
 	codeInvalidJSON      = "invalid_json"        // 400: the body is not JSON
+	codeBadCursor        = "invalid_cursor"      // 400: a paging cursor or resource index this server did not give
 	codeUnauthorized     = "unauthorized"        // 401
 	codeNotFound         = "not_found"           // 404
 	codeConflict         = "conflict"            // 409: already exists
@@ -49,6 +50,10 @@ func notFound(format string, args ...any) *apiError {
 
 func invalid(format string, args ...any) *apiError {
 	return newError(http.StatusUnprocessableEntity, codeInvalidRequest, format, args...)
+}
+
+func badCursor(format string, args ...any) *apiError {
+	return newError(http.StatusBadRequest, codeBadCursor, format, args...)
 }
 
 func validationFailed(format string, args ...any) *apiError {

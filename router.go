@@ -15,6 +15,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	oceanctx "github.com/ocean-go/ocean/context"
+	"github.com/ocean-go/ocean/internal/httpbody"
 )
 
 // newRouter builds the integration's gin engine: recovery and request logging,
@@ -41,14 +42,6 @@ func newRouter(a *App) *gin.Engine {
 	return r
 }
 
-// The rest of a body over the limit that is read (and dropped) before the 413,
-// at most: enough for the client to finish writing a body somewhat over the
-// limit, bounded for one that sends gigabytes.
-const (
-	drainBytes   = 16 << 20
-	drainTimeout = 5 * time.Second
-)
-
 // bodyLimit bounds the body of a request to the integration's routes to
 // OCEAN__MAX_REQUEST_BODY_SIZE_IN_BYTES, declared (Content-Length) or not
 // (chunked): the route gets the body read into memory, or is not called and
@@ -62,8 +55,7 @@ func bodyLimit(a *App) gin.HandlerFunc {
 		}
 		limit := int64(a.settings.MaxRequestBodySizeInBytes)
 		if r.ContentLength > limit {
-			// A client waiting for 100 Continue has sent nothing: answer at once.
-			tooLarge(c, limit, !strings.EqualFold(r.Header.Get("Expect"), "100-continue"))
+			tooLarge(c, limit, false)
 			return
 		}
 		var body bytes.Buffer
@@ -85,15 +77,10 @@ func bodyLimit(a *App) gin.HandlerFunc {
 	}
 }
 
-// tooLarge answers 413 and closes the connection. With drain, it first reads
-// and drops a bounded part of the rest of the body: a client that writes its
-// whole body before reading the answer (most do) would otherwise find the
-// connection reset under it and never see the 413.
-func tooLarge(c *gin.Context, limit int64, drain bool) {
-	if drain {
-		_ = http.NewResponseController(c.Writer).SetReadDeadline(time.Now().Add(drainTimeout))
-		_, _ = io.CopyN(io.Discard, c.Request.Body, drainBytes)
-	}
+// tooLarge answers 413 and closes the connection, once the rest of the body
+// is out of the client's way (see httpbody); began says whether it was read.
+func tooLarge(c *gin.Context, limit int64, began bool) {
+	httpbody.Discard(c.Writer, c.Request, began)
 	c.Header("Connection", "close")
 	c.AbortWithStatusJSON(http.StatusRequestEntityTooLarge, gin.H{"ok": false, "error": "payload_too_large",
 		"message": fmt.Sprintf("Request body is too large (limit is %d bytes, OCEAN__MAX_REQUEST_BODY_SIZE_IN_BYTES)", limit)})

@@ -110,7 +110,10 @@
 // # Error envelope
 //
 // Every error is {"ok":false,"error":code,"message":text}; every success has
-// "ok":true. Codes:
+// "ok":true. An error answered before the body was read whole (413, 401, an
+// injected fault, ...) first reads and drops the rest, up to 64 MiB for up to
+// 5 s, so a client that writes its whole body before reading gets the answer
+// and not a reset connection. Codes:
 //
 //	invalid_json         400  the body is not one JSON value (nothing may follow it)
 //	invalid_cursor       400  a paging cursor or resource index this server did not give

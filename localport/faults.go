@@ -155,7 +155,7 @@ func (fs *faults) pick(r *http.Request, escapedPath string, size int64) (Fault, 
 
 // intercept applies the first firing fault; it reports whether it answered
 // and, when it did not, whether the response must be dropped (see dropped).
-func (fs *faults) intercept(w http.ResponseWriter, r *http.Request, escapedPath string) (answered, drop bool) {
+func (fs *faults) intercept(w http.ResponseWriter, r *http.Request, body *trackedBody, escapedPath string) (answered, drop bool) {
 	fs.mu.Lock()
 	none, needSize := len(fs.list) == 0, false
 	for _, af := range fs.list {
@@ -204,7 +204,7 @@ func (fs *faults) intercept(w http.ResponseWriter, r *http.Request, escapedPath 
 	default:
 		err = newError(status, codeInjected, "Injected fault: status %d", status)
 	}
-	writeError(w, err)
+	fail(w, r, body, err)
 	return true, false
 }
 

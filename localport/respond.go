@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/ocean-go/ocean/internal/httpbody"
 )
 
 // Error codes of the {"ok":false,"error":code,"message":...} envelope.
@@ -93,6 +95,35 @@ func writeJSON(w http.ResponseWriter, status int, body any) {
 func writeError(w http.ResponseWriter, err error) {
 	ae := asAPIError(err)
 	writeJSON(w, ae.status, map[string]any{"ok": false, "error": ae.code, "message": ae.msg})
+}
+
+// fail answers an error once the rest of the request body is out of the
+// client's way, so that it reads the answer instead of a reset connection.
+func fail(w http.ResponseWriter, r *http.Request, body *trackedBody, err error) {
+	httpbody.Discard(w, r, body.began)
+	writeError(w, err)
+}
+
+// trackedBody records whether a handler began to read the request body.
+type trackedBody struct {
+	io.ReadCloser
+	began bool
+}
+
+func (b *trackedBody) Read(p []byte) (int, error) {
+	b.began = true
+	return b.ReadCloser.Read(p)
+}
+
+// trackBody puts a trackedBody in front of r's body.
+func trackBody(r *http.Request) *trackedBody {
+	b := &trackedBody{ReadCloser: r.Body}
+	if r.Body == nil || r.Body == http.NoBody {
+		b.ReadCloser = http.NoBody
+		return b
+	}
+	r.Body = b
+	return b
 }
 
 // ok wraps a success body with "ok": true.

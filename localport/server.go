@@ -93,49 +93,50 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}).Debug("local port request")
 	}()
 	path := r.URL.EscapedPath()
+	body := trackBody(r)
 	if strings.HasPrefix(path, "/_admin/") {
-		s.serve(rec, r, &s.admin, path, false)
+		s.serve(rec, r, body, &s.admin, path, false)
 		return
 	}
-	answered, drop := s.faults.intercept(rec, r, path)
+	answered, drop := s.faults.intercept(rec, r, body, path)
 	switch {
 	case answered:
 	case drop:
-		dropped(w, func(w http.ResponseWriter) { s.serve(w, r, &s.api, path, true) })
+		dropped(w, func(w http.ResponseWriter) { s.serve(w, r, body, &s.api, path, true) })
 	default:
-		s.serve(rec, r, &s.api, path, true)
+		s.serve(rec, r, body, &s.api, path, true)
 	}
 }
 
-func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *router, path string, authenticate bool) {
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, body *trackedBody, rt *router, path string, authenticate bool) {
 	if r.ContentLength > maxBody {
-		writeError(w, errTooLarge)
+		fail(w, r, body, errTooLarge)
 		return
 	}
 	rte, params, apiErr := rt.match(r.Method, path)
 	if apiErr != nil {
-		writeError(w, apiErr)
+		fail(w, r, body, apiErr)
 		return
 	}
 	c := &call{w: w, r: r, params: params}
 	if authenticate && !rte.public {
 		clientID, err := s.auth.check(r)
 		if err != nil {
-			writeError(w, err)
+			fail(w, r, body, err)
 			return
 		}
 		c.clientID = clientID
 	}
-	status, body, err := rte.handle(c)
+	status, resp, err := rte.handle(c)
 	if err != nil {
 		ae := asAPIError(err)
 		if ae.status >= 500 {
 			s.log.WithError(err).WithField("path", path).Error("local port: request failed")
 		}
-		writeError(w, ae)
+		fail(w, r, body, ae)
 		return
 	}
-	writeJSON(w, status, body)
+	writeJSON(w, status, resp)
 }
 
 // Start listens on addr ("127.0.0.1:0" picks a free port) and serves in the

@@ -66,8 +66,43 @@ func TestTokens(t *testing.T) {
 	expired := c.must(401, "POST", "/v1/entities/search", map[string]any{"combinator": "and", "rules": []any{}})
 	assert.Equal(t, "token expired", expired["message"])
 
-	// Public routes need no token.
+	// Without credentials configured, anyone gets a token: the admin routes ask for none.
 	anonymous.must(http.StatusOK, "GET", "/_admin/sinks", nil)
+}
+
+// With credentials configured, the admin routes are closed to whoever lacks a
+// token: without one nobody can make Port answer 503 to everyone.
+func TestAdminRoutesNeedATokenWhenCredentialsAreChecked(t *testing.T) {
+	srv := localporttest.Start(t, func(o *localport.Options) { o.ClientID, o.ClientSecret = "id", "secret" })
+	anonymous := &client{t: t, base: srv.URL(), ua: testUA}
+	forged := &client{t: t, base: srv.URL(), ua: testUA, token: "forged"}
+	fault := []byte(`{"status":503}`)
+	for _, c := range []*client{anonymous, forged} {
+		c.must(401, "POST", "/_admin/faults", fault)
+		c.must(401, "DELETE", "/_admin/faults", nil)
+		c.must(401, "GET", "/_admin/sinks", nil)
+		c.must(401, "POST", "/_admin/integrations/x/resync-request", nil)
+	}
+	admin := &client{t: t, base: srv.URL(), ua: testUA}
+	admin.token = admin.must(200, "POST", "/v1/auth/access_token", map[string]any{"clientId": "id", "clientSecret": "secret"})["accessToken"].(string)
+	admin.must(200, "GET", "/v1/organization", nil) // no fault was injected by the refused calls
+	admin.must(200, "POST", "/_admin/faults", fault)
+	admin.must(503, "GET", "/v1/organization", nil)
+	admin.must(200, "DELETE", "/_admin/faults", nil)
+	admin.must(200, "GET", "/_admin/sinks", nil)
+}
+
+// The admin API can be switched off: its routes are gone, the Server's methods stay.
+func TestAdminRoutesSwitchedOff(t *testing.T) {
+	srv, c := start(t, func(o *localport.Options) { o.DisableAdmin = true })
+	for _, method := range []string{"POST", "DELETE"} {
+		resp := c.must(404, method, "/_admin/faults", []byte(`{"status":503}`))
+		assert.Contains(t, resp["message"], "the admin API is switched off")
+	}
+	c.must(404, "GET", "/_admin/sinks", nil)
+	c.must(200, "GET", "/v1/organization", nil)
+	srv.InjectFault(localport.Fault{Path: "/v1/organization", Status: 503, Count: 1})
+	c.must(503, "GET", "/v1/organization", nil)
 }
 
 func TestOneActiveTokenPerClient(t *testing.T) {

@@ -46,7 +46,8 @@
 //	POST /metrics/integration/{ingestId}/heartbeat
 //	POST /ingest/integration/{ingestId}/...
 //
-// Admin routes (no token, never faulted):
+// Admin routes (never faulted; a bearer token is required when credentials are
+// checked; Options.DisableAdmin switches them off, 404):
 //
 //	POST   /_admin/faults                               body: a Fault in JSON → {"id"}
 //	DELETE /_admin/faults                               clear every fault
@@ -140,7 +141,11 @@
 // returns it again; expiresIn is its remaining lifetime in whole seconds,
 // rounded up. In its last quarter of life a new token is issued instead, so a
 // client renewing ahead of expiry is not handed seconds. The token's client
-// id is the createdBy/updatedBy of what it writes.
+// id is the createdBy/updatedBy of what it writes. With credentials checked,
+// the /_admin routes need a token too: whoever reaches the server without the
+// secret can neither inject faults (make Port answer 503 to everyone) nor read
+// the sinks. Without credentials anyone gets a token, so listen on a loopback
+// address only (`ocean port serve` warns otherwise).
 //
 // # Fault injection
 //

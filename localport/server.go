@@ -23,6 +23,9 @@ type Options struct {
 	OrgID        string        // default "org_local"
 	FeatureFlags []string
 	Logger       logrus.FieldLogger // nil = discard
+	// DisableAdmin switches the /_admin routes off (they answer 404); the
+	// Server's methods (InjectFault, Sinks, ...) keep working.
+	DisableAdmin bool
 }
 
 // Server is a Port-compatible API server persisted in SQLite.
@@ -79,7 +82,9 @@ func New(opts Options) (*Server, error) {
 // ChecksCredentials reports whether token requests must present the configured credentials.
 func (s *Server) ChecksCredentials() bool { return s.auth.checks() }
 
-// ServeHTTP serves the Port API, the ingest sinks and the /_admin routes.
+// ServeHTTP serves the Port API, the ingest sinks and the /_admin routes
+// (which need a token when credentials are checked, and answer 404 when
+// Options.DisableAdmin is set).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
@@ -95,7 +100,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.EscapedPath()
 	body := trackBody(r)
 	if strings.HasPrefix(path, "/_admin/") {
-		s.serve(rec, r, body, &s.admin, path, false)
+		if s.opts.DisableAdmin {
+			fail(rec, r, body, notFound("no route for %s %s: the admin API is switched off", r.Method, path))
+			return
+		}
+		// With credentials configured, whoever may fault or read the sinks
+		// must hold a token; without, anyone gets one, so asking is moot.
+		s.serve(rec, r, body, &s.admin, path, s.auth.checks())
 		return
 	}
 	answered, drop := s.faults.intercept(rec, r, body, path)

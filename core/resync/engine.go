@@ -77,7 +77,7 @@ func (e *Engine) Mapping(ctx context.Context, fresh bool) (*appconfig.PortAppCon
 	}
 	cfg, err := appconfig.Parse(integ.Config)
 	if err != nil {
-		return nil, fmt.Errorf("the integration's mapping is invalid: %w", err)
+		return nil, fmt.Errorf("the integration's mapping in Port: %w", err) // %w says "invalid port app config"
 	}
 	e.mu.Lock()
 	e.cached, e.cachedUntil = cfg, time.Now().Add(e.MappingTTL)
@@ -332,7 +332,7 @@ func expand(ctx context.Context, m *processor.Mapping, batch []any) ([]any, []er
 		}
 		children, err := m.ExpandItems(ctx, item)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("itemsToParse on item %d: %w", i, err))
+			errs = append(errs, fmt.Errorf("item %d: %w", i, err)) // %w names itemsToParse
 			continue
 		}
 		out = append(out, children...)

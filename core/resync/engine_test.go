@@ -254,3 +254,35 @@ func TestSyncRawAllTwiceWithSearchQueries(t *testing.T) {
 		t.Error("x, found by a search identifier, was deleted")
 	}
 }
+
+// Errors a user fixes in the mapping read once, each part named once.
+func TestSyncRawAllMappingErrorText(t *testing.T) {
+	nested := personResource("true", ".id")
+	nested["port"].(map[string]any)["itemsToParse"] = ".members"
+	tests := []struct {
+		name   string
+		config map[string]any
+		want   string
+	}{
+		{"invalid mapping", mapping(map[string]any{"selector": map[string]any{"query": "true"}}),
+			"the integration's mapping in Port: invalid port app config: resources[0].kind"},
+		{"itemsToParse on a bad item", mapping(nested), `item 0: itemsToParse ".members" must give a list, got string`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEngine(t, tt.config)
+			e.Handlers.OnResync("person", handlers.List(func(context.Context, string) ([]any, error) {
+				return []any{map[string]any{"id": "a", "members": "not a list"}}, nil
+			}))
+			_, err := e.SyncRawAll(t.Context(), oceanctx.Manual)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %v; want it to contain %q", err, tt.want)
+			}
+			for _, twice := range []string{"invalid port app config", "itemsToParse"} {
+				if strings.Count(err.Error(), twice) > 1 {
+					t.Errorf("%q is said more than once: %v", twice, err)
+				}
+			}
+		})
+	}
+}

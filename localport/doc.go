@@ -95,7 +95,7 @@
 // implemented: propertySchema rules, path properties with matchAny, and user
 // context values (which need a user token). The work of one search is
 // bounded, each breach a 422 saying what to change: at most 1000 rules and
-// groups, 32 levels of nesting, 10,000 values in one list, and 50 million
+// nested groups, 32 levels of nesting, 10,000 values in one list, and 50 million
 // checks (the query's checks per entity times the entities left after the
 // indexes narrowed them; in/notIn over strings is one check, a scanned list one
 // per value). include/exclude (repeated,

@@ -14,7 +14,7 @@ import (
 // per entity) and the values of one list rule.
 const (
 	maxDepth      = 32
-	MaxRules      = 1000   // rules and groups, counted through every level
+	MaxRules      = 1000   // rules and nested groups, counted through every level
 	MaxListValues = 10_000 // values of one in, notIn, containsAny or relatedTo
 )
 
@@ -22,7 +22,7 @@ const (
 type Query struct {
 	root    *group
 	related []*relatedRule
-	nodes   int // rules and groups parsed so far
+	nodes   int // rules and nested groups parsed so far
 	cost    int // see Cost
 }
 
@@ -127,8 +127,10 @@ func (q *Query) parseGroup(raw any, path string, depth int, now time.Time, top b
 	if depth > maxDepth {
 		return nil, errAt(path, "groups are nested deeper than %d levels", maxDepth)
 	}
-	if err := q.count(path); err != nil {
-		return nil, err
+	if !top {
+		if err := q.count(path); err != nil {
+			return nil, err
+		}
 	}
 	if top {
 		for k := range obj {
@@ -174,14 +176,11 @@ func (q *Query) parseGroup(raw any, path string, depth int, now time.Time, top b
 	return g, nil
 }
 
-// count admits one more rule or group at path.
+// count admits one more rule or nested group at path.
 func (q *Query) count(path string) error {
 	q.nodes++
 	if q.nodes > MaxRules {
-		if path == "" {
-			path = "rules"
-		}
-		return errAt(path, "a search holds at most %d rules and groups; split it into several searches", MaxRules)
+		return errAt(path, "a search holds at most %d rules and nested groups; split it into several searches", MaxRules)
 	}
 	return nil
 }

@@ -141,7 +141,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, body *trackedBody
 	status, resp, err := rte.handle(c)
 	if err != nil {
 		ae := asAPIError(err)
-		if ae.status >= 500 {
+		if ae.status >= 500 && !errors.Is(err, context.Canceled) { // canceled: the client went away
 			s.log.WithError(err).WithField("path", path).Error("local port: request failed")
 		}
 		fail(w, r, body, ae)

@@ -292,7 +292,8 @@ func (a *App) start(so SailOptions) (stop func(), err error) {
 		if limit == 0 {
 			limit = rate.Inf // OCEAN__PORT__RATE_LIMIT=0 turns the limiter off
 		}
-		port.SetSharedLimit(limit, s.Port.RateBurst)
+		// The App's own budget, shared by everything it sends to Port.
+		pc.Limiter = rate.NewLimiter(limit, s.Port.RateBurst)
 	} else {
 		if pc.BaseURL, err = a.startLocalPort(); err != nil {
 			return nil, err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -18,11 +19,19 @@ import (
 	"github.com/ocean-go/ocean/internal/httpbody"
 )
 
+// gin's mode is process-wide: it is set once, here, rather than by each App
+// (two Apps in one process must not change each other's state). Release mode
+// keeps gin's debug lines out of the integration's logs unless GIN_MODE asks.
+func init() {
+	if os.Getenv(gin.EnvGinMode) == "" {
+		gin.SetMode(gin.ReleaseMode)
+	}
+}
+
 // newRouter builds the integration's gin engine: recovery and request logging,
 // health endpoints and Prometheus metrics. Integration routes go under
 // /integration (App.Router), their bodies bounded by bodyLimit.
 func newRouter(a *App) *gin.Engine {
-	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.Use(gin.CustomRecoveryWithWriter(nil, func(c *gin.Context, err any) {
 		a.Logger().WithField("path", c.Request.URL.Path).Errorf("Request handler panicked: %v", err)

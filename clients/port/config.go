@@ -58,7 +58,7 @@ type Config struct {
 	Feature     string // User-Agent suffix of entity calls: "exporter" (default) or "gitops"
 
 	HTTPClient *http.Client  // default: DefaultTimeout per attempt, pooled transport
-	Limiter    *rate.Limiter // proactive limit on every API call; nil = SharedLimiter()
+	Limiter    *rate.Limiter // proactive limit on every API call; nil = a NewLimiter of this client's own
 	Retry      RetryPolicy   // zero fields take the defaults of RetryPolicy
 
 	BulkConcurrency      int // in-flight batches per UpsertEntities / DeleteEntities call
@@ -119,7 +119,7 @@ func New(cfg Config) (*Client, error) {
 		cfg.HTTPClient = defaultHTTPClient()
 	}
 	if cfg.Limiter == nil {
-		cfg.Limiter = SharedLimiter()
+		cfg.Limiter = NewLimiter()
 	}
 	cfg.Retry = cfg.Retry.withDefaults()
 	setDefault(&cfg.BulkConcurrency, DefaultBulkConcurrency)

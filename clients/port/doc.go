@@ -21,11 +21,12 @@
 //
 // # Limits and retries
 //
-// Before each attempt a request waits on a token-bucket limiter. Unless
-// Config.Limiter is set, every client of the process shares SharedLimiter
-// (DefaultRateLimit 100 req/s, burst DefaultRateBurst 50), so a resync and live
-// events draw from one budget: Port allows about 35,000 entity requests per
-// 5 minutes per organization. SetSharedLimit adjusts it.
+// Before each attempt a request waits on a token-bucket limiter: Config.Limiter,
+// or one of the client's own (DefaultRateLimit 100 req/s, burst
+// DefaultRateBurst 50). Clients that must draw from one budget share a limiter:
+// Port allows about 35,000 entity requests per 5 minutes per organization.
+// Nothing is process-wide, so two integrations in one process do not slow
+// each other down.
 //
 // Idempotent methods (GET, HEAD, PUT, DELETE) and the POSTs that are safe to
 // repeat (token, single and bulk upsert, bulk delete, search, datasource

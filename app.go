@@ -28,6 +28,7 @@ import (
 	"github.com/ocean-go/ocean/core/processor"
 	"github.com/ocean-go/ocean/core/resync"
 	"github.com/ocean-go/ocean/handlers"
+	"github.com/ocean-go/ocean/internal/lifecycle"
 	"github.com/ocean-go/ocean/localport"
 	"github.com/ocean-go/ocean/logging"
 )
@@ -59,6 +60,11 @@ type App struct {
 	initialized chan struct{}
 	initErr     error
 	initOnce    sync.Once
+
+	parts      *lifecycle.Group // the runnables, from start on
+	runCtx     context.Context  // Sail's ctx: resyncs the HTTP routes start belong to the App
+	summaryOut io.Writer        // where listener resyncs print their summary
+	listening  atomic.Bool      // the event listener runs (for /health/ready)
 
 	sailedAt    time.Time // when Sail began: scheduled resyncs count from it
 	lastSummary atomic.Pointer[resync.Summary]
@@ -171,6 +177,24 @@ func (a *App) URL() string {
 // start-up failed.
 func (a *App) Ready() <-chan struct{} { return a.initialized }
 
+// notReady says why the integration is not ready to work ("" when it is):
+// it is ready once it exists in Port with its defaults and its event listener
+// runs.
+func (a *App) notReady() string {
+	select {
+	case <-a.initialized:
+	default:
+		return "initialising: creating or updating the integration in Port"
+	}
+	switch {
+	case a.initErr != nil:
+		return "initialisation failed: " + a.masked(a.initErr).Error()
+	case !a.listening.Load():
+		return "the event listener is not running"
+	}
+	return ""
+}
+
 // Client is the Port client; nil until started.
 func (a *App) Client() *port.Client {
 	if !a.started() {
@@ -239,16 +263,19 @@ func ResourceConfig(ctx context.Context) (*appconfig.ResourceConfig, bool) {
 // incremental sync.
 func IncrementalCursor(ctx context.Context) (time.Time, bool) { return oceanctx.CursorFrom(ctx) }
 
-// start loads the settings and brings up everything a listener needs: the Port
-// target, the client, the engine and the HTTP server. stop releases it all.
-func (a *App) start(so SailOptions) (stop func(), err error) {
+// start loads and checks the settings, then brings up everything a listener
+// needs: the Port target (the embedded local Port runs from here), the client,
+// the engine and the HTTP server, as runnables of a.parts. It returns the
+// event listener to start once the integration is initialised; on error,
+// what it started is stopped.
+func (a *App) start(ctx context.Context, so SailOptions) (_ eventListener, err error) {
 	overrides := mergeOverrides(a.opts.overrides, so.overrides())
 	s, err := config.Load(config.LoadOptions{
 		Dir: a.opts.dir, Environ: a.opts.environ, Overrides: overrides,
 		DefaultType: a.opts.typ, DefaultVersion: a.opts.version,
 	})
 	if err != nil {
-		return nil, err
+		return eventListener{}, err
 	}
 	a.settings = s
 	out := a.opts.logOut
@@ -260,19 +287,14 @@ func (a *App) start(so SailOptions) (stop func(), err error) {
 		a.log.Warn(w)
 	}
 	a.log.WithField("settings", s.Redacted()).Debug("Loaded settings")
-	if err := a.checkListener(); err != nil {
-		return nil, err // before anything binds a port or calls Port
+	listener, err := a.checkListener()
+	if err != nil {
+		return listener, err // before anything binds a port or calls Port
 	}
-
-	var closers []func()
-	closeAll := func() {
-		for i := len(closers) - 1; i >= 0; i-- {
-			closers[i]()
-		}
-	}
+	a.parts = lifecycle.New(a.log)
 	defer func() {
 		if err != nil {
-			closeAll()
+			a.parts.Stop()
 		}
 	}()
 
@@ -296,15 +318,18 @@ func (a *App) start(so SailOptions) (stop func(), err error) {
 		pc.Limiter = rate.NewLimiter(limit, s.Port.RateBurst)
 	} else {
 		if pc.BaseURL, err = a.startLocalPort(); err != nil {
-			return nil, err
+			return listener, err
 		}
-		closers = append(closers, func() { _ = a.local.Close() })
+		a.parts.Go(ctx, "local Port", lifecycle.Func(func(ctx context.Context) error {
+			<-ctx.Done()
+			return a.local.Close()
+		}), localPortStopBound)
 		// The local Port is ours alone: no rate limit, any credentials.
 		pc.ClientID, pc.ClientSecret, pc.Limiter = "local", "local", rate.NewLimiter(rate.Inf, 0)
 	}
 	a.client, err = port.New(pc)
 	if err != nil {
-		return nil, err
+		return listener, err
 	}
 	a.engine = &resync.Engine{
 		Client:   a.client,
@@ -326,12 +351,20 @@ func (a *App) start(so SailOptions) (stop func(), err error) {
 		MappingTTL:        s.Port.PortAppConfigCacheTTL,
 	}
 
-	if err = a.serveHTTP(s.Application.Port); err != nil {
-		return nil, err // the deferred closeAll closes the local Port
+	if listener.routes != nil {
+		listener.routes(a)
 	}
-	closers = append(closers, a.shutdownHTTP)
-	return closeAll, nil
+	srv, err := a.listenHTTP(s.Application.Port)
+	if err != nil {
+		return listener, err // the deferred Stop closes the local Port
+	}
+	a.parts.Go(ctx, "HTTP server", srv, s.MaxWaitBeforeShutdown+time.Second)
+	return listener, nil
 }
+
+// localPortStopBound is how long the embedded local Port gets to close: it
+// finishes the requests in flight (up to 5 s) and closes its database.
+const localPortStopBound = 10 * time.Second
 
 // startLocalPort starts the embedded Port-compatible server, persisted under the
 // local Port directory, and says so: it is the default for anyone without Port
@@ -359,17 +392,18 @@ func (a *App) startLocalPort() (string, error) {
 	return url, nil
 }
 
-// serveHTTP starts the integration's HTTP server (its routes, health, metrics)
-// on every interface, or, for a ONCE run on a free port, on the loopback
-// interface only: nothing outside needs to reach it.
-func (a *App) serveHTTP(p int) error {
+// listenHTTP binds the integration's HTTP server (its routes, health,
+// metrics) on every interface, or, for a ONCE run on a free port, on the
+// loopback interface only: nothing outside needs to reach it. The returned
+// runnable serves until its context ends, then shuts down gracefully.
+func (a *App) listenHTTP(p int) (lifecycle.Runnable, error) {
 	host := ""
 	if p == 0 && a.settings.EventListener.Type == config.ListenerOnce {
 		host = "127.0.0.1"
 	}
 	ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(p)))
 	if err != nil {
-		return fmt.Errorf("listen on port %d (APPLICATION__PORT, --port): %w", p, err)
+		return nil, fmt.Errorf("listen on port %d (APPLICATION__PORT, --port): %w", p, err)
 	}
 	var h http.Handler = a.withEvent(a.router)
 	if prefix := a.settings.PathPrefix; prefix != "" { // stored without slashes
@@ -378,13 +412,18 @@ func (a *App) serveHTTP(p int) error {
 	a.server = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	a.url = fmt.Sprintf("http://127.0.0.1:%d", ln.Addr().(*net.TCPAddr).Port)
 	close(a.ready)
-	go func() {
-		if err := a.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			a.log.WithError(err).Error("HTTP server stopped")
-		}
-	}()
 	a.log.WithFields(logrus.Fields{"url": a.url, "address": ln.Addr().String()}).Info("Serving the integration's HTTP routes")
-	return nil
+	return lifecycle.Func(func(ctx context.Context) error {
+		served := make(chan error, 1)
+		go func() { served <- a.server.Serve(ln) }()
+		select {
+		case err := <-served:
+			return fmt.Errorf("HTTP server: %w", err)
+		case <-ctx.Done():
+		}
+		a.shutdownHTTP()
+		return nil
+	}), nil
 }
 
 func (a *App) shutdownHTTP() {

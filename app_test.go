@@ -734,19 +734,6 @@ func TestStartOutsideTheIntegrationDirectory(t *testing.T) {
 
 // Listeners ocean-go does not have yet are refused before Port is told to
 // use them.
-func TestUnavailableListenersAreRefused(t *testing.T) {
-	for _, env := range []string{`OCEAN__EVENT_LISTENER={"type":"KAFKA"}`,
-		`OCEAN__EVENT_LISTENER={"type":"WEBHOOK","app_host":"https://shop.example.com"}`} {
-		h := newHarness(t)
-		zero := 0
-		err := h.newApp(env).Sail(context.Background(), ocean.SailOptions{Port: &zero})
-		require.Error(t, err, env)
-		assert.Contains(t, err.Error(), "event listener is not available in ocean-go yet")
-		_, err = h.client().GetIntegration(context.Background())
-		assert.ErrorIs(t, err, port.ErrNotFound, "Port was not told about the listener")
-	}
-}
-
 // A port the user gives is honoured, and a taken one fails clearly, with
 // --once too.
 func TestBusyHTTPPortFailsStart(t *testing.T) {
@@ -820,7 +807,9 @@ func TestChecksRunBeforeAnythingStarts(t *testing.T) {
 	}{
 		{"no resync handler", false, nil, "no resync handler registered"},
 		{"no resync handler under ONCE", false, []string{"OCEAN__EVENT_LISTENER__TYPE=ONCE"}, "no resync handler registered"},
-		{"listener not available", true, []string{`OCEAN__EVENT_LISTENER={"type":"KAFKA"}`}, "event listener is not available in ocean-go yet"},
+		{"ACTIONS_ONLY", true, []string{"OCEAN__EVENT_LISTENER__TYPE=ACTIONS_ONLY"},
+			"the ACTIONS_ONLY event listener runs Port's self-service action runs, which ocean-go does not execute yet: " +
+				"set OCEAN__EVENT_LISTENER__TYPE to one of"},
 		{"unknown listener", true, []string{"OCEAN__EVENT_LISTENER__TYPE=NOPE"}, "OCEAN__EVENT_LISTENER__TYPE (environment): expected one of"},
 		{"bad setting", true, []string{"OCEAN__CLIENT_TIMEOUT=soon"}, "OCEAN__CLIENT_TIMEOUT"},
 	} {

@@ -44,7 +44,13 @@ func newRouter(a *App) *gin.Engine {
 		}
 	}
 	r.GET("/health/live", health("live"))
-	r.GET("/health/ready", health("ready"))
+	r.GET("/health/ready", func(c *gin.Context) {
+		if reason := a.notReady(); reason != "" {
+			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unhealthy", "check": "ready", "reason": reason, "core_version": Version})
+			return
+		}
+		health("ready")(c)
+	})
 	metrics := gin.WrapH(promhttp.HandlerFor(a.metrics.registry, promhttp.HandlerOpts{}))
 	r.GET("/metrics", metrics)
 	r.GET("/metrics/", metrics)

@@ -20,6 +20,7 @@ import (
 	"github.com/ocean-go/ocean/core/defaults"
 	"github.com/ocean-go/ocean/core/listeners"
 	"github.com/ocean-go/ocean/core/resync"
+	"github.com/ocean-go/ocean/internal/lifecycle"
 	"github.com/ocean-go/ocean/logging"
 )
 
@@ -159,24 +160,28 @@ func (b *valueBool) Set(s string) error {
 // Sail starts the integration and runs its event listener until ctx ends, or,
 // with ONCE, for one resync. It returns an error when start-up fails or, with
 // ONCE, when the resync did not complete.
+//
+// Everything is checked before anything starts; then the parts run as
+// runnables (the embedded local Port, the HTTP server, the scheduler, the
+// event listener), started in that order once the integration exists in Port,
+// and stopped in reverse, each within a bound.
 func (a *App) Sail(ctx context.Context, so SailOptions) error {
 	if a.started() {
 		return errors.New("ocean: an App sails once; create a new App to sail again")
 	}
 	a.sailedAt = time.Now()
-	if so.SummaryOut == nil {
-		so.SummaryOut = os.Stdout
+	a.runCtx = ctx
+	a.summaryOut = so.SummaryOut
+	if a.summaryOut == nil {
+		a.summaryOut = os.Stdout
 	}
-	stop, err := a.start(so)
+	listener, err := a.start(ctx, so)
 	if err != nil {
 		a.finishInit(err)
 		return err
 	}
-	defer stop()
+	defer a.parts.Stop()
 	defer a.finishInit(errors.New("the integration stopped before it was initialised"))
-	s := a.settings
-	listener := s.EventListener.Type
-	incremental := a.incremental()
 	if err := a.initialize(ctx); err != nil {
 		a.finishInit(err)
 		return err
@@ -188,70 +193,70 @@ func (a *App) Sail(ctx context.Context, so SailOptions) error {
 		return err
 	}
 
-	job := func(run func(context.Context) (*resync.Summary, error)) func(context.Context) error {
-		return func(ctx context.Context) error {
-			sum, err := a.listenerResync(ctx, run)
-			if sum != nil {
-				_ = sum.WriteTable(so.SummaryOut)
-			}
-			return err
-		}
-	}
-	resyncFn := job(func(ctx context.Context) (*resync.Summary, error) {
-		return a.engine.SyncRawAll(ctx, oceanctx.Machine)
-	})
-	if s.ScheduledResyncInterval > 0 && listener != config.ListenerOnce && s.EventListener.ShouldResync {
-		scheduled := listeners.Scheduled{Interval: s.ScheduledResyncInterval, Resync: resyncFn, Log: a.log}
-		done := make(chan struct{})
-		defer func() { <-done }()
-		go func() {
-			defer close(done)
-			_ = scheduled.Start(ctx)
-		}()
+	s := a.settings
+	if s.ScheduledResyncInterval > 0 && s.EventListener.Type != config.ListenerOnce && s.EventListener.ShouldResync {
+		a.parts.Go(ctx, "scheduler", listeners.Scheduled{Interval: s.ScheduledResyncInterval, Resync: a.resyncJob(a.fullResync), Log: a.log},
+			a.listenerStopBound())
 		a.log.WithField("interval", s.ScheduledResyncInterval.String()).Info("Scheduled resyncs enabled")
 	}
-	a.log.WithField("event_listener", listener).Info("Starting the event listener")
-	switch listener {
-	case config.ListenerOnce:
-		if incremental {
-			return listeners.Once{Resync: job(func(ctx context.Context) (*resync.Summary, error) {
-				return a.engine.SyncIncremental(ctx, oceanctx.Machine, s.Integration.IncrementalSyncInterval)
-			})}.Start(ctx)
-		}
-		return listeners.Once{Resync: resyncFn}.Start(ctx)
-	case config.ListenerPolling:
-		if integ, err := a.client.GetIntegration(ctx); err == nil {
-			a.noteResyncState(integ)
-		}
-		return listeners.Polling{
-			Interval:      s.EventListener.Interval,
-			ResyncOnStart: s.EventListener.ResyncOnStart,
-			Requests:      a.client,
-			Handled:       func() time.Time { return time.Unix(0, a.handledUntil.Load()) },
-			Resync:        resyncFn,
-			Log:           a.log,
-		}.Start(ctx)
-	default:
-		a.log.WithField("event_listener", listener).Warn("This event listener does not resync; serving HTTP routes only")
-		<-ctx.Done()
-		return nil
+	a.log.WithField("event_listener", s.EventListener.Type).Info("Starting the event listener")
+	r, err := listener.build(ctx, a, func() { a.listening.Store(true) })
+	if err != nil {
+		return fmt.Errorf("%s event listener: %w", s.EventListener.Type, err)
+	}
+	a.parts.Go(ctx, "event listener", lifecycle.Func(func(ctx context.Context) error {
+		defer a.listening.Store(false)
+		return r.Start(ctx)
+	}), a.listenerStopBound())
+	return a.parts.Wait(ctx)
+}
+
+// listenerStopBound is how long a listener (or the scheduler) gets to stop:
+// a resync in flight is aborted, then reports its outcome to Port.
+func (a *App) listenerStopBound() time.Duration {
+	return a.settings.MaxWaitBeforeShutdown + outcomeReportTimeout
+}
+
+// fullResync is a resync of every kind, as a listener or the schedule triggers it.
+func (a *App) fullResync(ctx context.Context) (*resync.Summary, error) {
+	return a.engine.SyncRawAll(ctx, oceanctx.Machine)
+}
+
+// resyncJob is what a listener calls to resync: a listener resync of run
+// whose summary is printed.
+func (a *App) resyncJob(run func(context.Context) (*resync.Summary, error)) func(context.Context) error {
+	return func(ctx context.Context) error {
+		_, err := a.printedResync(ctx, run)
+		return err
 	}
 }
 
+func (a *App) printedResync(ctx context.Context, run func(context.Context) (*resync.Summary, error)) (*resync.Summary, error) {
+	sum, err := a.listenerResync(ctx, run)
+	if sum != nil {
+		_ = sum.WriteTable(a.summaryOut)
+	}
+	return sum, err
+}
+
 // checkListener refuses, before anything starts, a listener ocean-go does not
-// have and one that would resync without a handler.
-func (a *App) checkListener() error {
+// have, settings it cannot run with, and one that would resync without a
+// handler.
+func (a *App) checkListener() (eventListener, error) {
+	l, err := a.listenerOf()
+	if err != nil {
+		return l, err
+	}
+	if l.check != nil {
+		if err := l.check(a); err != nil {
+			return l, err
+		}
+	}
 	s := a.settings
-	listener := s.EventListener.Type
-	if listener == config.ListenerKafka || listener == config.ListenerWebhook {
-		// Accepted, they would tell Port to trigger resyncs that never run.
-		return fmt.Errorf("the %s event listener is not available in ocean-go yet: set OCEAN__EVENT_LISTENER__TYPE "+
-			"to POLLING (the default), ONCE, WEBHOOKS_ONLY or ACTIONS_ONLY", listener)
-	}
 	if s.EventListener.ShouldResync && !a.handlers.HasResync() && !(a.incremental() && a.handlers.HasIncremental()) {
-		return errors.New("no resync handler registered: register one with OnResync or OnResyncAll")
+		return l, errors.New("no resync handler registered: register one with OnResync or OnResyncAll")
 	}
-	return nil
+	return l, nil
 }
 
 // incremental reports whether this run is an incremental sync: as in Ocean,
@@ -272,6 +277,10 @@ func (a *App) finishInit(err error) {
 
 // LastSummary returns the summary of the most recent listener resync, or nil.
 func (a *App) LastSummary() *resync.Summary { return a.lastSummary.Load() }
+
+// outcomeReportTimeout bounds the report of a resync's outcome to Port, which
+// is sent even when the resync was aborted by shutdown.
+const outcomeReportTimeout = 10 * time.Second
 
 // listenerResync runs run (a resync or an incremental sync) for an event
 // listener: it reports the resync state to Port before and after, and records
@@ -298,7 +307,7 @@ func (a *App) listenerResync(ctx context.Context, run func(context.Context) (*re
 	outcome := a.resyncState(string(sum.Status))
 	outcome.LastResyncStart, outcome.LastResyncEnd = &start, &end
 	// Report the outcome even when ctx was cancelled (shutdown aborts a resync).
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), outcomeReportTimeout)
 	defer cancel()
 	if _, perr := a.client.PatchResyncState(rctx, outcome); perr != nil {
 		a.log.WithError(perr).Warn("Could not report the resync outcome")

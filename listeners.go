@@ -1,0 +1,55 @@
+package ocean
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/ocean-go/ocean/config"
+	"github.com/ocean-go/ocean/internal/lifecycle"
+)
+
+// An eventListener is one OCEAN__EVENT_LISTENER__TYPE. Each registers itself
+// from its own file (listener_*.go) with registerListener.
+type eventListener struct {
+	// check refuses, before anything binds a port or calls Port, settings this
+	// listener cannot run with (nil: none).
+	check func(a *App) error
+	// routes registers the listener's HTTP routes before the server serves
+	// (nil: none).
+	routes func(a *App)
+	// build returns the listening runnable, once the integration is
+	// initialised; it calls ready when it listens (for /health/ready).
+	build func(ctx context.Context, a *App, ready func()) (lifecycle.Runnable, error)
+}
+
+var eventListeners = map[config.ListenerType]eventListener{}
+
+func registerListener(t config.ListenerType, l eventListener) {
+	if _, dup := eventListeners[t]; dup {
+		panic("ocean: event listener " + string(t) + " registered twice")
+	}
+	eventListeners[t] = l
+}
+
+// listenerOf is the registered listener of the settings' type, or an error
+// that says what to set instead.
+func (a *App) listenerOf() (eventListener, error) {
+	t := a.settings.EventListener.Type
+	if l, ok := eventListeners[t]; ok {
+		return l, nil
+	}
+	var have []string
+	for name := range eventListeners {
+		have = append(have, string(name))
+	}
+	why := "is not available in ocean-go"
+	if t == config.ListenerActionsOnly {
+		// Accepted, it would idle while Port waits for its action runs.
+		why = "runs Port's self-service action runs, which ocean-go does not execute yet"
+	}
+	slices.Sort(have)
+	return eventListener{}, fmt.Errorf("the %s event listener %s: set OCEAN__EVENT_LISTENER__TYPE to one of %s",
+		t, why, strings.Join(have, ", "))
+}

@@ -32,11 +32,11 @@ type Group struct {
 }
 
 type running struct {
-	name    string
-	stop    time.Duration
-	cancel  context.CancelFunc
-	done    chan struct{}
-	err     error
+	name   string
+	stop   time.Duration
+	cancel context.CancelFunc
+	done   chan struct{}
+	err    error
 }
 
 // New returns an empty group that logs to log.

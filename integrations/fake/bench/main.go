@@ -6,6 +6,10 @@
 //
 //	go run ./integrations/fake/bench -amounts 10000,100000
 //
+// With -startup N it measures start-up instead: N starts per event listener,
+// each timed from the process start until /health/ready answers 200, with
+// the resident memory then and once idle after the first resync.
+//
 // Persons are generated in one department (singleDepartmentRun), ~1 KB each,
 // plus the 65 static departments, offices, teams and projects.
 package main
@@ -27,14 +31,15 @@ import (
 func main() {
 	amounts := flag.String("amounts", "10000,100000", "comma-separated persons per run")
 	keep := flag.Bool("keep", false, "keep the run directories")
+	startups := flag.Int("startup", 0, "instead, start the integration this many times per event listener: time to ready, idle memory")
 	flag.Parse()
-	if err := run(*amounts, *keep); err != nil {
+	if err := run(*amounts, *keep, *startups); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(amounts string, keep bool) error {
+func run(amounts string, keep bool, startups int) error {
 	work, err := os.MkdirTemp("", "ocean-bench-")
 	if err != nil {
 		return err
@@ -47,6 +52,9 @@ func run(amounts string, keep bool) error {
 	build.Stderr = os.Stderr
 	if err := build.Run(); err != nil {
 		return fmt.Errorf("build the fake integration: %w", err)
+	}
+	if startups > 0 {
+		return startup(bin, work, startups)
 	}
 	fmt.Println("| persons | run | wall (s) | peak RSS (MiB) | created | updated | unchanged | deleted | entities/s |")
 	fmt.Println("|---:|---|---:|---:|---:|---:|---:|---:|---:|")

@@ -59,3 +59,26 @@ func TestWrongPasswordIsRefused(t *testing.T) {
 		}
 	})
 }
+
+// Produce writes to a topic nobody created: the broker creates it on the first
+// write, which a real broker refuses (UNKNOWN_TOPIC_OR_PARTITION) and Produce
+// retries.
+func TestProduceCreatesTheTopic(t *testing.T) {
+	Each(t, false, func(t *testing.T, c *Cluster) {
+		topic := c.Unique("auto-created")
+		c.Produce(t, topic, []byte("first"))
+		r := kafka.NewReader(kafka.ReaderConfig{
+			Brokers: c.Brokers, Topic: topic, Partition: 0, MaxWait: 100 * time.Millisecond,
+		})
+		defer r.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		m, err := r.ReadMessage(ctx)
+		if err != nil {
+			t.Fatalf("read: %v", err)
+		}
+		if string(m.Value) != "first" {
+			t.Fatalf("got %q, want %q", m.Value, "first")
+		}
+	})
+}

@@ -111,9 +111,10 @@
 // # Change log (Kafka)
 //
 // With Options.Kafka.Brokers set, the server publishes Port's change log to
-// the topic {OrgID}.change.log (auto-created), as Port does for integrations
-// whose changelogDestination is KAFKA. Every create, update (any PATCH of the
-// integration, its config or its resync state) and delete of an integration is
+// the topic {OrgID}.change.log (auto-created), for every integration whatever
+// its changelogDestination (each message carries it: a KAFKA listener keeps
+// those for KAFKA). Every create, update (any PATCH of the integration, its
+// config or its resync state) and delete of an integration is
 //
 //	{"action":"CREATE"|"UPDATE"|"DELETE","resourceType":"integration","status":"SUCCESS",
 //	 "context":{"integrationId":id},"diff":{"before":integration|null,"after":integration|null},
@@ -127,6 +128,8 @@
 // increase: a resync-state PATCH sets updatedAt and resyncState.updatedAt to
 // the same time (a KAFKA listener ignores such pure state updates, so its
 // own reports never make it resync), any other update a later updatedAt only.
+// A newly created integration has both times equal too: it is not resynced
+// from its CREATE, as the Ocean that created it resyncs on start anyway.
 //
 // Publishing never blocks or fails an API call: messages wait on an ordered
 // in-memory queue of 10,000 (a full queue drops the message, logged as an

@@ -27,9 +27,9 @@ type Options struct {
 	// DisableAdmin switches the /_admin routes off (they answer 404); the
 	// Server's methods (InjectFault, Sinks, ...) keep working.
 	DisableAdmin bool
-	// Kafka, with Brokers set, publishes Port's change log to the topic
-	// {OrgID}.change.log, as Port does for integrations whose
-	// changelogDestination is KAFKA.
+	// Kafka, with Brokers set, publishes Port's change log of integrations
+	// to the topic {OrgID}.change.log, whatever their changelogDestination
+	// (each message carries it: a KAFKA listener keeps the ones for KAFKA).
 	Kafka KafkaOptions
 }
 

@@ -29,7 +29,7 @@ func (s *Server) adminClearFaults(*call) (int, any, error) {
 
 // POST /_admin/integrations/{id}/resync-request
 func (s *Server) adminRequestResync(c *call) (int, any, error) {
-	if err := s.RequestResync(c.param("id")); err != nil {
+	if err := s.requestResync(c.r.Context(), c.param("id"), c.clientID); err != nil {
 		return 0, nil, err
 	}
 	return s.resyncRequest(c)

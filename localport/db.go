@@ -135,6 +135,13 @@ type querier interface {
 
 // write runs fn in one serialized transaction; it commits when fn returns nil.
 func (d *db) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return d.writeThen(ctx, fn, nil)
+}
+
+// writeThen is write, and calls committed (when not nil) after the commit,
+// before the next write starts: what committed records, such as a change-log
+// message, keeps the order of the writes.
+func (d *db) writeThen(ctx context.Context, fn func(tx *sql.Tx) error, committed func()) error {
 	d.writeMu.Lock()
 	defer d.writeMu.Unlock()
 	tx, err := d.w.BeginTx(ctx, nil)
@@ -147,6 +154,9 @@ func (d *db) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	if committed != nil {
+		committed()
 	}
 	return nil
 }

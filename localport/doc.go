@@ -11,14 +11,14 @@
 //
 //	POST   /v1/auth/access_token                        token (no Authorization needed)
 //	GET    /v1/organization                             {"organization":{"id","name","featureFlags"}}
-//	GET    /v1/kafka-credentials                        placeholder credentials
+//	GET    /v1/kafka-credentials                        Options.Kafka's username and password; 404 without them
 //	GET    /v1/integration/provision-enabled            {"integrations":[]}
 //	POST   /v1/integration                              create (409 if it exists)
 //	GET    /v1/integration/{id}                         the integration, with ingest URLs pointing here
 //	PATCH  /v1/integration/{id}                         update fields; a config change requests a resync
 //	DELETE /v1/integration/{id}
 //	PATCH  /v1/integration/{id}/config                  {"config":...}; a change requests a resync
-//	PATCH  /v1/integration/{id}/resync-state            stored; bumps resyncState.updatedAt
+//	PATCH  /v1/integration/{id}/resync-state            stored; resyncState.updatedAt = updatedAt = now
 //	GET    /v1/integration/{id}/resync-request          {"request":{"id","updatedAt"}}
 //	POST   /v1/integration/{id}/kinds/{kind}/examples   latest examples per kind
 //	GET|PUT|POST /v1/integration/{id}/cursor?kind=&index=  incremental-sync cursors (PUT 404s when absent;
@@ -107,6 +107,37 @@
 // (contains / beginsWith / endsWith) under "and", and unions of them under
 // "or" — narrow the rows in SQL; the whole query is then evaluated in Go, in
 // parallel. Results come in creation order.
+//
+// # Change log (Kafka)
+//
+// With Options.Kafka.Brokers set, the server publishes Port's change log to
+// the topic {OrgID}.change.log (auto-created), for every integration whatever
+// its changelogDestination (each message carries it: a KAFKA listener keeps
+// those for KAFKA). Every create, update (any PATCH of the integration, its
+// config or its resync state) and delete of an integration is
+//
+//	{"action":"CREATE"|"UPDATE"|"DELETE","resourceType":"integration","status":"SUCCESS",
+//	 "context":{"integrationId":id},"diff":{"before":integration|null,"after":integration|null},
+//	 "changelogDestination":<the integration's>,"trigger":{"by":{"orgId","userId"},"origin":"API","at":time}}
+//
+// with before and after as GET /v1/integration/{id} renders them; a resync
+// request (Server.RequestResync, POST /_admin/integrations/{id}/resync-request)
+// is {"action":"RESYNC",...} without diff. A change sent with x-skip-resync:
+// true is not published. The key is the integration identifier, so one
+// integration's messages keep their order. An integration's times strictly
+// increase: a resync-state PATCH sets updatedAt and resyncState.updatedAt to
+// the same time (a KAFKA listener ignores such pure state updates, so its
+// own reports never make it resync), any other update a later updatedAt only.
+// A newly created integration has both times equal too: it is not resynced
+// from its CREATE, as the Ocean that created it resyncs on start anyway.
+//
+// Publishing never blocks or fails an API call: messages wait on an ordered
+// in-memory queue of 10,000 (a full queue drops the message, logged as an
+// Error) that one goroutine writes (acks from all replicas), retrying with
+// backoff while the broker is down or the topic is being created. Close
+// keeps publishing for up to 5 s, then logs how many messages were lost. With
+// Options.Kafka.Username and Password the producer authenticates with
+// SCRAM-SHA-512 over SASL_PLAINTEXT; the password is never logged.
 //
 // # Error envelope
 //

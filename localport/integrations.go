@@ -3,6 +3,7 @@ package localport
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"maps"
 	"net/http"
 	"slices"
@@ -83,7 +84,7 @@ func (s *Server) createIntegration(c *call) (int, any, error) {
 		"createdAt":   now, "createdBy": c.clientID, "updatedAt": now, "updatedBy": c.clientID,
 	})
 	ctx := c.r.Context()
-	err = s.db.write(ctx, func(tx *sql.Tx) error {
+	err = s.db.writeThen(ctx, func(tx *sql.Tx) error {
 		var existing integrationDoc
 		found, err := loadDoc(ctx, tx, docIntegration, id, &existing)
 		if err != nil {
@@ -93,6 +94,8 @@ func (s *Server) createIntegration(c *call) (int, any, error) {
 			return conflict("Integration %q already exists", id)
 		}
 		return saveDoc(ctx, tx, docIntegration, id, d)
+	}, func() {
+		s.publishChange(actionCreate, id, c.clientID, now, &changeDiff{After: s.snapshot(d, c.r)}, d.Fields["changelogDestination"])
 	})
 	if err != nil {
 		return 0, nil, err
@@ -109,21 +112,32 @@ func (s *Server) getIntegration(c *call) (int, any, error) {
 	return http.StatusOK, ok("integration", d.render(c.r)), nil
 }
 
-// updateIntegration loads, changes and saves an integration in one write.
+// updateIntegration loads, changes and saves an integration in one write,
+// and publishes the change (unless the client asked to skip the resync).
 func (s *Server) updateIntegration(c *call, change func(d *integrationDoc, now string) error) (int, any, error) {
 	ctx := c.r.Context()
-	var d *integrationDoc
-	err := s.db.write(ctx, func(tx *sql.Tx) error {
+	id := c.param("id")
+	var (
+		d      *integrationDoc
+		before json.RawMessage
+		now    string
+	)
+	err := s.db.writeThen(ctx, func(tx *sql.Tx) error {
 		var err error
-		if d, err = s.loadIntegration(ctx, tx, c.param("id")); err != nil {
+		if d, err = s.loadIntegration(ctx, tx, id); err != nil {
 			return err
 		}
-		now := stamp(time.Now())
+		before = s.snapshot(d, c.r)
+		now = d.nextStamp(time.Now())
 		if err := change(d, now); err != nil {
 			return err
 		}
 		d.Fields["updatedAt"], d.Fields["updatedBy"] = now, c.clientID
-		return saveDoc(ctx, tx, docIntegration, c.param("id"), d)
+		return saveDoc(ctx, tx, docIntegration, id, d)
+	}, func() {
+		if !skipResync(c) {
+			s.publishChange(actionUpdate, id, c.clientID, now, &changeDiff{Before: before, After: s.snapshot(d, c.r)}, d.Fields["changelogDestination"])
+		}
 	})
 	if err != nil {
 		return 0, nil, err
@@ -140,7 +154,7 @@ func setConfig(c *call, d *integrationDoc, config any, now string) {
 	if config != nil {
 		d.Fields["config"] = config
 	}
-	if !strings.EqualFold(c.r.Header.Get("x-skip-resync"), "true") {
+	if !skipResync(c) {
 		d.RequestUpdatedAt = now
 	}
 }
@@ -194,7 +208,9 @@ func (s *Server) patchIntegrationConfig(c *call) (int, any, error) {
 	})
 }
 
-// PATCH /v1/integration/{id}/resync-state: every PATCH bumps resyncState.updatedAt.
+// PATCH /v1/integration/{id}/resync-state: every PATCH bumps
+// resyncState.updatedAt, to the same time as updatedAt: a pure state update is
+// recognisably one, and a KAFKA listener does not resync on its own reports.
 func (s *Server) patchResyncState(c *call) (int, any, error) {
 	body, err := c.object()
 	if err != nil {
@@ -222,27 +238,41 @@ func (s *Server) resyncRequest(c *call) (int, any, error) {
 }
 
 // RequestResync moves the integration's resync request, as a user pressing
-// "resync" in Port would; a POLLING integration picks it up on its next poll.
+// "resync" in Port would: a POLLING integration picks it up on its next poll,
+// a KAFKA one from the RESYNC message on the change log.
 func (s *Server) RequestResync(integrationID string) error {
-	ctx := context.Background()
-	return s.db.write(ctx, func(tx *sql.Tx) error {
+	return s.requestResync(context.Background(), integrationID, "")
+}
+
+// requestResync is RequestResync on behalf of a client id ("" = this server).
+func (s *Server) requestResync(ctx context.Context, integrationID, by string) error {
+	var at string
+	return s.db.writeThen(ctx, func(tx *sql.Tx) error {
 		d, err := s.loadIntegration(ctx, tx, integrationID)
 		if err != nil {
 			return err
 		}
-		d.RequestUpdatedAt = stamp(time.Now())
+		at = d.nextStamp(time.Now())
+		d.RequestUpdatedAt = at
 		return saveDoc(ctx, tx, docIntegration, integrationID, d)
+	}, func() {
+		s.publishChange(actionResync, integrationID, by, at, nil, nil)
 	})
 }
 
 // DELETE /v1/integration/{id}
 func (s *Server) deleteIntegration(c *call) (int, any, error) {
-	err := s.db.write(c.r.Context(), func(tx *sql.Tx) error {
-		found, err := deleteDoc(c.r.Context(), tx, docIntegration, c.param("id"))
-		if err == nil && !found {
-			err = notFound("Integration %q was not found", c.param("id"))
+	ctx, id := c.r.Context(), c.param("id")
+	var d *integrationDoc
+	err := s.db.writeThen(ctx, func(tx *sql.Tx) error {
+		var err error
+		if d, err = s.loadIntegration(ctx, tx, id); err != nil {
+			return err
 		}
+		_, err = deleteDoc(ctx, tx, docIntegration, id)
 		return err
+	}, func() {
+		s.publishChange(actionDelete, id, c.clientID, stamp(time.Now()), &changeDiff{Before: s.snapshot(d, c.r)}, d.Fields["changelogDestination"])
 	})
 	if err != nil {
 		return 0, nil, err

@@ -17,7 +17,9 @@ func TestIntegrationLifecycle(t *testing.T) {
 	assert.Equal(t, []any{}, c.must(200, "GET", "/v1/integration/provision-enabled", nil)["integrations"])
 	org := c.must(200, "GET", "/v1/organization", nil)["organization"].(map[string]any)
 	assert.Equal(t, map[string]any{"id": "org_local", "name": "Local Port", "featureFlags": []any{"LAKEHOUSE_ELIGIBLE"}}, org)
-	c.must(200, "GET", "/v1/kafka-credentials", nil)
+	noCredentials := c.must(404, "GET", "/v1/kafka-credentials", nil)
+	assert.Equal(t, "not_found", noCredentials["error"])
+	assert.Contains(t, noCredentials["message"], "--kafka-credentials")
 
 	missing := c.must(404, "GET", base+"?oceanCoreVersion=0.1.0&isPolling=false", nil)
 	assert.Equal(t, "not_found", missing["error"])

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ocean-go/ocean/localport/internal/kafkapub"
 	"github.com/sirupsen/logrus"
 )
 
@@ -26,6 +27,19 @@ type Options struct {
 	// DisableAdmin switches the /_admin routes off (they answer 404); the
 	// Server's methods (InjectFault, Sinks, ...) keep working.
 	DisableAdmin bool
+	// Kafka, with Brokers set, publishes Port's change log of integrations
+	// to the topic {OrgID}.change.log, whatever their changelogDestination
+	// (each message carries it: a KAFKA listener keeps the ones for KAFKA).
+	Kafka KafkaOptions
+}
+
+// KafkaOptions is where the change log goes.
+type KafkaOptions struct {
+	Brokers []string // host:port of the bootstrap brokers
+	// Username and Password, both set, authenticate the producer with
+	// SCRAM-SHA-512 over SASL_PLAINTEXT; GET /v1/kafka-credentials hands them
+	// to integrations.
+	Username, Password string
 }
 
 // Server is a Port-compatible API server persisted in SQLite.
@@ -36,8 +50,10 @@ type Server struct {
 	auth   *tokens
 	faults *faults
 	sinks  *sinks
-	api    router
-	admin  router
+	// changes publishes the change log; nil without Options.Kafka.Brokers.
+	changes *kafkapub.Publisher
+	api     router
+	admin   router
 
 	mu      sync.Mutex
 	httpSrv *http.Server
@@ -63,6 +79,9 @@ func New(opts Options) (*Server, error) {
 		l.SetOutput(io.Discard)
 		log = l
 	}
+	if (opts.Kafka.Username == "") != (opts.Kafka.Password == "") {
+		return nil, errors.New("local port: the Kafka username and password go together")
+	}
 	d, err := openDB(opts.DBPath)
 	if err != nil {
 		return nil, err
@@ -75,8 +94,27 @@ func New(opts Options) (*Server, error) {
 		faults: newFaults(),
 		sinks:  newSinks(),
 	}
+	if len(opts.Kafka.Brokers) > 0 {
+		s.changes, err = kafkapub.New(kafkapub.Config{
+			Brokers: opts.Kafka.Brokers, Topic: s.ChangeLogTopic(),
+			Username: opts.Kafka.Username, Password: opts.Kafka.Password, Logger: log,
+		})
+		if err != nil {
+			_ = d.close()
+			return nil, fmt.Errorf("local port: %w", err)
+		}
+	}
 	s.routes()
 	return s, nil
+}
+
+// ChangeLogTopic is the Kafka topic of the change log, {OrgID}.change.log
+// ("" without Options.Kafka.Brokers).
+func (s *Server) ChangeLogTopic() string {
+	if len(s.opts.Kafka.Brokers) == 0 {
+		return ""
+	}
+	return s.opts.OrgID + ".change.log"
 }
 
 // ChecksCredentials reports whether token requests must present the configured credentials.
@@ -186,7 +224,8 @@ func (s *Server) URL() string {
 }
 
 // Close shuts the listener down gracefully (waiting up to 5 s for requests in
-// flight) and closes the database. It is safe to call more than once.
+// flight), publishes the change log still queued (for up to 5 s more) and
+// closes the database. It is safe to call more than once.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		s.mu.Lock()
@@ -203,6 +242,9 @@ func (s *Server) Close() error {
 				_ = srv.Close()
 			}
 			cancel()
+		}
+		if s.changes != nil {
+			s.changes.Close() // logs what it could not publish
 		}
 		if err := s.db.close(); err != nil {
 			errs = append(errs, err)

@@ -12,7 +12,11 @@ import (
 )
 
 func TestIntegrationLifecycle(t *testing.T) {
-	env := newEnv(t, []func(*localport.Options){func(o *localport.Options) { o.FeatureFlags = []string{"USE_PROVISIONED_DEFAULTS"} }},
+	const kafkaPassword = "kafka-pw-not-for-logs"
+	env := newEnv(t, []func(*localport.Options){func(o *localport.Options) {
+		o.FeatureFlags = []string{"USE_PROVISIONED_DEFAULTS"}
+		o.Kafka = localport.KafkaOptions{Username: "ocean", Password: kafkaPassword}
+	}},
 		func(c *Config) { c.CoreVersion = "0.1.0-go"; c.FeatureFlagsCacheTTL = time.Hour })
 	ctx := context.Background()
 
@@ -99,7 +103,13 @@ func TestIntegrationLifecycle(t *testing.T) {
 
 	creds, err := env.c.KafkaCredentials(ctx)
 	require.NoError(t, err)
-	assert.NotEmpty(t, creds.Username)
+	assert.Equal(t, "ocean", creds.Username)
+	assert.Equal(t, kafkaPassword, creds.Password)
+	for _, entry := range env.logs.AllEntries() {
+		line, err := entry.String()
+		require.NoError(t, err)
+		assert.NotContains(t, line, kafkaPassword)
+	}
 
 	// Ingest sinks at the URLs the integration object hands out.
 	logsURL, metricsURL := got.LogAttributes.IngestURL, got.MetricAttributes.IngestURL
@@ -118,4 +128,11 @@ func TestIntegrationLifecycle(t *testing.T) {
 	_, err = env.c.GetIntegration(ctx)
 	assert.ErrorIs(t, err, ErrNotFound)
 	env.noSecretsLogged(t)
+}
+
+// A Port without Kafka credentials answers 404: the KAFKA listener has nothing to connect with.
+func TestKafkaCredentialsNotFound(t *testing.T) {
+	env := newEnv(t, nil)
+	_, err := env.c.KafkaCredentials(context.Background())
+	assert.ErrorIs(t, err, ErrNotFound)
 }

@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -26,10 +27,12 @@ func newPortCmd() *cobra.Command {
 
 func newPortServeCmd() *cobra.Command {
 	var (
-		addr  string
-		opts  localport.Options
-		debug bool
-		admin bool
+		addr             string
+		opts             localport.Options
+		debug            bool
+		admin            bool
+		kafkaBrokers     []string
+		kafkaCredentials string
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -39,7 +42,19 @@ Point an integration at it with its Port base URL (the client appends /v1).
 Without --client-id and --client-secret every client id and secret gets a token,
 so anyone who can reach --addr can read and write the catalog: keep it on a
 loopback address, or set both. With them, the admin API (/_admin: fault
-injection, sinks, resync requests) needs a token too; --admin=false removes it.`,
+injection, sinks, resync requests) needs a token too; --admin=false removes it.
+
+With --kafka-brokers HOST:PORT[,...] it publishes Port's change log to the
+topic {org}.change.log (--org-id; auto-created), so an integration with the
+KAFKA event listener can run against it: every create, update and delete of an
+integration (diff.before / diff.after as GET /v1/integration/{id} returns them)
+and every resync request (action RESYNC). A resync-state PATCH gives
+updatedAt == resyncState.updatedAt, so listeners ignore their own reports.
+Publishing never holds up the API: messages are queued (10,000 at most) and
+retried while the broker is down. --kafka-credentials USER:PASS authenticates
+with SCRAM-SHA-512 over SASL_PLAINTEXT and is what GET /v1/kafka-credentials
+hands to integrations (without it that route answers 404). The password is
+never logged, but a command line is visible to other users of this machine.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			log := logrus.New()
@@ -49,6 +64,11 @@ injection, sinks, resync requests) needs a token too; --admin=false removes it.`
 			}
 			opts.Logger = log
 			opts.DisableAdmin = !admin
+			kafka, err := kafkaOptions(kafkaBrokers, kafkaCredentials)
+			if err != nil {
+				return err
+			}
+			opts.Kafka = kafka
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			return servePort(ctx, log, addr, opts)
@@ -63,7 +83,36 @@ injection, sinks, resync requests) needs a token too; --admin=false removes it.`
 	f.StringSliceVar(&opts.FeatureFlags, "feature-flag", nil, "organization feature flag to advertise (repeatable)")
 	f.BoolVar(&debug, "debug", false, "log every request")
 	f.BoolVar(&admin, "admin", true, "serve the admin API under /_admin (fault injection, sinks, resync requests)")
+	f.StringVar(&opts.OrgID, "org-id", "org_local", "organization id (GET /v1/organization; the change-log topic is {org-id}.change.log)")
+	f.StringSliceVar(&kafkaBrokers, "kafka-brokers", nil, "Kafka brokers HOST:PORT[,...] to publish the change log to")
+	f.StringVar(&kafkaCredentials, "kafka-credentials", "", "USER:PASS for the Kafka brokers (SCRAM-SHA-512), served at /v1/kafka-credentials")
 	return cmd
+}
+
+// kafkaOptions checks the --kafka-* flags. Errors never repeat the
+// credentials: they hold a password.
+func kafkaOptions(brokers []string, credentials string) (localport.KafkaOptions, error) {
+	var k localport.KafkaOptions
+	for _, b := range brokers {
+		host, port, err := net.SplitHostPort(strings.TrimSpace(b))
+		n, perr := strconv.Atoi(port)
+		if err != nil || host == "" || perr != nil || n < 1 || n > 65535 {
+			return k, fmt.Errorf("--kafka-brokers: %q is not HOST:PORT", b)
+		}
+		k.Brokers = append(k.Brokers, net.JoinHostPort(host, port))
+	}
+	if credentials == "" {
+		return k, nil
+	}
+	if len(k.Brokers) == 0 {
+		return k, fmt.Errorf("--kafka-credentials needs --kafka-brokers")
+	}
+	user, pass, found := strings.Cut(credentials, ":")
+	if !found || user == "" || pass == "" {
+		return k, fmt.Errorf("--kafka-credentials must be USER:PASS with both parts non-empty")
+	}
+	k.Username, k.Password = user, pass
+	return k, nil
 }
 
 // serveReadyKey marks a context value: a channel that receives the base URL
@@ -96,6 +145,11 @@ func servePort(ctx context.Context, log *logrus.Logger, addr string, opts localp
 	}
 	log.WithFields(logrus.Fields{"url": url, "database": opts.DBPath, "credentials": credentials, "admin": !opts.DisableAdmin}).
 		Infof("Local Port listening on %s (API at %s/v1); it %s", url, url, credentials)
+	if topic := srv.ChangeLogTopic(); topic != "" {
+		brokers := strings.Join(opts.Kafka.Brokers, ",")
+		log.WithFields(logrus.Fields{"topic": topic, "brokers": brokers, "sasl": opts.Kafka.Username != ""}).
+			Infof("Publishing Port's change log to %s on %s", topic, brokers)
+	}
 	if !srv.ChecksCredentials() && !loopback(url) {
 		log.WithField("url", url).Warnf("The local Port listens beyond this machine (%s) without credentials: anyone on the network "+
 			"can read and write its catalog and, through /_admin, make it fail every request. "+

@@ -6,10 +6,14 @@ import (
 	"encoding/json"
 	"net/http"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/ocean-go/ocean/internal/kafkatest"
 	"github.com/ocean-go/ocean/localport"
+	"github.com/ocean-go/ocean/localport/localporttest"
 	"github.com/sirupsen/logrus"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -111,4 +115,117 @@ func TestLoopback(t *testing.T) {
 	} {
 		assert.Equal(t, want, loopback(url), url)
 	}
+}
+
+func TestKafkaOptions(t *testing.T) {
+	for _, tt := range []struct {
+		name        string
+		brokers     []string
+		credentials string
+		want        localport.KafkaOptions
+		wantErr     string
+	}{
+		{name: "none"},
+		{name: "brokers", brokers: []string{"127.0.0.1:9092", " kafka:9093"}, want: localport.KafkaOptions{Brokers: []string{"127.0.0.1:9092", "kafka:9093"}}},
+		{name: "ipv6", brokers: []string{"[::1]:9092"}, want: localport.KafkaOptions{Brokers: []string{"[::1]:9092"}}},
+		{name: "credentials", brokers: []string{"k:9092"}, credentials: "ocean:pa:ss", want: localport.KafkaOptions{Brokers: []string{"k:9092"}, Username: "ocean", Password: "pa:ss"}},
+		{name: "no port", brokers: []string{"kafka"}, wantErr: `--kafka-brokers: "kafka" is not HOST:PORT`},
+		{name: "no host", brokers: []string{":9092"}, wantErr: "is not HOST:PORT"},
+		{name: "bad port", brokers: []string{"k:http"}, wantErr: "is not HOST:PORT"},
+		{name: "port out of range", brokers: []string{"k:70000"}, wantErr: "is not HOST:PORT"},
+		{name: "credentials without brokers", credentials: "u:p", wantErr: "--kafka-credentials needs --kafka-brokers"},
+		{name: "no colon", brokers: []string{"k:1"}, credentials: "secret-no-colon", wantErr: "USER:PASS"},
+		{name: "no user", brokers: []string{"k:1"}, credentials: ":secret-pw", wantErr: "USER:PASS"},
+		{name: "no password", brokers: []string{"k:1"}, credentials: "user:", wantErr: "USER:PASS"},
+	} {
+		got, err := kafkaOptions(tt.brokers, tt.credentials)
+		if tt.wantErr != "" {
+			require.Error(t, err, tt.name)
+			assert.Contains(t, err.Error(), tt.wantErr, tt.name)
+			assert.NotContains(t, err.Error(), "secret", "%s: the credentials are not repeated", tt.name)
+			continue
+		}
+		require.NoError(t, err, tt.name)
+		assert.Equal(t, tt.want, got, tt.name)
+	}
+}
+
+// syncBuffer is a bytes.Buffer the server may log to while a test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// `port serve --kafka-*` refuses bad values before serving, and otherwise
+// publishes the change log of its org, serving the credentials it was given.
+func TestServePortKafkaFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"--kafka-brokers", "127.0.0.1:9092", "--kafka-credentials", "no-colon-secret"},
+		{"--kafka-brokers", "127.0.0.1:9092", "--kafka-credentials", "user:"},
+		{"--kafka-credentials", "user:pass"},
+		{"--kafka-brokers", "nohost"},
+	} {
+		_, stderr, err := runOcean(t, "", append([]string{"port", "serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "port.db")}, args...)...)
+		require.Error(t, err, args)
+		assert.NotContains(t, err.Error()+stderr, "secret", args)
+	}
+
+	kafkatest.Each(t, true, func(t *testing.T, c *kafkatest.Cluster) {
+		org := c.Unique("org")
+		args := []string{"port", "serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "port.db"),
+			"--org-id", org, "--kafka-brokers", strings.Join(c.Brokers, ",")}
+		if c.SASL() {
+			args = append(args, "--kafka-credentials", c.Username+":"+c.Password)
+		}
+		root := newRootCmd()
+		var logs syncBuffer
+		root.SetOut(&logs)
+		root.SetErr(&logs)
+		root.SetArgs(args)
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		ready, done := make(chan string, 1), make(chan error, 1)
+		go func() { done <- root.ExecuteContext(withServeReady(ctx, ready)) }()
+		var base string
+		select {
+		case base = <-ready:
+		case err := <-done:
+			t.Fatalf("port serve exited before listening: %v", err)
+		}
+
+		o := &ocean{base: base}
+		o.fetchToken(t, "any").success(t)
+		o.api(t, http.MethodPost, "/v1/integration", obj{"installationId": "flags", "changelogDestination": obj{"type": "KAFKA"}}).success(t)
+		if c.SASL() {
+			creds := o.api(t, http.MethodGet, "/v1/kafka-credentials", nil).success(t).body["credentials"]
+			assert.Equal(t, obj{"username": c.Username, "password": c.Password}, creds)
+		}
+		msgs := localporttest.ReadChangeLog(t, c, org+".change.log", 1)
+		assert.Equal(t, "CREATE", msgs[0]["action"])
+		assert.Equal(t, map[string]any{"integrationId": "flags"}, msgs[0]["context"])
+
+		cancel()
+		select {
+		case err := <-done:
+			require.NoError(t, err)
+		case <-time.After(30 * time.Second):
+			t.Fatal("port serve did not stop")
+		}
+		assert.Contains(t, logs.String(), "Publishing Port's change log to "+org+".change.log on "+strings.Join(c.Brokers, ","))
+		if c.SASL() {
+			assert.NotContains(t, logs.String(), c.Password)
+		}
+	})
 }

@@ -80,7 +80,7 @@ func TestChangeLog(t *testing.T) {
 		last := get()
 		cl.must(200, "DELETE", base, nil)
 
-		raw := localporttest.ReadTopic(t, c, srv.ChangeLogTopic(), 5)
+		raw := localporttest.ReadTopic(t, c, srv.ChangeLogTopic(), 6)
 		var msgs []map[string]any
 		for _, m := range raw {
 			assert.Equal(t, id, string(m.Key), "keyed by the integration")
@@ -97,7 +97,8 @@ func TestChangeLog(t *testing.T) {
 			assert.Equal(t, "API", trigger["origin"])
 			assert.NotEmpty(t, trigger["at"])
 		}
-		require.Equal(t, []any{"CREATE", "UPDATE", "UPDATE", "RESYNC", "DELETE"}, actions, "in order, the skipped resync left out")
+		require.Equal(t, []any{"CREATE", "RESYNC", "UPDATE", "UPDATE", "RESYNC", "DELETE"}, actions,
+			"in order, the first resync requested at creation, the skipped resync left out")
 
 		before, after := diffOf(t, msgs[0])
 		assert.Nil(t, before)
@@ -106,8 +107,10 @@ func TestChangeLog(t *testing.T) {
 		assert.Equal(t, map[string]any{"type": "KAFKA"}, msgs[0]["changelogDestination"])
 		assert.Equal(t, "tester", msgs[0]["trigger"].(map[string]any)["by"].(map[string]any)["userId"])
 
+		assert.NotContains(t, msgs[1], "diff", "the first resync's request")
+
 		// A mapping change: a change a KAFKA listener resyncs on.
-		before, after = diffOf(t, msgs[1])
+		before, after = diffOf(t, msgs[2])
 		assert.JSONEq(t, jsonOf(t, created), jsonOf(t, before))
 		assert.JSONEq(t, jsonOf(t, mapped), jsonOf(t, after))
 		a := after.(map[string]any)
@@ -115,16 +118,16 @@ func TestChangeLog(t *testing.T) {
 		assert.Equal(t, map[string]any{"type": "KAFKA"}, a["changelogDestination"])
 
 		// A resync-state PATCH: recognisably a pure state update.
-		before, after = diffOf(t, msgs[2])
+		before, after = diffOf(t, msgs[3])
 		assert.JSONEq(t, jsonOf(t, mapped), jsonOf(t, before))
 		assert.JSONEq(t, jsonOf(t, running), jsonOf(t, after))
 		a = after.(map[string]any)
 		assert.Equal(t, a["updatedAt"], a["resyncState"].(map[string]any)["updatedAt"])
 		assert.Equal(t, "running", a["resyncState"].(map[string]any)["status"])
 
-		assert.NotContains(t, msgs[3], "diff")
+		assert.NotContains(t, msgs[4], "diff")
 
-		before, after = diffOf(t, msgs[4])
+		before, after = diffOf(t, msgs[5])
 		assert.JSONEq(t, jsonOf(t, last), jsonOf(t, before))
 		assert.Nil(t, after)
 
@@ -205,9 +208,10 @@ func TestChangeLogSurvivesBrokerRestart(t *testing.T) {
 	c.Restart(t, 2*time.Second)
 	require.NoError(t, <-sent)
 
-	msgs := localporttest.ReadChangeLog(t, c, srv.ChangeLogTopic(), 2)
+	msgs := localporttest.ReadChangeLog(t, c, srv.ChangeLogTopic(), 3)
 	assert.Equal(t, "CREATE", msgs[0]["action"])
-	assert.Equal(t, "UPDATE", msgs[1]["action"])
+	assert.Equal(t, "RESYNC", msgs[1]["action"])
+	assert.Equal(t, "UPDATE", msgs[2]["action"])
 	var warned bool
 	for _, e := range hook.AllEntries() {
 		warned = warned || e.Message == "Kafka publish failed; retrying" && e.Data["topic"] == srv.ChangeLogTopic()

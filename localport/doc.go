@@ -128,8 +128,9 @@
 // increase: a resync-state PATCH sets updatedAt and resyncState.updatedAt to
 // the same time (a KAFKA listener ignores such pure state updates, so its
 // own reports never make it resync), any other update a later updatedAt only.
-// A newly created integration has both times equal too: it is not resynced
-// from its CREATE, as the Ocean that created it resyncs on start anyway.
+// A newly created integration has both times equal too, so its CREATE does
+// not make it resync: its first resync is requested, as Port does, by a
+// RESYNC message right after the CREATE.
 //
 // Publishing never blocks or fails an API call: messages wait on an ordered
 // in-memory queue of 10,000 (a full queue drops the message, logged as an

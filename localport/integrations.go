@@ -96,6 +96,9 @@ func (s *Server) createIntegration(c *call) (int, any, error) {
 		return saveDoc(ctx, tx, docIntegration, id, d)
 	}, func() {
 		s.publishChange(actionCreate, id, c.clientID, now, &changeDiff{After: s.snapshot(d, c.r)}, d.Fields["changelogDestination"])
+		// A new installation's first resync, requested as Port does
+		// (RequestUpdatedAt above is the same request, for POLLING).
+		s.publishChange(actionResync, id, c.clientID, now, nil, nil)
 	})
 	if err != nil {
 		return 0, nil, err

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/segmentio/kafka-go"
-	"github.com/segmentio/kafka-go/sasl"
 	"github.com/segmentio/kafka-go/sasl/plain"
 	"github.com/segmentio/kafka-go/sasl/scram"
 	"github.com/sirupsen/logrus"
@@ -144,30 +143,34 @@ func (k Kafka) pollTimeout() time.Duration {
 	return k.PollTimeout
 }
 
-// dialer opens the connections of the group and of the partition readers.
-func (k Kafka) dialer() (*kafka.Dialer, error) {
+// connections is how the listener reaches the brokers: a dialer for the
+// group and the partition readers, a client for describing the group.
+func (k Kafka) connections() (*kafka.Dialer, *kafka.Client, error) {
 	d := &kafka.Dialer{Timeout: kafkaDialTimeout, DualStack: true}
 	p := k.protocol()
 	if p == ProtocolSASLSSL || p == ProtocolSSL {
 		d.TLS = &tls.Config{MinVersion: tls.VersionTLS12} // nil roots: the system's
 	}
 	if p == ProtocolSASLPlaintext || p == ProtocolSASLSSL {
-		var m sasl.Mechanism
 		var err error
 		switch k.mechanism() {
 		case MechanismSCRAMSHA512:
-			m, err = scram.Mechanism(scram.SHA512, k.Username, k.Password)
+			d.SASLMechanism, err = scram.Mechanism(scram.SHA512, k.Username, k.Password)
 		case MechanismSCRAMSHA256:
-			m, err = scram.Mechanism(scram.SHA256, k.Username, k.Password)
+			d.SASLMechanism, err = scram.Mechanism(scram.SHA256, k.Username, k.Password)
 		case MechanismPlain:
-			m = plain.Mechanism{Username: k.Username, Password: k.Password}
+			d.SASLMechanism = plain.Mechanism{Username: k.Username, Password: k.Password}
 		}
 		if err != nil { // the error names no credential
-			return nil, fmt.Errorf("kafka listener: SASL %s: %w", k.mechanism(), err)
+			return nil, nil, fmt.Errorf("kafka listener: SASL %s: %w", k.mechanism(), err)
 		}
-		d.SASLMechanism = m
 	}
-	return d, nil
+	cl := &kafka.Client{
+		Addr:      kafka.TCP(k.Brokers...),
+		Timeout:   kafkaDialTimeout,
+		Transport: &kafka.Transport{TLS: d.TLS, SASL: d.SASLMechanism, DialTimeout: kafkaDialTimeout},
+	}
+	return d, cl, nil
 }
 
 // Start consumes until ctx ends and returns nil then, once the resync in
@@ -180,7 +183,7 @@ func (k Kafka) Start(ctx context.Context) error {
 	if err := k.Validate(); err != nil {
 		return err
 	}
-	dialer, err := k.dialer()
+	dialer, client, err := k.connections()
 	if err != nil {
 		return err
 	}
@@ -225,8 +228,9 @@ func (k Kafka) Start(ctx context.Context) error {
 	defer stop(nil)
 	defer group.Close()
 
-	c := &kafkaConsumer{Kafka: k, log: log, dialer: dialer, queue: queue, fatal: stop,
-		group: newHealth(log, "the consumer group"), data: newHealth(log, "reading or committing")}
+	c := &kafkaConsumer{Kafka: k, log: log, dialer: dialer, client: client, queue: queue, fatal: stop,
+		group: newHealth(log, "the consumer group"), data: newHealth(log, "reading or committing"),
+		topic: newHealth(log, "finding the topic")}
 	return c.run(ctx, group)
 }
 
@@ -235,11 +239,12 @@ type kafkaConsumer struct {
 	Kafka
 	log    logrus.FieldLogger
 	dialer *kafka.Dialer
+	client *kafka.Client
 	queue  *resyncQueue
 	fatal  context.CancelCauseFunc // ends Start with a permanent error
-	// group tracks joining the group, data fetching and committing: each
-	// warns once per outage.
-	group, data *health
+	// group tracks joining the group, data fetching and committing, topic
+	// finding the topic's partitions: each warns once per outage.
+	group, data, topic *health
 }
 
 func (c *kafkaConsumer) run(ctx context.Context, group *kafka.ConsumerGroup) error {
@@ -270,12 +275,34 @@ func (c *kafkaConsumer) run(ctx context.Context, group *kafka.ConsumerGroup) err
 		}
 		assigned := gen.Assignments[c.Topic]
 		if len(assigned) == 0 {
-			if !standby && c.topicExists(ctx) {
+			held, err := c.heldElsewhere(ctx, gen.MemberID)
+			if err != nil {
+				// Without the topic the group's generations end at once:
+				// pace the rejoins.
+				if !sleep(ctx, c.topic.fail(err)) {
+					return nil
+				}
+				continue
+			}
+			c.topic.ok()
+			switch {
+			case !held:
+				// Assigned while the topic did not exist yet, and nothing
+				// tells the group it does now: rejoin to get its partitions.
+				if !sleep(ctx, kafkaSettle) {
+					return nil
+				}
+				gen.Start(func(context.Context) {})
+			case !standby:
 				standby = true
+				// Ocean stops the process here; a standby that takes over
+				// when the active instance goes away is what one runs a
+				// second instance for.
 				c.log.Warnf("Another instance of integration %s consumes %s; this one waits as a standby", c.Identifier, c.Topic)
 			}
 			continue // Next returns when the group rebalances
 		}
+		c.topic.ok()
 		if standby {
 			standby = false
 			c.log.WithField("partitions", len(assigned)).Infof("Partitions of %s assigned; this instance of integration %s now consumes them", c.Topic, c.Identifier)
@@ -284,21 +311,32 @@ func (c *kafkaConsumer) run(ctx context.Context, group *kafka.ConsumerGroup) err
 	}
 }
 
-// topicExists tells an empty assignment because another member holds the
-// partitions from one because the topic has none (yet); unsure counts as
-// existing.
-func (c *kafkaConsumer) topicExists(ctx context.Context) bool {
-	conn, err := c.dialer.DialContext(ctx, "tcp", c.Brokers[0])
+// heldElsewhere tells why the assignment is empty: another member of the
+// group holds the topic's partitions (true), or nobody does (false: the
+// group assigned before the topic existed). An error when the topic has no
+// partitions; when unsure, another member holds them.
+func (c *kafkaConsumer) heldElsewhere(ctx context.Context, memberID string) (bool, error) {
+	meta, err := c.client.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{c.Topic}})
 	if err != nil {
-		return true
+		return true, nil
 	}
-	defer conn.Close()
-	parts, err := conn.ReadPartitions(c.Topic)
-	if errors.Is(err, kafka.UnknownTopicOrPartition) || err == nil && len(parts) == 0 {
-		c.log.Infof("Topic %s has no partitions yet; waiting for it", c.Topic)
-		return false
+	for _, t := range meta.Topics {
+		if t.Name == c.Topic && (errors.Is(t.Error, kafka.UnknownTopicOrPartition) || t.Error == nil && len(t.Partitions) == 0) {
+			return false, fmt.Errorf("topic %s does not exist", c.Topic)
+		}
 	}
-	return true
+	groups, err := c.client.DescribeGroups(ctx, &kafka.DescribeGroupsRequest{GroupIDs: []string{c.GroupID}})
+	if err != nil || len(groups.Groups) != 1 || groups.Groups[0].Error != nil {
+		return true, nil
+	}
+	for _, m := range groups.Groups[0].Members {
+		for _, t := range m.MemberAssignments.Topics {
+			if m.MemberID != memberID && t.Topic == c.Topic && len(t.Partitions) > 0 {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
 }
 
 // permanent reports errors that retrying cannot fix: refused credentials or

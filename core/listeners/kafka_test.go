@@ -12,6 +12,7 @@ import (
 	logtest "github.com/sirupsen/logrus/hooks/test"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/ocean-go/ocean/core/listeners"
 	"github.com/ocean-go/ocean/internal/kafkatest"
@@ -411,4 +412,28 @@ func TestKafkaWrongPasswordIsAnError(t *testing.T) {
 			assert.NotContains(t, s, wrong)
 		}
 	})
+}
+
+// A topic that does not exist yet is waited for, with one warning and paced
+// retries. kfake is started here without the automatic topic creation that
+// kafkatest's clusters have (which would create the topic on the first
+// lookup).
+func TestKafkaWaitsForAMissingTopic(t *testing.T) {
+	fc, err := kfake.NewCluster(kfake.NumBrokers(1))
+	require.NoError(t, err)
+	t.Cleanup(fc.Close)
+	c := &kafkatest.Cluster{Name: "kfake", Brokers: fc.ListenAddrs()}
+	topic := c.Unique("org") + ".change.log"
+	var rec recorder
+	l := startKafka(t, c, topic, c.Unique("group"), rec.resync)
+	require.Eventually(t, func() bool { return l.logged(logrus.WarnLevel, "finding the topic failed") == 1 }, 20*time.Second, 10*time.Millisecond)
+	time.Sleep(quietly)
+	assert.Less(t, len(l.logs.AllEntries()), 100, "retries are paced, not a busy loop")
+
+	c.CreateTopic(t, topic, 1)
+	c.Produce(t, topic, resyncAction(us))
+	require.Eventually(t, func() bool { return rec.finished.Load() == 1 }, 30*time.Second, 10*time.Millisecond)
+	assert.Equal(t, 1, l.logged(logrus.WarnLevel, "finding the topic failed"), "one warning for the whole wait")
+	assert.Zero(t, l.logged(logrus.WarnLevel, "standby"), "a missing topic is not another instance")
+	l.shutdown(t)
 }

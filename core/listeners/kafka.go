@@ -199,8 +199,10 @@ func (k Kafka) Start(ctx context.Context) error {
 	// publishes the integration's creation to the change log before the
 	// integration's consumer ever joined, and that message must still
 	// trigger its first resync.
+	balancer := &stickyBalancer{}
 	group, err := kafka.NewConsumerGroup(kafka.ConsumerGroupConfig{
 		ID:                    k.GroupID,
+		GroupBalancers:        []kafka.GroupBalancer{balancer, kafka.RangeGroupBalancer{}},
 		Brokers:               k.Brokers,
 		Dialer:                dialer,
 		Topics:                []string{k.Topic},
@@ -229,6 +231,7 @@ func (k Kafka) Start(ctx context.Context) error {
 	defer group.Close()
 
 	c := &kafkaConsumer{Kafka: k, log: log, dialer: dialer, client: client, queue: queue, fatal: stop,
+		balancer: balancer, asked: map[messageKey]uint64{},
 		group: newHealth(log, "the consumer group"), data: newHealth(log, "reading or committing"),
 		topic: newHealth(log, "finding the topic")}
 	return c.run(ctx, group)
@@ -242,6 +245,13 @@ type kafkaConsumer struct {
 	client *kafka.Client
 	queue  *resyncQueue
 	fatal  context.CancelCauseFunc // ends Start with a permanent error
+	// balancer is told what this member holds.
+	balancer *stickyBalancer
+	// asked remembers the wanted messages a resync was asked for, until
+	// committed: one read again after a rebalance joins its request rather
+	// than aborting the resync it waits for. Only the handler of the current
+	// generation uses it, and generations never overlap.
+	asked map[messageKey]uint64
 	// group tracks joining the group, data fetching and committing, topic
 	// finding the topic's partitions: each warns once per outage.
 	group, data, topic *health
@@ -263,12 +273,14 @@ func (c *kafkaConsumer) run(ctx context.Context, group *kafka.ConsumerGroup) err
 		case permanent(err):
 			return fmt.Errorf("kafka listener: the brokers refused %s: %w", c.GroupID, err)
 		case err != nil:
+			c.balancer.hold(nil) // out of the group: holds nothing any more
 			if !sleep(ctx, c.group.fail(err)) {
 				return nil
 			}
 			continue
 		}
 		c.group.ok()
+		c.balancer.hold(gen.Assignments)
 		if ready != nil {
 			ready()
 			ready = nil
@@ -412,16 +424,8 @@ func (c *kafkaConsumer) handle(ctx context.Context, gen *kafka.Generation, assig
 		case <-ctx.Done():
 			return
 		case m := <-msgs:
-			p := parts[m.Partition]
-			want, err := Wants(m.Value, c.Identifier, c.ResyncRequests)
-			if err != nil {
-				c.log.WithFields(logrus.Fields{"partition": m.Partition, "offset": m.Offset}).WithError(err).Warn("Skipping a message of the change log")
-			}
-			if want {
-				c.log.WithFields(logrus.Fields{"partition": m.Partition, "offset": m.Offset}).Info("Port asks for a resync")
-			}
-			p.read(m.Offset, want)
-			if p.unrequested() {
+			c.read(parts[m.Partition], m)
+			if parts[m.Partition].unrequested() {
 				if m.Offset+1 >= m.HighWaterMark {
 					c.request(parts)
 					settle = nil
@@ -444,6 +448,26 @@ func (c *kafkaConsumer) handle(ctx context.Context, gen *kafka.Generation, assig
 	}
 }
 
+// read files one message: wanted or not, and when read before, the request
+// it is already covered by.
+func (c *kafkaConsumer) read(p *partitionOffsets, m kafka.Message) {
+	log := c.log.WithFields(logrus.Fields{"partition": m.Partition, "offset": m.Offset})
+	want, err := Wants(m.Value, c.Identifier, c.ResyncRequests)
+	if err != nil {
+		log.WithError(err).Warn("Skipping a message of the change log")
+	}
+	key := messageKey{m.Partition, m.Offset, m.Time.UnixNano()}
+	n, asked := c.asked[key]
+	switch {
+	case !want:
+	case !asked:
+		log.Info("Port asks for a resync")
+	case n <= c.queue.handledUpTo():
+		want = false // handled; only its commit was lost
+	}
+	p.read(key, want, n)
+}
+
 // request asks for one resync covering every wanted message not yet covered.
 func (c *kafkaConsumer) request(parts map[int]*partitionOffsets) {
 	var n uint64
@@ -452,7 +476,9 @@ func (c *kafkaConsumer) request(parts map[int]*partitionOffsets) {
 			if n == 0 {
 				n = c.queue.request()
 			}
-			p.requested(n)
+			for _, key := range p.requested(n) {
+				c.asked[key] = n
+			}
 		}
 	}
 }
@@ -476,6 +502,11 @@ func (c *kafkaConsumer) commit(gen *kafka.Generation, parts map[int]*partitionOf
 	for id, at := range offsets {
 		parts[id].committed = at
 	}
+	for key := range c.asked {
+		if at, ok := offsets[key.partition]; ok && key.offset < at {
+			delete(c.asked, key)
+		}
+	}
 	return nil
 }
 
@@ -492,8 +523,17 @@ type partitionOffsets struct {
 }
 
 type wantedMessage struct {
-	offset  int64
+	key     messageKey
 	request uint64
+}
+
+// messageKey identifies a message read again after a rebalance. Its
+// timestamp tells it from another at the same offset of a topic deleted and
+// created again.
+type messageKey struct {
+	partition int
+	offset    int64
+	time      int64
 }
 
 func newPartitionOffsets(assigned int64) *partitionOffsets {
@@ -502,10 +542,11 @@ func newPartitionOffsets(assigned int64) *partitionOffsets {
 	return &partitionOffsets{committed: assigned, next: -1}
 }
 
-func (p *partitionOffsets) read(offset int64, wanted bool) {
-	p.next = offset + 1
+// read moves past a message; a wanted one waits for request n (0: none yet).
+func (p *partitionOffsets) read(key messageKey, wanted bool, n uint64) {
+	p.next = key.offset + 1
 	if wanted {
-		p.waiting = append(p.waiting, wantedMessage{offset: offset})
+		p.waiting = append(p.waiting, wantedMessage{key: key, request: n})
 	}
 }
 
@@ -513,12 +554,17 @@ func (p *partitionOffsets) unrequested() bool {
 	return len(p.waiting) > 0 && p.waiting[len(p.waiting)-1].request == 0
 }
 
-func (p *partitionOffsets) requested(n uint64) {
+// requested covers the waiting messages no request covers yet with request
+// n, and returns them.
+func (p *partitionOffsets) requested(n uint64) []messageKey {
+	var keys []messageKey
 	for i := range p.waiting {
 		if p.waiting[i].request == 0 {
 			p.waiting[i].request = n
+			keys = append(keys, p.waiting[i].key)
 		}
 	}
+	return keys
 }
 
 // committable is the offset to commit now that requests up to handled were
@@ -529,7 +575,7 @@ func (p *partitionOffsets) committable(handled uint64) (int64, bool) {
 	}
 	at := p.next
 	if len(p.waiting) > 0 {
-		at = p.waiting[0].offset
+		at = p.waiting[0].key.offset
 	}
 	return at, at >= 0 && at > p.committed
 }

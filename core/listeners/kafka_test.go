@@ -362,20 +362,14 @@ func TestKafkaSecondInstanceStandsBy(t *testing.T) {
 	kafkatest.Each(t, true, func(t *testing.T, c *kafkatest.Cluster) {
 		topic, group := newTopic(t, c, 1)
 		var rec recorder
-		a := startKafka(t, c, topic, group, rec.resync)
-		a.waitReady(t)
-		b := startKafka(t, c, topic, group, rec.resync)
-		b.waitReady(t)
-		const line = "Another instance of integration " + us
-		require.Eventually(t, func() bool {
-			return a.logged(logrus.WarnLevel, line)+b.logged(logrus.WarnLevel, line) == 1
-		}, 30*time.Second, 50*time.Millisecond)
-		active, standby := a, b
-		if a.logged(logrus.WarnLevel, line) == 1 {
-			active, standby = b, a
-		}
-		assert.Contains(t, standby.logs.LastEntry().Message, "waits as a standby")
-
+		active := startKafka(t, c, topic, group, rec.resync)
+		active.waitReady(t)
+		standby := startKafka(t, c, topic, group, rec.resync)
+		standby.waitReady(t)
+		line := "Another instance of integration " + us + " consumes " + topic + "; this one waits as a standby"
+		require.Eventually(t, func() bool { return standby.logged(logrus.WarnLevel, line) == 1 }, 30*time.Second, 50*time.Millisecond,
+			"the newcomer stands by: partitions stay where they are")
+		assert.Zero(t, active.logged(logrus.WarnLevel, line))
 		active.shutdown(t)
 		require.Eventually(t, func() bool { return standby.logged(logrus.InfoLevel, "now consumes") == 1 }, 30*time.Second, 50*time.Millisecond)
 		c.Produce(t, topic, resyncAction(us))
@@ -436,4 +430,42 @@ func TestKafkaWaitsForAMissingTopic(t *testing.T) {
 	assert.Equal(t, 1, l.logged(logrus.WarnLevel, "finding the topic failed"), "one warning for the whole wait")
 	assert.Zero(t, l.logged(logrus.WarnLevel, "standby"), "a missing topic is not another instance")
 	l.shutdown(t)
+}
+
+// A second instance joining while the first resyncs waits as a standby: the
+// partition stays where it is and the running resync goes on, neither
+// aborted nor run twice.
+func TestKafkaRebalanceKeepsTheRunningResync(t *testing.T) {
+	kafkatest.Each(t, true, func(t *testing.T, c *kafkatest.Cluster) {
+		topic, group := newTopic(t, c, 1)
+		release := make(chan struct{})
+		var started, aborted atomic.Int32
+		resync := func(ctx context.Context) error {
+			started.Add(1)
+			select {
+			case <-release:
+				return nil
+			case <-ctx.Done():
+				aborted.Add(1)
+				return ctx.Err()
+			}
+		}
+		active := startKafka(t, c, topic, group, resync)
+		c.Produce(t, topic, resyncAction(us))
+		require.Eventually(t, func() bool { return started.Load() == 1 }, 20*time.Second, 10*time.Millisecond)
+
+		standby := startKafka(t, c, topic, group, resync)
+		const line = "this one waits as a standby"
+		require.Eventually(t, func() bool { return standby.logged(logrus.WarnLevel, line) == 1 }, 30*time.Second, 50*time.Millisecond,
+			"the newcomer stands by")
+		time.Sleep(quietly) // the active instance has read its partition again
+		assert.Zero(t, aborted.Load(), "the rebalance did not abort the resync")
+		assert.Equal(t, int32(1), started.Load())
+		assert.Less(t, committed(t, c, topic, group), int64(1), "not committed while its resync runs")
+
+		close(release)
+		require.Eventually(t, func() bool { return committed(t, c, topic, group) == 1 }, 20*time.Second, 50*time.Millisecond)
+		assert.Equal(t, int32(1), started.Load())
+		assert.Zero(t, active.logged(logrus.WarnLevel, line))
+	})
 }

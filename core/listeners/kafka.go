@@ -3,6 +3,7 @@ package listeners
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"strings"
@@ -17,15 +18,23 @@ import (
 
 // Kafka resyncs when Port's change log on Kafka asks for it.
 //
-// It consumes Topic in consumer group GroupID and commits by hand: a
-// message's offset is committed once the resync it asked for (or a later
-// one) ended, completed or failed, so an instance stopped mid-resync resyncs
-// again when it comes back, and one stopped afterwards resumes after it.
+// It consumes Topic in consumer group GroupID and resyncs for the messages
+// Wants accepts. Resyncs never overlap: a wanted message while one runs
+// cancels it and one more runs after it, however many came meanwhile.
+// Offsets are committed by hand: a wanted message's once the resync it asked
+// for (or a later one) ended, completed or failed, so an instance stopped
+// mid-resync resyncs again when it comes back, and one stopped afterwards
+// resumes after it. An instance whose group gives it no partition (another
+// instance of the integration holds them) waits as a standby.
 type Kafka struct {
 	Brokers []string
 	// SecurityProtocol is PLAINTEXT (also when empty), SASL_PLAINTEXT,
-	// SASL_SSL or SSL. TLS verifies brokers against the system roots.
+	// SASL_SSL or SSL.
 	SecurityProtocol string
+	// RootCAs verifies the brokers' certificates under TLS; nil: the
+	// system's roots (Port's brokers), else e.g. the private CA of
+	// self-hosted brokers.
+	RootCAs *x509.CertPool
 	// Mechanism is the SASL mechanism: SCRAM-SHA-512 (also when empty),
 	// SCRAM-SHA-256 or PLAIN.
 	Mechanism string
@@ -69,14 +78,14 @@ const (
 	kafkaRebalanceTimeout = 10 * time.Second
 	kafkaDialTimeout      = 10 * time.Second
 	// kafkaSettle bounds how long a wanted message waits for the ones
-	// already behind it (see consumeGeneration) before it asks for a resync.
+	// already behind it (see handle) before it asks for a resync.
 	kafkaSettle = 250 * time.Millisecond
 )
 
 // Validate reports what makes k unusable, every problem at once.
 func (k Kafka) Validate() error {
 	var errs []error
-	if len(k.Brokers) == 0 || slicesAllEmpty(k.Brokers) {
+	if allBlank(k.Brokers) {
 		errs = append(errs, errors.New("no brokers"))
 	}
 	switch k.protocol() {
@@ -113,7 +122,7 @@ func (k Kafka) Validate() error {
 	return nil
 }
 
-func slicesAllEmpty(ss []string) bool {
+func allBlank(ss []string) bool {
 	for _, s := range ss {
 		if strings.TrimSpace(s) != "" {
 			return false
@@ -149,7 +158,7 @@ func (k Kafka) connections() (*kafka.Dialer, *kafka.Client, error) {
 	d := &kafka.Dialer{Timeout: kafkaDialTimeout, DualStack: true}
 	p := k.protocol()
 	if p == ProtocolSASLSSL || p == ProtocolSSL {
-		d.TLS = &tls.Config{MinVersion: tls.VersionTLS12} // nil roots: the system's
+		d.TLS = &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: k.RootCAs}
 	}
 	if p == ProtocolSASLPlaintext || p == ProtocolSASLSSL {
 		var err error
@@ -301,7 +310,7 @@ func (c *kafkaConsumer) run(ctx context.Context, group *kafka.ConsumerGroup) err
 			case !held:
 				// Assigned while the topic did not exist yet, and nothing
 				// tells the group it does now: rejoin to get its partitions.
-				if !sleep(ctx, kafkaSettle) {
+				if !sleep(ctx, backoffMin) {
 					return nil
 				}
 				gen.Start(func(context.Context) {})

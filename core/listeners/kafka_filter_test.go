@@ -41,6 +41,12 @@ func resyncRequest(id string) []byte {
 	return []byte(`{"action":"RESYNC","context":{"integrationId":"` + id + `"},"requestedAt":"2024-01-01T00:00:00.000Z"}`)
 }
 
+// integrationChangeWithoutContext is a change of this integration that names
+// it only in diff.after: wanted on the change log, not on the resync-requests
+// topic.
+const integrationChangeWithoutContext = `{"diff":{"after":{"identifier":"` + us + `","updatedAt":"` + t2 +
+	`","resyncState":{"updatedAt":"` + t1 + `"},"changelogDestination":{"type":"KAFKA"}}}}`
+
 const (
 	t1 = "2024-01-01T00:00:00.000Z"
 	t2 = "2024-01-01T00:05:00.000Z"
@@ -64,6 +70,7 @@ func TestWants(t *testing.T) {
 		{"destination on the message itself",
 			`{"diff":{"after":{"identifier":"` + us + `","updatedAt":"` + t2 + `","resyncState":{"updatedAt":"` + t1 + `"}}},"changelogDestination":{"type":"KAFKA"}}`,
 			false, true, false},
+		{"a change of ours without context", integrationChangeWithoutContext, false, true, false},
 		{"never resynced yet (no resync state)",
 			`{"diff":{"after":{"identifier":"` + us + `","updatedAt":"` + t2 + `","changelogDestination":{"type":"KAFKA"}}}}`,
 			false, true, false},
@@ -77,7 +84,7 @@ func TestWants(t *testing.T) {
 		{"empty value", ``, false, false, true},
 		{"resync request for us", string(resyncRequest(us)), true, true, false},
 		{"resync request for another", string(resyncRequest("other")), true, false, false},
-		{"config change on the resync-requests topic", string(integrationChange("other", t2, t1, "KAFKA")), true, false, false},
+		{"a change of ours without context on the resync-requests topic", integrationChangeWithoutContext, true, false, false},
 		{"malformed resync request", `nope`, true, false, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -2,12 +2,23 @@ package listeners_test
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"math/big"
+	"net"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/segmentio/kafka-go"
+	"github.com/segmentio/kafka-go/sasl"
+	"github.com/segmentio/kafka-go/sasl/plain"
+	"github.com/segmentio/kafka-go/sasl/scram"
 	"github.com/sirupsen/logrus"
 	logtest "github.com/sirupsen/logrus/hooks/test"
 	"github.com/stretchr/testify/assert"
@@ -467,5 +478,123 @@ func TestKafkaRebalanceKeepsTheRunningResync(t *testing.T) {
 		require.Eventually(t, func() bool { return committed(t, c, topic, group) == 1 }, 20*time.Second, 50*time.Millisecond)
 		assert.Equal(t, int32(1), started.Load())
 		assert.Zero(t, active.logged(logrus.WarnLevel, line))
+	})
+}
+
+// Every security protocol and SASL mechanism reaches a broker that requires
+// it. kfake is started here with the users and TLS each case needs.
+func TestKafkaSecurity(t *testing.T) {
+	serverTLS, roots := selfSignedTLS(t)
+	for _, tc := range []struct {
+		protocol, mechanism string
+		tls                 bool
+	}{
+		{"SASL_PLAINTEXT", "SCRAM-SHA-256", false},
+		{"SASL_PLAINTEXT", "PLAIN", false},
+		{"SASL_SSL", "", true}, // SCRAM-SHA-512 by default
+		{"SSL", "no SASL", true},
+	} {
+		t.Run(tc.protocol+" "+tc.mechanism, func(t *testing.T) {
+			topic := "org.change.log"
+			opts := []kfake.Opt{kfake.NumBrokers(1), kfake.SeedTopics(1, topic)}
+			transport := &kafka.Transport{DialTimeout: 5 * time.Second}
+			k := func(k *listeners.Kafka) { k.SecurityProtocol = tc.protocol }
+			if strings.HasPrefix(tc.protocol, "SASL") {
+				mechanism := tc.mechanism
+				if mechanism == "" {
+					mechanism = "SCRAM-SHA-512"
+				}
+				opts = append(opts, kfake.EnableSASL(), kfake.Superuser(mechanism, "ocean", "secret"))
+				transport.SASL = saslMechanism(t, mechanism, "ocean", "secret")
+				k = func(k *listeners.Kafka) {
+					k.SecurityProtocol, k.Mechanism, k.Username, k.Password = tc.protocol, tc.mechanism, "ocean", "secret"
+				}
+			}
+			if tc.tls {
+				opts = append(opts, kfake.TLS(serverTLS))
+				transport.TLS = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
+			}
+			fc, err := kfake.NewCluster(opts...)
+			require.NoError(t, err)
+			t.Cleanup(fc.Close)
+			c := &kafkatest.Cluster{Name: "kfake", Brokers: fc.ListenAddrs()}
+
+			var rec recorder
+			l := startKafka(t, c, topic, "g", rec.resync, k, func(k *listeners.Kafka) { k.RootCAs = roots })
+			w := &kafka.Writer{Addr: kafka.TCP(c.Brokers...), Topic: topic, Transport: transport, BatchTimeout: 10 * time.Millisecond}
+			defer w.Close()
+			require.NoError(t, w.WriteMessages(context.Background(), kafka.Message{Value: resyncAction(us)}))
+			require.Eventually(t, func() bool { return rec.finished.Load() == 1 }, 20*time.Second, 10*time.Millisecond)
+			l.shutdown(t)
+		})
+	}
+	t.Run("untrusted certificate", func(t *testing.T) {
+		fc, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.TLS(serverTLS))
+		require.NoError(t, err)
+		t.Cleanup(fc.Close)
+		c := &kafkatest.Cluster{Name: "kfake", Brokers: fc.ListenAddrs()}
+		l := startKafka(t, c, "org.change.log", "g", func(context.Context) error { return nil },
+			func(k *listeners.Kafka) { k.SecurityProtocol = "SSL" }) // the system's roots
+		require.Eventually(t, func() bool {
+			for _, e := range l.logs.AllEntries() {
+				if err, ok := e.Data[logrus.ErrorKey].(error); ok && e.Level == logrus.WarnLevel && strings.Contains(err.Error(), "certificate") {
+					return true
+				}
+			}
+			return false
+		}, 20*time.Second, 10*time.Millisecond, "the broker's certificate is refused, and said so")
+	})
+}
+
+func saslMechanism(t *testing.T, name, user, pass string) sasl.Mechanism {
+	t.Helper()
+	if name == "PLAIN" {
+		return plain.Mechanism{Username: user, Password: pass}
+	}
+	algo := scram.SHA512
+	if name == "SCRAM-SHA-256" {
+		algo = scram.SHA256
+	}
+	m, err := scram.Mechanism(algo, user, pass)
+	require.NoError(t, err)
+	return m
+}
+
+// selfSignedTLS is a server config for 127.0.0.1 and the pool that trusts it.
+func selfSignedTLS(t *testing.T) (*tls.Config, *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "kfake"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, IsCA: true, BasicConstraintsValid: true,
+		KeyUsage:    x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	require.NoError(t, err)
+	cert, err := x509.ParseCertificate(der)
+	require.NoError(t, err)
+	roots := x509.NewCertPool()
+	roots.AddCert(cert)
+	return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}, MinVersion: tls.VersionTLS12}, roots
+}
+
+// On the resync-requests topic only requests naming this integration count.
+func TestKafkaResyncRequestsTopic(t *testing.T) {
+	kafkatest.Each(t, true, func(t *testing.T, c *kafkatest.Cluster) {
+		org := c.Unique("org")
+		topic, resyncRequests := listeners.KafkaTopic(org, []string{"OCEAN_KAFKA_INTEGRATION_RESYNC_REQUESTS_TOPIC_ENABLED"})
+		require.True(t, resyncRequests)
+		c.CreateTopic(t, topic, 1)
+		group := listeners.KafkaGroupID(org, "test", us, true)
+		c.Produce(t, topic, resyncRequest("other"), []byte(integrationChangeWithoutContext))
+		var rec recorder
+		startKafka(t, c, topic, group, rec.resync, func(k *listeners.Kafka) { k.ResyncRequests = true })
+		require.Eventually(t, func() bool { return committed(t, c, topic, group) == 2 }, 20*time.Second, 50*time.Millisecond)
+		c.Produce(t, topic, resyncRequest(us))
+		require.Eventually(t, func() bool { return committed(t, c, topic, group) == 3 }, 20*time.Second, 50*time.Millisecond)
+		assert.Equal(t, int32(1), rec.finished.Load())
 	})
 }

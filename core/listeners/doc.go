@@ -4,6 +4,7 @@
 //
 //   - Once: one resync, then return (sail --once; CronJobs).
 //   - Polling: ask Port for resync requests every interval (the default).
+//   - Kafka: resync when Port's change log on Kafka asks for it.
 //   - Scheduled: resync every interval alongside the listener, skipping a
 //     tick while the previous scheduled resync still runs.
 //

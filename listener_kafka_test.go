@@ -84,4 +84,3 @@ func TestKafkaListenerResyncsOnPortsChangeLog(t *testing.T) {
 		require.NoError(t, s.stop())
 	})
 }
-

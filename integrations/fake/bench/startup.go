@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kfake"
+
 	"github.com/ocean-go/ocean/localport"
 )
 
@@ -55,6 +57,17 @@ type startupListener struct {
 var startupListeners = []startupListener{
 	{name: "POLLING", setup: func(*localport.Options) ([]string, func(), error) {
 		return []string{"OCEAN__EVENT_LISTENER__TYPE=POLLING"}, func() {}, nil
+	}},
+	{name: "KAFKA", setup: func(o *localport.Options) ([]string, func(), error) {
+		// An in-process broker: the local Port publishes its change log there.
+		c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.AllowAutoTopicCreation())
+		if err != nil {
+			return nil, nil, err
+		}
+		brokers := c.ListenAddrs()
+		o.Kafka.Brokers = brokers
+		return []string{"OCEAN__EVENT_LISTENER__TYPE=KAFKA", "OCEAN__EVENT_LISTENER__KAFKA_SECURITY_ENABLED=false",
+			"OCEAN__EVENT_LISTENER__BROKERS=" + strings.Join(brokers, ",")}, c.Close, nil
 	}},
 }
 

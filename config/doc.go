@@ -39,7 +39,7 @@
 //	OCEAN__INTEGRATION__INCREMENTAL_SYNC_ENABLED       false                       Integration.IncrementalSyncEnabled
 //	OCEAN__INTEGRATION__INCREMENTAL_SYNC_INTERVAL      15 (min: 15, 30 or 60)      Integration.IncrementalSyncInterval
 //	OCEAN__EVENT_LISTENER__TYPE                        POLLING                     EventListener.Type (sail refuses
-//	                                                                               KAFKA and WEBHOOK: not available yet)
+//	                                                                               ACTIONS_ONLY: not available yet)
 //	OCEAN__EVENT_LISTENER__SHOULD_RESYNC               true (false: *_ONLY)        EventListener.ShouldResync
 //	OCEAN__EVENT_LISTENER__SHOULD_PROCESS_WEBHOOKS     true (false: ONCE,          EventListener.ShouldProcessWebhooks
 //	                                                   ACTIONS_ONLY)

@@ -296,7 +296,6 @@ func (a *App) listenerResync(ctx context.Context, run func(context.Context) (*re
 		a.noteResyncState(integ)
 	}
 	sum, err := run(ctx)
-	a.metrics.observe(sum)
 	a.lastSummary.Store(sum)
 	if sum.Status == resync.Aborted && a.listenerResyncs.Load() != gen {
 		// Superseded: the newer resync has reported itself running and will

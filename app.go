@@ -379,7 +379,7 @@ func (a *App) startLocalPort() (string, error) {
 		return "", fmt.Errorf("local Port: %w", err)
 	}
 	db := filepath.Join(dir, "port.db")
-	srv, err := localport.New(localport.Options{DBPath: db, Logger: a.log.WithField("component", "localport")})
+	srv, err := localport.New(localport.Options{DBPath: db, Logger: a.log.WithFields(logrus.Fields{"component": "localport", logging.LocalOnly: true})})
 	if err != nil {
 		return "", fmt.Errorf("local Port: %w", err)
 	}

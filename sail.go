@@ -187,6 +187,7 @@ func (a *App) Sail(ctx context.Context, so SailOptions) error {
 		return err
 	}
 	a.finishInit(nil)
+	a.startLogShipping(ctx)
 	endStart, err := a.runStartHooks(ctx)
 	defer endStart()
 	if err != nil {

@@ -74,6 +74,7 @@ type App struct {
 	// listenerResyncs counts the listener resyncs started, so that one that a
 	// newer one superseded leaves the resync state to it.
 	listenerResyncs atomic.Int64
+	sinks           ingestSinks // the log and metric ingest URLs, read once
 }
 
 // Option configures an App.
@@ -302,6 +303,8 @@ func (a *App) start(ctx context.Context, so SailOptions) (_ eventListener, err e
 		BaseURL: s.Port.BaseURL, ClientID: s.Port.ClientID, ClientSecret: s.Port.ClientSecret,
 		UserAgent:            port.UserAgent{Type: s.Integration.Type, Version: s.Integration.Version, Identifier: s.Integration.Identifier},
 		CoreVersion:          Version,
+		Timeout:              s.ClientTimeout,
+		LimiterWait:          a.metrics.waited,
 		UpsertBatchMaxLength: s.UpsertEntitiesBatchMaxLength,
 		UpsertBatchMaxBytes:  s.UpsertEntitiesBatchMaxSizeInBytes,
 		DeleteBatchMaxLength: s.DeleteBatchSize(),
@@ -349,6 +352,7 @@ func (a *App) start(ctx context.Context, so SailOptions) (_ eventListener, err e
 		SendExamples:      s.SendRawDataExamples,
 		Redact:            logging.MaskerOf(a.log).Full().MaskJSON,
 		MappingTTL:        s.Port.PortAppConfigCacheTTL,
+		Observer:          newSyncReporter(a),
 	}
 
 	if listener.routes != nil {
@@ -375,7 +379,7 @@ func (a *App) startLocalPort() (string, error) {
 		return "", fmt.Errorf("local Port: %w", err)
 	}
 	db := filepath.Join(dir, "port.db")
-	srv, err := localport.New(localport.Options{DBPath: db, Logger: a.log.WithField("component", "localport")})
+	srv, err := localport.New(localport.Options{DBPath: db, Logger: a.log.WithFields(logrus.Fields{"component": "localport", logging.LocalOnly: true})})
 	if err != nil {
 		return "", fmt.Errorf("local Port: %w", err)
 	}

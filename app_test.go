@@ -637,8 +637,8 @@ func TestHTTPRoutesHealthMetricsAndPrefix(t *testing.T) {
 	_, err := app.SyncRawAll(ctx)
 	require.NoError(t, err)
 	_, body = get("/shop/metrics")
-	assert.Contains(t, body, `ocean_resyncs_total{status="completed"} 1`)
-	assert.Contains(t, body, `ocean_resync_objects_total{kind="member",outcome="created"} 3`)
+	assert.Contains(t, body, `success{kind="__runtime__",phase="resync"} 1`)
+	assert.Contains(t, body, `object_count{kind="member-1",object_count_type="loaded",phase="load"} 3`)
 
 	require.ErrorContains(t, app.Sail(ctx, ocean.SailOptions{Port: &zero}), "sails once")
 	cancel()

@@ -188,6 +188,7 @@ func (a *App) Sail(ctx context.Context, so SailOptions) error {
 		return err
 	}
 	a.finishInit(nil)
+	a.startLogShipping(ctx)
 	endStart, err := a.runStartHooks(ctx)
 	defer endStart()
 	if err != nil {
@@ -300,7 +301,6 @@ func (a *App) listenerResync(ctx context.Context, run func(context.Context) (*re
 		a.noteResyncState(integ)
 	}
 	sum, err := run(ctx)
-	a.metrics.observe(sum)
 	a.lastSummary.Store(sum)
 	if sum.Status == resync.Aborted && a.listenerResyncs.Load() != gen {
 		// Superseded: the newer resync has reported itself running and will

@@ -38,7 +38,6 @@ func (a *App) SyncRawAll(ctx context.Context) (*resync.Summary, error) {
 		return nil, err
 	}
 	sum, err := e.SyncRawAll(ctx, oceanctx.Manual)
-	a.metrics.observe(sum)
 	return sum, err
 }
 

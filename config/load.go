@@ -77,7 +77,7 @@ func Load(opts LoadOptions) (*Settings, error) {
 	if rerr != nil {
 		return nil, rerr
 	}
-	s.Warnings = warnings
+	s.Warnings = append(warnings, s.Warnings...)
 	return s, nil
 }
 
@@ -193,6 +193,10 @@ func readSettings(root tree, spec *Spec, opts LoadOptions) (*Settings, *Error) {
 	// not inside the integration's source directory.
 	s.LocalPort = LocalPortSettings{Dir: r.str("local_port.dir", ".ocean")}
 
+	s.Metrics = readMetrics(r)
+	if !s.Metrics.Enabled && s.Metrics.WebhookURL != "" {
+		s.Warnings = append(s.Warnings, envName("metrics.webhook_url")+" is ignored unless "+envName("metrics.enabled")+" is true")
+	}
 	s.InitializePortResources = r.boolean("initialize_port_resources", true)
 	s.ScheduledResyncInterval = r.duration("scheduled_resync_interval", 0, time.Minute, true)
 	s.StatusHeartbeatInterval = r.duration("status_heartbeat_interval_seconds", 10*time.Second, time.Second, true)
@@ -203,8 +207,13 @@ func readSettings(root tree, spec *Spec, opts LoadOptions) (*Settings, *Error) {
 	s.CreatePortResourcesOrigin = r.oneOf("create_port_resources_origin", "", "Empty", "Ocean", "Default", "Port")
 	s.BaseURL = r.url("base_url", "", false)
 	s.PathPrefix = strings.Trim(r.str("path_prefix", ""), "/")
+	// The live-events manager (webhook processors) will consume these two;
+	// until it exists, a value other than the default would be silently
+	// ignored, so it is refused.
 	s.EventWorkersCount = r.count("event_workers_count", 1, 1)
+	r.notYet("event_workers_count", s.EventWorkersCount != 1, "1", liveEvents)
 	s.MaxEventProcessingTime = r.duration("max_event_processing_seconds", 90*time.Second, time.Second, false)
+	r.notYet("max_event_processing_seconds", s.MaxEventProcessingTime != 90*time.Second, "90", liveEvents)
 	s.MaxWaitBeforeShutdown = r.duration("max_wait_seconds_before_shutdown", 5*time.Second, time.Second, false)
 	s.Runtime = Runtime(r.oneOf("runtime", string(RuntimeOnPrem), string(RuntimeOnPrem), string(RuntimeSaas)))
 	s.ResourcesPath = inDir(opts.Dir, r.str("resources_path", ".port/resources"))
@@ -224,6 +233,19 @@ func readSettings(root tree, spec *Spec, opts LoadOptions) (*Settings, *Error) {
 		return nil, r.err
 	}
 	return s, nil
+}
+
+// readMetrics reads METRICS__*: enabled needs a webhook to push to (a
+// webhook alone is not used, as in Ocean).
+func readMetrics(r *reader) MetricsSettings {
+	m := MetricsSettings{
+		Enabled:    r.boolean("metrics.enabled", false),
+		WebhookURL: r.url("metrics.webhook_url", "", true),
+	}
+	if m.Enabled && m.WebhookURL == "" {
+		r.missing("metrics.webhook_url", "a URL", "metrics.enabled", envName("metrics.webhook_url"))
+	}
+	return m
 }
 
 var logLevels = []string{"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}

@@ -14,6 +14,7 @@ type Settings struct {
 	EventListener EventListenerSettings `json:"event_listener"`
 	Application   ApplicationSettings   `json:"application"`
 	LocalPort     LocalPortSettings     `json:"local_port"`
+	Metrics       MetricsSettings       `json:"metrics"`
 
 	InitializePortResources           bool          `json:"initialize_port_resources"`
 	ScheduledResyncInterval           time.Duration `json:"scheduled_resync_interval"` // 0: no scheduled resync
@@ -93,6 +94,14 @@ type ApplicationSettings struct {
 	// Port is the HTTP port; 0 is a free one (the default of a ONCE run).
 	Port              int  `json:"port"`
 	EnableHTTPLogging bool `json:"enable_http_logging"`
+}
+
+// MetricsSettings push the resync metric events also sent to Port to a
+// webhook of the user's (METRICS__*).
+type MetricsSettings struct {
+	Enabled bool `json:"enabled"`
+	// WebhookURL receives each event as a JSON POST; it may carry a token.
+	WebhookURL string `json:"webhook_url" sensitive:"true"`
 }
 
 // LocalPortSettings configures the embedded local Port.

@@ -1,6 +1,7 @@
 package port
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -57,9 +58,13 @@ type Config struct {
 	CoreVersion string
 	Feature     string // User-Agent suffix of entity calls: "exporter" (default) or "gitops"
 
-	HTTPClient *http.Client  // default: DefaultTimeout per attempt, pooled transport
+	HTTPClient *http.Client  // default: Timeout per attempt, pooled transport
+	Timeout    time.Duration // per attempt of a request, default DefaultTimeout; unused with HTTPClient
 	Limiter    *rate.Limiter // proactive limit on every API call; nil = a NewLimiter of this client's own
-	Retry      RetryPolicy   // zero fields take the defaults of RetryPolicy
+	// LimiterWait, when set, is told after each wait on Limiter how long the
+	// request waited, by endpoint (see Endpoint).
+	LimiterWait func(ctx context.Context, endpoint string, waited time.Duration)
+	Retry       RetryPolicy // zero fields take the defaults of RetryPolicy
 
 	BulkConcurrency      int // in-flight batches per UpsertEntities / DeleteEntities call
 	UpsertBatchMaxLength int // entities per bulk upsert, default 20
@@ -115,8 +120,9 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Feature == "" {
 		cfg.Feature = DefaultFeature
 	}
+	setDefault(&cfg.Timeout, DefaultTimeout)
 	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = defaultHTTPClient()
+		cfg.HTTPClient = defaultHTTPClient(cfg.Timeout)
 	}
 	if cfg.Limiter == nil {
 		cfg.Limiter = NewLimiter()
@@ -173,12 +179,12 @@ func normalizeBaseURL(raw string) (string, error) {
 	return strings.TrimSuffix(s, "/v1"), nil
 }
 
-func defaultHTTPClient() *http.Client {
+func defaultHTTPClient(timeout time.Duration) *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConns = 100
 	t.MaxIdleConnsPerHost = 50
 	t.MaxConnsPerHost = 100
-	return &http.Client{Timeout: DefaultTimeout, Transport: t}
+	return &http.Client{Timeout: timeout, Transport: t}
 }
 
 func setDefault[T int | time.Duration](v *T, def T) {

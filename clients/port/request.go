@@ -110,7 +110,7 @@ func (c *Client) do(ctx context.Context, cl call, out any) (int, error) {
 	refreshed := false
 	for attempt := 0; ; attempt++ {
 		if !cl.noLimit {
-			if err := c.limiter.Wait(ctx); err != nil {
+			if err := c.waitLimiter(ctx, cl); err != nil {
 				return 0, ctxErr(ctx, err)
 			}
 		}
@@ -253,4 +253,36 @@ func ctxErr(ctx context.Context, err error) error {
 		return fmt.Errorf("port: %w: %w", context.DeadlineExceeded, err)
 	}
 	return fmt.Errorf("port: %w", err)
+}
+
+// waitLimiter waits for the rate limiter's leave and tells LimiterWait how
+// long that took.
+func (c *Client) waitLimiter(ctx context.Context, cl call) error {
+	start := time.Now()
+	err := c.limiter.Wait(ctx)
+	if c.cfg.LimiterWait != nil {
+		c.cfg.LimiterWait(ctx, Endpoint(cl.method, cl.path), time.Since(start))
+	}
+	return err
+}
+
+// Endpoint names an API request for metrics: its method and path below /v1,
+// with entity and other unbounded identifiers replaced by placeholders
+// (blueprint identifiers are kept: there are few of them).
+//
+//	Endpoint("POST", "/blueprints/team/entities/bulk") == "POST /blueprints/team/entities/bulk"
+//	Endpoint("PATCH", "/blueprints/team/entities/red") == "PATCH /blueprints/team/entities/{identifier}"
+func Endpoint(method, path string) string {
+	segs := strings.Split(path, "/")
+	for i := 1; i < len(segs); i++ {
+		switch segs[i-1] {
+		case "entities":
+			if segs[i] != "bulk" && segs[i] != "search" && segs[i] != "datasource-entities" {
+				segs[i] = "{identifier}"
+			}
+		case "migrations", "pages", "runs":
+			segs[i] = "{id}"
+		}
+	}
+	return method + " " + strings.Join(segs, "/")
 }

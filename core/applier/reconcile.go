@@ -16,6 +16,9 @@ import (
 // ReconcileResult is what reconciliation did, blueprint by blueprint.
 type ReconcileResult struct {
 	Blueprints []BlueprintResult // sorted by blueprint
+	// DeleteDuration is the time spent deleting, after the stale entities
+	// were found.
+	DeleteDuration time.Duration
 }
 
 // Deleted is the number of entities deleted in all blueprints.
@@ -131,6 +134,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, startedAt time.Time, thresho
 		}
 	}
 
+	deleting := time.Now()
 	for i, err := range r.a.deleteAll(ctx, doomed, r.opts) {
 		br := &res.Blueprints[owner[i]]
 		switch {
@@ -151,6 +155,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, startedAt time.Time, thresho
 			}).Info("Deleted stale entities")
 		}
 	}
+	res.DeleteDuration = time.Since(deleting)
 	return res, nil
 }
 

@@ -45,6 +45,8 @@ type Engine struct {
 	ChunkSize int
 	// MappingTTL is how long operations other than a resync reuse the mapping.
 	MappingTTL time.Duration
+	// Observer, when set, is told how each full resync progresses.
+	Observer Observer
 
 	mu          sync.Mutex
 	cached      *appconfig.PortAppConfig
@@ -98,7 +100,13 @@ func (e *Engine) SyncRawAll(ctx context.Context, trigger oceanctx.Trigger) (*Sum
 	defer e.Events.End(ev)
 	log := e.Log.WithFields(logrus.Fields{"event_id": ev.ID, "event_trigger_type": trigger})
 	sum := &Summary{EventID: ev.ID, StartedAt: ev.StartedAt}
-	finish := func(err error) (*Summary, error) { return finishSync(ctx, sum, err, log) }
+	obs := e.observer()
+	obs.ResyncStarted(ctx, ev.ID)
+	finish := func(err error) (*Summary, error) {
+		sum, err := finishSync(ctx, sum, err, log)
+		obs.ResyncFinished(ctx, sum)
+		return sum, err
+	}
 
 	mapping, err := e.Mapping(ctx, true)
 	if err != nil {
@@ -118,6 +126,7 @@ func (e *Engine) SyncRawAll(ctx context.Context, trigger oceanctx.Trigger) (*Sum
 	for i := range mapping.Resources {
 		rc := &mapping.Resources[i]
 		ks := e.processResource(ctx, rc, i, e.Handlers.ResyncHandlers(rc.Kind), rec, log)
+		obs.KindFinished(ctx, ev.ID, ks)
 		sum.Kinds = append(sum.Kinds, ks)
 		if ctx.Err() != nil {
 			return finish(context.Cause(ctx))
@@ -139,7 +148,9 @@ func (e *Engine) SyncRawAll(ctx context.Context, trigger oceanctx.Trigger) (*Sum
 	}
 	// Entities Port refused count as produced, so reconciliation never deletes
 	// them and may run; the resync still fails (Ocean reports it completed).
+	reconciling := time.Now()
 	res, err := rec.Reconcile(ctx, ev.StartedAt, mapping.EntityDeletionThreshold)
+	sum.ReconcileDuration, sum.DeleteDuration = time.Since(reconciling), res.DeleteDuration
 	if err != nil {
 		sum.Deletion = "reconciliation failed"
 		return finish(errors.Join(unwritten, fmt.Errorf("reconcile: %w", err)))
@@ -201,20 +212,29 @@ func (e *Engine) processResource(ctx context.Context, rc *appconfig.ResourceConf
 	ctx = oceanctx.WithResource(ctx, rc, index)
 	log = log.WithField("resource_kind", fmt.Sprintf("%s-%d", rc.Kind, index))
 
+	started := func() {
+		if ev := oceanctx.EventFrom(ctx); ev != nil && ev.Type == oceanctx.Resync {
+			e.observer().KindStarted(ctx, ev.ID, ks)
+		}
+	}
 	if len(hs) == 0 {
+		started()
 		ks.FailedBatches++
 		ks.addError(fmt.Errorf("kind %q is not implemented; available kinds: %s", rc.Kind, strings.Join(e.Handlers.Kinds(), ", ")))
 		return ks
 	}
 	m, err := e.Processor.Compile(rc)
 	if err != nil {
+		started()
 		ks.FailedBatches++
 		ks.addError(fmt.Errorf("mapping: %w", err))
 		return ks
 	}
 	if bp, ok := m.LiteralBlueprint(); ok {
+		ks.Blueprint = bp
 		out.TrackBlueprint(rc.Kind, bp)
 	}
+	started()
 	ctx = oceanctx.WithIntegrationConfig(ctx, e.IntegrationConfig)
 	log.Info("Fetching raw data")
 
@@ -256,6 +276,7 @@ func (e *Engine) loadBatch(ctx context.Context, m *processor.Mapping, batch []an
 	items, errs := expand(ctx, m, batch)
 	for _, err := range errs {
 		ks.Failed++
+		ks.MapFailed++
 		ks.addError(err)
 	}
 	chunk := e.ChunkSize
@@ -272,8 +293,10 @@ func (e *Engine) loadBatch(ctx context.Context, m *processor.Mapping, batch []an
 		ks.FilteredOut += res.FilteredOut
 		for _, ie := range res.Errors {
 			ks.Failed++
+			ks.MapFailed++
 			ks.addError(ie)
 		}
+		ks.Transformed += len(res.Passed)
 		for path, src := range res.Misconfigured {
 			misconfigured[path] = src
 		}

@@ -19,10 +19,14 @@ const (
 
 // KindSummary counts what happened to one resource of the mapping.
 type KindSummary struct {
-	Kind        string
-	Index       int
+	Kind  string
+	Index int
+	// Blueprint is the blueprint the mapping writes to, when it names one
+	// literally.
+	Blueprint   string
 	Extracted   int // raw items the handlers produced (after itemsToParse)
 	FilteredOut int // items the selector rejected
+	Transformed int // entities the mapping produced
 	Created     int
 	Updated     int
 	Unchanged   int // entities equal to Port's copy, not written
@@ -33,6 +37,9 @@ type KindSummary struct {
 	// Failed counts entities lost: items that could not be mapped and
 	// entities Port refused (for good, once the end-of-resync retry ran).
 	Failed int
+	// MapFailed is the part of Failed that could not be mapped (the rest
+	// are entities Port refused).
+	MapFailed int
 	// FailedBatches counts raw batches the handlers failed to fetch (an error
 	// or a panic instead of a batch), and is 1 when the kind could not run at
 	// all (no handler, a mapping that does not compile, an unreadable cursor).
@@ -74,7 +81,11 @@ type Summary struct {
 	// Deletion says what reconciliation did: "deleted N", or why nothing was
 	// deleted (for an incremental sync: where it stopped, if it did).
 	Deletion string
-	Err      error
+	// ReconcileDuration is the time reconciliation took (finding the stale
+	// entities and deleting them), DeleteDuration the deleting alone.
+	ReconcileDuration time.Duration
+	DeleteDuration    time.Duration
+	Err               error
 }
 
 // Totals sums the per-kind counts.
@@ -83,12 +94,14 @@ func (s *Summary) Totals() KindSummary {
 	for _, k := range s.Kinds {
 		t.Extracted += k.Extracted
 		t.FilteredOut += k.FilteredOut
+		t.Transformed += k.Transformed
 		t.Created += k.Created
 		t.Updated += k.Updated
 		t.Unchanged += k.Unchanged
 		t.Uncompared += k.Uncompared
 		t.Deleted += k.Deleted
 		t.Failed += k.Failed
+		t.MapFailed += k.MapFailed
 		t.FailedBatches += k.FailedBatches
 	}
 	t.Deleted += s.Orphaned

@@ -3,7 +3,6 @@ package fakeapp
 import (
 	"context"
 	"iter"
-	"time"
 
 	ocean "github.com/ocean-go/ocean"
 	"github.com/ocean-go/ocean/handlers"
@@ -19,9 +18,6 @@ const (
 	KindTeam       = "fake-team"
 	KindProject    = "fake-project"
 )
-
-// clientTimeout bounds one call to the fake API (Ocean's client timeout).
-const clientTimeout = 60 * time.Second
 
 // Setup registers the fake integration on app.
 func Setup(app *ocean.App) {
@@ -44,7 +40,8 @@ func (f *fake) client() *fakeapi.Client {
 	if prefix := f.app.Settings().PathPrefix; prefix != "" {
 		base += "/" + prefix
 	}
-	return fakeapi.NewClient(base+f.app.Router().BasePath(), clientTimeout)
+	// OCEAN__CLIENT_TIMEOUT bounds each call to the third-party API.
+	return fakeapi.NewClient(base+f.app.Router().BasePath(), f.app.Settings().ClientTimeout)
 }
 
 func (f *fake) list(fetch func(*fakeapi.Client, context.Context, fakeorg.Config) ([]any, error)) handlers.ResyncHandler {

@@ -190,11 +190,11 @@ func (p *Publisher) run() {
 // deliver writes batch, retrying what failed, and returns what is still
 // unwritten when the flush bound passed (nil otherwise).
 func (p *Publisher) deliver(batch []kafka.Message) []kafka.Message {
-	backoff := backoffMin
+	backoff, warned := backoffMin, false
 	for attempt := 1; ; attempt++ {
 		err := p.w.WriteMessages(p.ctx, batch...)
 		if err == nil {
-			if attempt > 1 {
+			if warned {
 				p.log.WithField("attempts", attempt).Info("Kafka publish succeeded after retries")
 			}
 			return nil
@@ -227,8 +227,15 @@ func (p *Publisher) deliver(batch []kafka.Message) []kafka.Message {
 		}
 		// A broker that is down, a topic being auto-created (a real broker
 		// answers its first write with UNKNOWN_TOPIC_OR_PARTITION): retry.
+		// The topic's creation is routine; it is worth a warning only when
+		// it takes long.
+		level := logrus.WarnLevel
+		if attempt <= 3 && every(err, func(e error) bool { return errors.Is(e, kafka.UnknownTopicOrPartition) }) {
+			level = logrus.DebugLevel
+		}
+		warned = warned || level == logrus.WarnLevel
 		p.log.WithError(err).WithFields(logrus.Fields{"attempt": attempt, "retryIn": backoff, "messages": len(batch)}).
-			Warn("Kafka publish failed; retrying")
+			Log(level, "Kafka publish failed; retrying")
 		select {
 		case <-time.After(backoff):
 		case <-p.ctx.Done():
@@ -258,17 +265,22 @@ func failed(batch []kafka.Message, err error) []kafka.Message {
 // refused reports errors that no retry cures: the broker refuses the
 // messages or the topic itself.
 func refused(err error) bool {
-	permanent := func(e error) bool {
+	return every(err, func(e error) bool {
 		return errors.Is(e, kafka.MessageSizeTooLarge) || errors.Is(e, kafka.InvalidTopic)
-	}
+	})
+}
+
+// every reports whether is holds for err or, when err is per message, for
+// each message's error (and there is at least one).
+func every(err error, is func(error) bool) bool {
 	var perMessage kafka.WriteErrors
 	if errors.As(err, &perMessage) {
 		for _, e := range perMessage {
-			if e != nil && !permanent(e) {
+			if e != nil && !is(e) {
 				return false
 			}
 		}
 		return perMessage.Count() > 0
 	}
-	return permanent(err)
+	return is(err)
 }

@@ -1,6 +1,7 @@
 package listeners
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"slices"
@@ -49,8 +50,12 @@ var errMalformedMessage = errors.New("kafka message is not valid JSON")
 // A value that is not JSON gives an error; valid JSON of another shape is
 // simply not wanted.
 func Wants(msg []byte, identifier string, resyncRequests bool) (bool, error) {
+	// Numbers stay text: the filter reads none, and one too large for a
+	// float64 (1E1000) is still JSON.
+	d := json.NewDecoder(bytes.NewReader(msg))
+	d.UseNumber()
 	var v any
-	if err := json.Unmarshal(msg, &v); err != nil {
+	if err := d.Decode(&v); err != nil || d.InputOffset() != int64(len(bytes.TrimRight(msg, " \t\r\n"))) {
 		return false, errMalformedMessage
 	}
 	if identifier == "" { // a missing field must not match

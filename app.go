@@ -274,6 +274,7 @@ func (a *App) start(ctx context.Context, so SailOptions) (_ eventListener, err e
 	s, err := config.Load(config.LoadOptions{
 		Dir: a.opts.dir, Environ: a.opts.environ, Overrides: overrides,
 		DefaultType: a.opts.typ, DefaultVersion: a.opts.version,
+		Listeners: listenerReaders(),
 	})
 	if err != nil {
 		return eventListener{}, err

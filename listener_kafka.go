@@ -3,6 +3,7 @@ package ocean
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/ocean-go/ocean/config"
 	"github.com/ocean-go/ocean/core/listeners"
@@ -10,13 +11,35 @@ import (
 	"github.com/ocean-go/ocean/logging"
 )
 
+// kafkaOptions are the KAFKA listener's own keys.
+type kafkaOptions struct {
+	Brokers                 []string `json:"brokers"`
+	SecurityProtocol        string   `json:"security_protocol"`
+	AuthenticationMechanism string   `json:"authentication_mechanism"`
+	// KafkaSecurityEnabled: connect with the credentials Port hands out.
+	KafkaSecurityEnabled bool          `json:"kafka_security_enabled"`
+	ConsumerPollTimeout  time.Duration `json:"consumer_poll_timeout"`
+}
+
+func (a *App) kafkaOptions() kafkaOptions { return a.settings.EventListener.Options.(kafkaOptions) }
+
 // KAFKA: the integration consumes Port's change log on Kafka and resyncs when
 // a message asks for it (listeners.Wants); the credentials come from Port.
 func init() {
 	registerListener(config.ListenerKafka, eventListener{
+		options: func(k config.ListenerKeys) any {
+			return kafkaOptions{
+				Brokers:                 k.List("brokers", "host:port", config.DefaultKafkaBrokers),
+				SecurityProtocol:        k.String("security_protocol", "SASL_SSL"),
+				AuthenticationMechanism: k.String("authentication_mechanism", "SCRAM-SHA-512"),
+				KafkaSecurityEnabled:    k.Bool("kafka_security_enabled", true),
+				ConsumerPollTimeout:     k.Seconds("consumer_poll_timeout", time.Second),
+			}
+		},
+		changelog: func(*App) map[string]any { return map[string]any{"type": string(config.ListenerKafka)} },
 		check: func(a *App) error {
 			k := a.kafkaListener("org", nil)
-			if k.Username == "" && a.settings.EventListener.KafkaSecurityEnabled {
+			if k.Username == "" && a.kafkaOptions().KafkaSecurityEnabled {
 				// Port hands the credentials out at start; check the rest now.
 				k.Username, k.Password = "-", "-"
 			}
@@ -28,7 +51,7 @@ func init() {
 				return nil, fmt.Errorf("read the organization from Port: %w", err)
 			}
 			k := a.kafkaListener(org.ID, org.FeatureFlags)
-			if a.settings.EventListener.KafkaSecurityEnabled {
+			if a.kafkaOptions().KafkaSecurityEnabled {
 				creds, err := a.client.KafkaCredentials(ctx)
 				if err != nil {
 					return nil, fmt.Errorf("get the Kafka credentials from Port (OCEAN__EVENT_LISTENER__KAFKA_SECURITY_ENABLED=false to connect without): %w", err)
@@ -52,7 +75,7 @@ func init() {
 // security_protocol says, as Ocean does (it then sets no security at all).
 func (a *App) kafkaListener(org string, flags []string) listeners.Kafka {
 	s := a.settings
-	l := s.EventListener
+	l := a.kafkaOptions()
 	topic, resyncRequests := listeners.KafkaTopic(org, flags)
 	k := listeners.Kafka{
 		Brokers:          l.Brokers,

@@ -10,12 +10,25 @@ import (
 	"github.com/ocean-go/ocean/internal/lifecycle"
 )
 
+// webhookOptions are the WEBHOOK listener's own keys.
+type webhookOptions struct {
+	// AppHost is the integration's public URL, where Port calls /resync.
+	AppHost string `json:"app_host"`
+}
+
 // WEBHOOK: Port calls POST {app_host}/resync (the changelog destination the
 // integration registered) and the resync runs; the request is answered when
 // it ends. WEBHOOKS_ONLY: no resyncs at all, the integration serves its routes
 // (its webhooks) only.
 func init() {
 	registerListener(config.ListenerWebhook, eventListener{
+		options: func(k config.ListenerKeys) any {
+			return webhookOptions{AppHost: k.Sensitive().URL("app_host", true)}
+		},
+		changelog: func(a *App) map[string]any {
+			host := a.settings.EventListener.Options.(webhookOptions).AppHost
+			return map[string]any{"type": string(config.ListenerWebhook), "url": host + "/resync"}
+		},
 		routes: func(a *App) { a.router.POST("/resync", a.resyncRoute) },
 		build:  idle,
 	})

@@ -391,7 +391,7 @@ func (a *App) initializeDefaults(ctx context.Context, res *defaults.Resources) e
 		Identifier:              s.Integration.Identifier,
 		Type:                    s.Integration.Type,
 		Version:                 s.Integration.Version,
-		ChangelogDestination:    s.EventListener.ChangelogDestination(),
+		ChangelogDestination:    a.changelogDestination(),
 		InitializePortResources: s.InitializePortResources,
 		Origin:                  s.CreatePortResourcesOrigin,
 		IncrementalSyncEnabled:  s.Integration.IncrementalSyncEnabled,

@@ -45,14 +45,16 @@
 //	                                                   ACTIONS_ONLY)
 //	OCEAN__EVENT_LISTENER__SHOULD_RUN_ACTIONS          true (false: ONCE,          EventListener.ShouldRunActions
 //	                                                   WEBHOOKS_ONLY)
-//	OCEAN__EVENT_LISTENER__RESYNC_ON_START             true (POLLING)              EventListener.ResyncOnStart
-//	OCEAN__EVENT_LISTENER__INTERVAL                    60 (s, integer; POLLING)    EventListener.Interval
-//	OCEAN__EVENT_LISTENER__BROKERS                     Port's brokers (KAFKA)      EventListener.Brokers (comma list or JSON array)
-//	OCEAN__EVENT_LISTENER__SECURITY_PROTOCOL           SASL_SSL (KAFKA)            EventListener.SecurityProtocol
-//	OCEAN__EVENT_LISTENER__AUTHENTICATION_MECHANISM    SCRAM-SHA-512 (KAFKA)       EventListener.AuthenticationMechanism
-//	OCEAN__EVENT_LISTENER__KAFKA_SECURITY_ENABLED      true (KAFKA)                EventListener.KafkaSecurityEnabled
-//	OCEAN__EVENT_LISTENER__CONSUMER_POLL_TIMEOUT       1 (s, integer; KAFKA)       EventListener.ConsumerPollTimeout
-//	OCEAN__EVENT_LISTENER__APP_HOST                    required (URL; WEBHOOK)     EventListener.AppHost (sensitive)
+//	OCEAN__EVENT_LISTENER__RESYNC_ON_START             true (POLLING)              Options, listener_polling.go
+//	OCEAN__EVENT_LISTENER__INTERVAL                    60 (s, integer; POLLING)    Options, listener_polling.go
+//	OCEAN__EVENT_LISTENER__BROKERS                     Port's brokers (KAFKA)      Options, listener_kafka.go (comma list
+//	                                                                               or JSON array)
+//	OCEAN__EVENT_LISTENER__SECURITY_PROTOCOL           SASL_SSL (KAFKA)            Options, listener_kafka.go
+//	OCEAN__EVENT_LISTENER__AUTHENTICATION_MECHANISM    SCRAM-SHA-512 (KAFKA)       Options, listener_kafka.go
+//	OCEAN__EVENT_LISTENER__KAFKA_SECURITY_ENABLED      true (KAFKA)                Options, listener_kafka.go
+//	OCEAN__EVENT_LISTENER__CONSUMER_POLL_TIMEOUT       1 (s, integer; KAFKA)       Options, listener_kafka.go
+//	OCEAN__EVENT_LISTENER__APP_HOST                    required (URL; WEBHOOK)     Options, listener_webhook.go
+//	                                                                               (sensitive)
 //	OCEAN__INITIALIZE_PORT_RESOURCES                   true                        InitializePortResources
 //	OCEAN__SCHEDULED_RESYNC_INTERVAL                   none (min, integer)         ScheduledResyncInterval
 //	OCEAN__STATUS_HEARTBEAT_INTERVAL_SECONDS           10 (s, integer)             StatusHeartbeatInterval
@@ -85,6 +87,13 @@
 //	APPLICATION__LOG_LEVEL                             INFO                        Application.LogLevel
 //	APPLICATION__PORT                                  8000 (ONCE: 0, a free port) Application.Port
 //	APPLICATION__ENABLE_HTTP_LOGGING                   true                        Application.EnableHTTPLogging
+//
+// The keys of one listener type (Options, listener_<type>.go) are declared and
+// read by that listener, in its own file of package ocean, through
+// ListenerKeys: LoadOptions.Listeners registers each type with its reader,
+// called for the chosen type only, and EventListener.Options holds the
+// result. The type is one of Ocean's (accepted even with no reader, then it
+// has no options) or another registered type.
 //
 // A relative ResourcesPath is resolved against the integration directory (one
 // that does not exist falls back to .port/resources, as in Ocean); a

@@ -3,11 +3,17 @@ package config_test
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/ocean-go/ocean/config"
 )
 
 func Example() {
+	// An event listener reads its own keys, under event_listener.
+	listeners := map[config.ListenerType]config.ListenerReader{
+		config.ListenerOnce:    nil, // no keys of its own
+		config.ListenerPolling: func(k config.ListenerKeys) any { return k.Seconds("interval", time.Minute) },
+	}
 	// testdata/integration holds config.yaml and .port/spec.yaml.
 	s, err := config.Load(config.LoadOptions{
 		Dir: "testdata/integration",
@@ -19,6 +25,7 @@ func Example() {
 		},
 		Overrides:      map[string]any{"event_listener": map[string]any{"type": "ONCE"}},
 		DefaultVersion: "0.1.0",
+		Listeners:      listeners,
 	})
 	if err != nil {
 		fmt.Println(err)
@@ -38,6 +45,7 @@ func Example() {
 		Dir:            "testdata/integration",
 		DefaultVersion: "0.1.0",
 		Environ:        []string{"OCEAN__INTEGRATION__CONFIG__API_TOKEN=t", "OCEAN__EVENT_LISTENER__INTERVAL=soon"},
+		Listeners:      listeners,
 	})
 	var cerr *config.Error
 	fmt.Println(errors.As(err, &cerr), err)

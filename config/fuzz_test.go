@@ -36,7 +36,7 @@ func FuzzLoad(f *testing.F) {
 			"OCEAN__PORT__BASE_URL=" + envValue,
 			"APPLICATION__PORT=" + envValue,
 		}
-		s, err := Load(LoadOptions{Dir: dir, Environ: environ, DefaultType: "fuzz", DefaultVersion: "0.1.0"})
+		s, err := Load(LoadOptions{Dir: dir, Environ: environ, Listeners: testListeners, DefaultType: "fuzz", DefaultVersion: "0.1.0"})
 		if err == nil {
 			_ = s.Redacted()
 			_ = s.Secrets()

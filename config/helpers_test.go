@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // setup is an integration directory and environment for one Load.
@@ -29,7 +30,7 @@ func (c setup) load(t testing.TB) (*Settings, error) {
 	if env == nil {
 		env = []string{}
 	}
-	return Load(LoadOptions{Dir: dir, Environ: env, Overrides: c.overrides, DefaultType: "fake", DefaultVersion: "1.2.3"})
+	return Load(LoadOptions{Dir: dir, Environ: env, Overrides: c.overrides, Listeners: testListeners, DefaultType: "fake", DefaultVersion: "1.2.3"})
 }
 
 func (c setup) mustLoad(t testing.TB) *Settings {
@@ -39,4 +40,35 @@ func (c setup) mustLoad(t testing.TB) *Settings {
 		t.Fatalf("Load: %v", err)
 	}
 	return s
+}
+
+// testOptions are the own keys of the listeners in testListeners, read
+// through ListenerKeys as package ocean's listeners read theirs.
+type testOptions struct {
+	ResyncOnStart bool          `json:"resync_on_start"`
+	Interval      time.Duration `json:"interval"`
+	Brokers       []string      `json:"brokers"`
+	PollTimeout   time.Duration `json:"consumer_poll_timeout"`
+	AppHost       string        `json:"app_host"`
+}
+
+var testListeners = map[ListenerType]ListenerReader{
+	ListenerPolling: func(k ListenerKeys) any {
+		return testOptions{ResyncOnStart: k.Bool("resync_on_start", true), Interval: k.Seconds("interval", time.Minute)}
+	},
+	ListenerKafka: func(k ListenerKeys) any {
+		return testOptions{Brokers: k.List("brokers", "host:port", []string{"default:9092"}), PollTimeout: k.Seconds("consumer_poll_timeout", time.Second)}
+	},
+	ListenerWebhook: func(k ListenerKeys) any { return testOptions{AppHost: k.Sensitive().URL("app_host", true)} },
+	ListenerOnce:    nil,
+}
+
+// options are the listener's own settings as testListeners read them.
+func options(t testing.TB, s *Settings) testOptions {
+	t.Helper()
+	o, ok := s.EventListener.Options.(testOptions)
+	if !ok {
+		t.Fatalf("event listener %s: options %#v", s.EventListener.Type, s.EventListener.Options)
+	}
+	return o
 }

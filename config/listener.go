@@ -1,6 +1,7 @@
 package config
 
 import (
+	"slices"
 	"time"
 )
 
@@ -17,6 +18,9 @@ const (
 	ListenerActionsOnly  ListenerType = "ACTIONS_ONLY"
 )
 
+// listenerTypes are Ocean's names, all accepted whether or not a reader is
+// registered for them, so that an unknown type is refused with the same list
+// as in Ocean.
 var listenerTypes = []string{"POLLING", "ONCE", "KAFKA", "WEBHOOK", "WEBHOOKS_ONLY", "ACTIONS_ONLY"}
 
 // DefaultKafkaBrokers are Port's production brokers.
@@ -26,44 +30,28 @@ var DefaultKafkaBrokers = []string{
 	"b-3-public.publicclusterprod.t9rw6w.c1.kafka.eu-west-1.amazonaws.com:9196",
 }
 
-// EventListenerSettings configures the event listener. Fields of other types
-// than Type keep their zero value.
+// EventListenerSettings configures the event listener: the keys every type
+// has, and the type's own in Options.
 type EventListenerSettings struct {
 	Type                  ListenerType `json:"type"`
 	ShouldResync          bool         `json:"should_resync"`
 	ShouldProcessWebhooks bool         `json:"should_process_webhooks"`
 	ShouldRunActions      bool         `json:"should_run_actions"`
 
-	// POLLING
-	ResyncOnStart bool          `json:"resync_on_start"`
-	Interval      time.Duration `json:"interval"`
-
-	// KAFKA
-	Brokers                 []string      `json:"brokers"`
-	SecurityProtocol        string        `json:"security_protocol"`
-	AuthenticationMechanism string        `json:"authentication_mechanism"`
-	KafkaSecurityEnabled    bool          `json:"kafka_security_enabled"`
-	ConsumerPollTimeout     time.Duration `json:"consumer_poll_timeout"`
-
-	// WEBHOOK: the public URL Port calls to trigger a resync.
-	AppHost string `json:"app_host" sensitive:"true"`
+	// Options is what the reader LoadOptions.Listeners registers for Type
+	// returned; nil when it has none. When it is a struct (or a pointer to
+	// one), Redacted shows its fields, named by their json tags, next to the
+	// common keys.
+	Options any `json:"-"`
 }
 
-// ChangelogDestination is what the integration tells Port about where to send
-// resync requests: KAFKA and WEBHOOK listeners receive them, others poll.
-func (l EventListenerSettings) ChangelogDestination() map[string]any {
-	switch l.Type {
-	case ListenerKafka:
-		return map[string]any{"type": string(ListenerKafka)}
-	case ListenerWebhook:
-		return map[string]any{"type": string(ListenerWebhook), "url": l.AppHost + "/resync"}
-	}
-	return map[string]any{}
-}
+// ListenerReader reads the keys of one event listener type; its result
+// becomes EventListenerSettings.Options.
+type ListenerReader func(ListenerKeys) any
 
-func readListener(r *reader) EventListenerSettings {
+func readListener(r *reader, readers map[ListenerType]ListenerReader, secrets *[]string) EventListenerSettings {
 	const p = "event_listener."
-	l := EventListenerSettings{Type: ListenerType(r.oneOf(p+"type", string(ListenerPolling), listenerTypes...))}
+	l := EventListenerSettings{Type: ListenerType(r.oneOf(p+"type", string(ListenerPolling), acceptedTypes(readers)...))}
 	// Per-type defaults of the common flags: each type only does its own job.
 	resync, webhooks, actions := true, true, true
 	switch l.Type {
@@ -77,34 +65,93 @@ func readListener(r *reader) EventListenerSettings {
 	l.ShouldResync = r.boolean(p+"should_resync", resync)
 	l.ShouldProcessWebhooks = r.boolean(p+"should_process_webhooks", webhooks)
 	l.ShouldRunActions = r.boolean(p+"should_run_actions", actions)
-
-	switch l.Type {
-	case ListenerPolling:
-		l.ResyncOnStart = r.boolean(p+"resync_on_start", true)
-		l.Interval = r.duration(p+"interval", 60*time.Second, time.Second, true)
-	case ListenerKafka:
-		l.Brokers = readBrokers(r, p+"brokers")
-		l.SecurityProtocol = r.str(p+"security_protocol", "SASL_SSL")
-		l.AuthenticationMechanism = r.str(p+"authentication_mechanism", "SCRAM-SHA-512")
-		l.KafkaSecurityEnabled = r.boolean(p+"kafka_security_enabled", true)
-		l.ConsumerPollTimeout = r.duration(p+"consumer_poll_timeout", time.Second, time.Second, true)
-	case ListenerWebhook:
-		l.AppHost = r.url(p+"app_host", "", true)
-		if l.AppHost == "" && r.err == nil {
-			r.missing(p+"app_host", "a URL", "the WEBHOOK event listener", envName(p+"app_host"))
-		}
+	if read := readers[l.Type]; read != nil {
+		l.Options = read(ListenerKeys{r: r, typ: l.Type, secrets: secrets})
 	}
 	return l
 }
 
-// readBrokers reads the Kafka brokers; Port's by default.
-func readBrokers(r *reader, path string) []string {
-	if r.root.get(path).unset() {
-		return append([]string(nil), DefaultKafkaBrokers...)
+// acceptedTypes are Ocean's names, then the other registered types, sorted.
+func acceptedTypes(readers map[ListenerType]ListenerReader) []string {
+	var extra []string
+	for t := range readers {
+		if !slices.Contains(listenerTypes, string(t)) {
+			extra = append(extra, string(t))
+		}
 	}
-	out := r.list(path, "a comma-separated list of host:port")
+	slices.Sort(extra)
+	return append(slices.Clip(listenerTypes), extra...)
+}
+
+// ListenerKeys reads one event listener type's own keys, under
+// event_listener. (OCEAN__EVENT_LISTENER__<KEY>, eventListener.<key> in
+// config.yaml). Keys are snake_case. An invalid value fails Load with the
+// same one-line *Error as any other setting; the reader then returns def.
+type ListenerKeys struct {
+	r         *reader
+	typ       ListenerType
+	sensitive bool
+	secrets   *[]string
+}
+
+const listenerPrefix = "event_listener."
+
+// Sensitive returns keys whose values are secrets: an error never quotes
+// them, Settings.Secrets lists them and Settings.Redacted hides them.
+func (k ListenerKeys) Sensitive() ListenerKeys {
+	k.sensitive = true
+	return k
+}
+
+// Bool reads a boolean (true/false, yes/no, on/off, 1/0).
+func (k ListenerKeys) Bool(key string, def bool) bool {
+	return k.r.boolean(listenerPrefix+key, def)
+}
+
+// Seconds reads a positive integer number of seconds (or a Go duration).
+func (k ListenerKeys) Seconds(key string, def time.Duration) time.Duration {
+	return k.r.duration(listenerPrefix+key, def, time.Second, true)
+}
+
+// String reads a string.
+func (k ListenerKeys) String(key, def string) string {
+	return k.keep(k.r.text(listenerPrefix+key, def, k.sensitive))
+}
+
+// URL reads a URL, without a trailing slash; "" when unset, unless required:
+// then its absence fails Load, naming the listener type.
+func (k ListenerKeys) URL(key string, required bool) string {
+	path := listenerPrefix + key
+	u := k.r.url(path, "", k.sensitive)
+	if u == "" && required && k.r.err == nil {
+		k.r.missing(path, "a URL", "the "+string(k.typ)+" event listener", envName(path))
+	}
+	return k.keep(u)
+}
+
+// List reads a list of items described by what ("host:port"): a YAML or JSON
+// list, a JSON array in a string or a comma-separated string. def applies
+// when it is unset; given, it must hold at least one item.
+func (k ListenerKeys) List(key, what string, def []string) []string {
+	path := listenerPrefix + key
+	if k.r.root.get(path).unset() {
+		return slices.Clone(def)
+	}
+	expected := "a comma-separated list of " + what
+	out := k.r.list(path, expected, k.sensitive)
 	if len(out) == 0 {
-		r.fail(r.root.get(path), "a comma-separated list of host:port", false)
+		k.r.fail(k.r.root.get(path), expected, k.sensitive)
+	}
+	for _, v := range out {
+		k.keep(v)
 	}
 	return out
+}
+
+// keep records v as a secret when the keys are sensitive.
+func (k ListenerKeys) keep(v string) string {
+	if k.sensitive && v != "" {
+		*k.secrets = append(*k.secrets, v)
+	}
+	return v
 }

@@ -24,6 +24,10 @@ type LoadOptions struct {
 	// DefaultType and DefaultVersion are the integration's type and version as
 	// its code declares them; settings may override both.
 	DefaultType, DefaultVersion string
+	// Listeners are the event listener types the caller runs, each with the
+	// reader of its own keys (nil: it has none). Any of Ocean's types is
+	// accepted; one of these that Ocean does not know is accepted too.
+	Listeners map[ListenerType]ListenerReader
 }
 
 // objectPaths are settings that are objects: a string given for one (from env
@@ -176,7 +180,7 @@ func readSettings(root tree, spec *Spec, opts LoadOptions) (*Settings, *Error) {
 		r.fail(root.get("integration.incremental_sync_interval"), "15, 30 or 60 minutes", false)
 	}
 
-	s.EventListener = readListener(r)
+	s.EventListener = readListener(r, opts.Listeners, &s.listenerSecrets)
 	// Deliberately unlike Ocean (always 8000): a ONCE run serves only itself
 	// (its resync handlers may call its own routes), so without a port given
 	// it takes a free one instead of failing when 8000 is taken.
@@ -263,7 +267,7 @@ func readLogLevel(r *reader) string {
 // may read; each may be a glob (path.Match syntax: MY_*).
 func readAllowedEnvVars(r *reader) []string {
 	const key, expected = "allowed_env_vars", "a comma-separated list of variable names or globs (MY_*)"
-	names := r.list(key, expected)
+	names := r.list(key, expected, false)
 	for _, n := range names {
 		if _, err := path.Match(n, ""); err != nil && r.err == nil {
 			r.fail(r.root.get(key), expected, false)

@@ -52,8 +52,8 @@ port:
 		overrides: map[string]any{"event_listener": map[string]any{"resync_on_start": true}},
 	}.mustLoad(t)
 	assert.Equal(t, ListenerPolling, s.EventListener.Type)
-	assert.Equal(t, 10*time.Second, s.EventListener.Interval)
-	assert.True(t, s.EventListener.ResyncOnStart)
+	assert.Equal(t, 10*time.Second, options(t, s).Interval)
+	assert.True(t, options(t, s).ResyncOnStart)
 	assert.Equal(t, "from-yaml", s.Port.ClientID)
 	assert.Equal(t, "secret-from-env", s.Port.ClientSecret)
 }
@@ -73,14 +73,14 @@ func TestEnvMapping(t *testing.T) {
 		{"JSON object", setup{env: []string{`OCEAN__EVENT_LISTENER={"type":"KAFKA","brokers":["a:1","b:2"]}`}},
 			func(t *testing.T, s *Settings) {
 				assert.Equal(t, ListenerKafka, s.EventListener.Type)
-				assert.Equal(t, []string{"a:1", "b:2"}, s.EventListener.Brokers)
+				assert.Equal(t, []string{"a:1", "b:2"}, options(t, s).Brokers)
 			}},
 		{"JSON object refined by a nested var", setup{env: []string{`OCEAN__EVENT_LISTENER={"type":"POLLING","interval":5}`, "OCEAN__EVENT_LISTENER__INTERVAL=7"}},
-			func(t *testing.T, s *Settings) { assert.Equal(t, 7*time.Second, s.EventListener.Interval) }},
+			func(t *testing.T, s *Settings) { assert.Equal(t, 7*time.Second, options(t, s).Interval) }},
 		{"JSON object keeps its keys when refined by a nested var", setup{env: []string{`OCEAN__EVENT_LISTENER={"type":"KAFKA"}`, "OCEAN__EVENT_LISTENER__CONSUMER_POLL_TIMEOUT=5"}},
 			func(t *testing.T, s *Settings) {
 				assert.Equal(t, ListenerKafka, s.EventListener.Type)
-				assert.Equal(t, 5*time.Second, s.EventListener.ConsumerPollTimeout)
+				assert.Equal(t, 5*time.Second, options(t, s).PollTimeout)
 			}},
 		{"JSON integration config refined by a nested var", setup{env: []string{`OCEAN__INTEGRATION__CONFIG={"jiraHost":"https://jira"}`, "OCEAN__INTEGRATION__CONFIG__TOKEN=t"}},
 			func(t *testing.T, s *Settings) {
@@ -90,8 +90,8 @@ func TestEnvMapping(t *testing.T) {
 			files: map[string]string{"config.yaml": "eventListener:\n  type: POLLING\n  interval: 30\n"},
 			env:   []string{`OCEAN__EVENT_LISTENER={"resync_on_start":false}`},
 		}, func(t *testing.T, s *Settings) {
-			assert.Equal(t, 30*time.Second, s.EventListener.Interval)
-			assert.False(t, s.EventListener.ResyncOnStart)
+			assert.Equal(t, 30*time.Second, options(t, s).Interval)
+			assert.False(t, options(t, s).ResyncOnStart)
 		}},
 		{"JSON integration config", setup{env: []string{`OCEAN__INTEGRATION__CONFIG={"jiraHost":"https://jira","n":2}`}},
 			func(t *testing.T, s *Settings) {

@@ -204,7 +204,7 @@ func (r *reader) object(path string) {
 
 // list reads a list of strings: a YAML or JSON list, a JSON array in a string
 // or a comma-separated string. Blank entries are dropped.
-func (r *reader) list(path, expected string) []string {
+func (r *reader) list(path, expected string, sensitive bool) []string {
 	e := r.root.get(path)
 	if e.unset() {
 		return nil
@@ -231,14 +231,14 @@ func (r *reader) list(path, expected string) []string {
 		}
 	}
 	if items == nil || e.isObject() {
-		r.fail(e, expected, false)
+		r.fail(e, expected, sensitive)
 		return nil
 	}
 	var out []string
 	for _, it := range items {
 		s, ok := it.(string)
 		if !ok {
-			r.fail(e, expected, false)
+			r.fail(e, expected, sensitive)
 			return nil
 		}
 		if s = strings.TrimSpace(s); s != "" {

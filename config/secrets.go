@@ -1,6 +1,7 @@
 package config
 
 import (
+	"maps"
 	"reflect"
 	"regexp"
 	"slices"
@@ -12,10 +13,11 @@ import (
 // Redaction is what Redacted shows instead of a sensitive value.
 const Redaction = "[REDACTED]"
 
-// Secrets returns every sensitive value: Port credentials, the WEBHOOK
-// listener's app_host and the string and number values (as text) of the
-// integration settings the spec marks sensitive, inside objects and arrays
-// too; without a spec, those under keys that look secret, at any depth.
+// Secrets returns every sensitive value: Port credentials, the event
+// listener's values read as sensitive (ListenerKeys.Sensitive) and the string
+// and number values (as text) of the integration settings the spec marks
+// sensitive, inside objects and arrays too; without a spec, those under keys
+// that look secret, at any depth.
 // Register them with the logger so they are masked wherever they appear.
 func (s *Settings) Secrets() []string {
 	seen := map[string]bool{}
@@ -27,6 +29,9 @@ func (s *Settings) Secrets() []string {
 		}
 	}
 	walkSensitive(reflect.ValueOf(*s), false, add)
+	for _, v := range s.listenerSecrets {
+		add(v)
+	}
 	for _, name := range s.sensitiveConfigNames() {
 		collectStrings(s.Integration.Config[name], add)
 	}
@@ -123,6 +128,12 @@ var urlPassword = regexp.MustCompile(`(://[^/\s:@]*:)[^/\s@]+@`)
 // and any other string containing a secret or a URL password is masked.
 func (s *Settings) Redacted() map[string]any {
 	m := redactValue(reflect.ValueOf(*s), false).(map[string]any)
+	if o := s.EventListener.Options; o != nil {
+		// The listener's own keys sit next to the common ones, as in the sources.
+		if keys, ok := redactValue(reflect.Indirect(reflect.ValueOf(o)), false).(map[string]any); ok {
+			maps.Copy(m["event_listener"].(map[string]any), keys)
+		}
+	}
 	cfg := map[string]any{}
 	sensitive := map[string]bool{}
 	for _, name := range s.sensitiveConfigNames() {

@@ -56,6 +56,8 @@ type Settings struct {
 	Warnings []string `json:"-"`
 
 	raw tree
+	// listenerSecrets are the event listener's values read as sensitive.
+	listenerSecrets []string
 }
 
 // PortSettings configures the Port API client. Without credentials the

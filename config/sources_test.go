@@ -126,8 +126,8 @@ func TestConfigYAMLMergeKeys(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := setup{files: map[string]string{"config.yaml": base + tc.yaml}}.mustLoad(t)
-			assert.Equal(t, tc.interval, s.EventListener.Interval)
-			assert.Equal(t, tc.resyncOnStart, s.EventListener.ResyncOnStart)
+			assert.Equal(t, tc.interval, options(t, s).Interval)
+			assert.Equal(t, tc.resyncOnStart, options(t, s).ResyncOnStart)
 		})
 	}
 }

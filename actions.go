@@ -37,15 +37,24 @@ type ActionRun struct {
 // Log adds a line to the run's log in Port, which the user who triggered it
 // sees; secrets are masked.
 func (r ActionRun) Log(ctx context.Context, message string) error {
+	if r.report == nil {
+		return errNotHandedOut
+	}
 	return r.report.client.PostRunLog(ctx, r.ID, port.RunLog{Message: r.report.mask(message)})
 }
 
 // Link sets the run's link (e.g. to the job it started) and, when
 // externalID is not empty, its id in the external system.
 func (r ActionRun) Link(ctx context.Context, link, externalID string) error {
+	if r.report == nil {
+		return errNotHandedOut
+	}
 	_, err := r.report.client.PatchRun(ctx, r.ID, port.RunPatch{Link: link, ExternalRunID: externalID})
 	return err
 }
+
+// errNotHandedOut: an ActionRun built by hand (in an executor's own test) has no run in Port to report to.
+var errNotHandedOut = errors.New("ocean: this ActionRun was not handed to its executor by the integration")
 
 // OnAction registers the executor of the runs whose integration action type
 // is actionType. A run of a type with no executor is reported FAILURE.
@@ -190,7 +199,7 @@ func (p *actionsProcessor) stop(wg *sync.WaitGroup, mu *sync.Mutex, inFlight map
 	}
 	mu.Unlock()
 	for id, o := range left {
-		p.finish(id, o, fmt.Errorf("the integration stopped before the run finished"))
+		p.finish(id, o, errors.New("the integration stopped before the run finished"))
 	}
 	p.log.WithField("runs", len(left)).Warn("Stopped with action runs in flight; reported them failed")
 }
@@ -237,7 +246,11 @@ func (p *actionsProcessor) execute(ctx context.Context, run port.ActionRun, o *r
 		ID: run.ID, Action: run.Action.Identifier, Type: run.Payload.ActionType,
 		Properties: run.Payload.ExecutionProperties, report: p.report,
 	})
-	if err != nil && errors.Is(runCtx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
+	switch {
+	case err == nil:
+	case ctx.Err() != nil:
+		err = fmt.Errorf("the integration stopped before the run finished: %w", err)
+	case errors.Is(runCtx.Err(), context.DeadlineExceeded):
 		err = fmt.Errorf("the run did not finish within %s: %w", p.settings.RunTimeout, err)
 	}
 	p.finish(run.ID, o, err)

@@ -196,3 +196,33 @@ func TestActionsNotRunUnlessEnabled(t *testing.T) {
 		})
 	}
 }
+
+func TestShutdownCancelsRunsThatHonourTheirContext(t *testing.T) {
+	h := newHarness(t)
+	app := h.bareApp("OCEAN__EVENT_LISTENER__TYPE=ACTIONS_ONLY", "OCEAN__ACTIONS_PROCESSOR__POLL_CHECK_INTERVAL_SECONDS=0.05")
+	started := make(chan struct{})
+	app.OnAction("wait", func(ctx context.Context, _ ocean.ActionRun) error {
+		close(started)
+		<-ctx.Done()
+		return ctx.Err()
+	})
+	stop := sailActions(t, app)
+	run, err := h.port.CreateRun(localport.NewRun{InstallationID: "shop-test", Action: "wait"})
+	require.NoError(t, err)
+	select {
+	case <-started:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the executor never started")
+	}
+	require.NoError(t, stop())
+	got, err := h.port.GetRun(run.ID)
+	require.NoError(t, err)
+	assert.Equal(t, localport.RunFailure, got.Status)
+	assert.Contains(t, logText(got), "Run failed: the integration stopped before the run finished: context canceled")
+}
+
+func TestActionRunBuiltByHandCannotReport(t *testing.T) {
+	run := ocean.ActionRun{ID: "r_1"}
+	assert.ErrorContains(t, run.Log(context.Background(), "x"), "not handed to its executor")
+	assert.ErrorContains(t, run.Link(context.Background(), "https://x", ""), "not handed to its executor")
+}

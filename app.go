@@ -41,6 +41,7 @@ const Version = "0.1.0"
 type App struct {
 	opts     options
 	handlers handlers.Registry
+	actions  actionRegistry
 	events   oceanctx.Tracker
 	router   *gin.Engine
 	group    *gin.RouterGroup

@@ -807,9 +807,8 @@ func TestChecksRunBeforeAnythingStarts(t *testing.T) {
 	}{
 		{"no resync handler", false, nil, "no resync handler registered"},
 		{"no resync handler under ONCE", false, []string{"OCEAN__EVENT_LISTENER__TYPE=ONCE"}, "no resync handler registered"},
-		{"ACTIONS_ONLY", true, []string{"OCEAN__EVENT_LISTENER__TYPE=ACTIONS_ONLY"},
-			"the ACTIONS_ONLY event listener runs Port's self-service action runs, which ocean-go does not execute yet: " +
-				"set OCEAN__EVENT_LISTENER__TYPE to one of"},
+		{"ACTIONS_ONLY without an executor", true, []string{"OCEAN__EVENT_LISTENER__TYPE=ACTIONS_ONLY"},
+			"the ACTIONS_ONLY event listener needs an action executor: register one with OnAction"},
 		{"unknown listener", true, []string{"OCEAN__EVENT_LISTENER__TYPE=NOPE"}, "OCEAN__EVENT_LISTENER__TYPE (environment): expected one of"},
 		{"bad setting", true, []string{"OCEAN__CLIENT_TIMEOUT=soon"}, "OCEAN__CLIENT_TIMEOUT"},
 	} {

@@ -69,12 +69,7 @@ func (a *App) listenerOf() (eventListener, error) {
 	for name := range eventListeners {
 		have = append(have, string(name))
 	}
-	why := "is not available in ocean-go"
-	if t == config.ListenerActionsOnly {
-		// Accepted, it would idle while Port waits for its action runs.
-		why = "runs Port's self-service action runs, which ocean-go does not execute yet"
-	}
 	slices.Sort(have)
-	return eventListener{}, fmt.Errorf("the %s event listener %s: set OCEAN__EVENT_LISTENER__TYPE to one of %s",
-		t, why, strings.Join(have, ", "))
+	return eventListener{}, fmt.Errorf("the %s event listener is not available in ocean-go: set OCEAN__EVENT_LISTENER__TYPE to one of %s",
+		t, strings.Join(have, ", "))
 }

@@ -201,6 +201,7 @@ func (a *App) Sail(ctx context.Context, so SailOptions) error {
 			a.listenerStopBound())
 		a.log.WithField("interval", s.ScheduledResyncInterval.String()).Info("Scheduled resyncs enabled")
 	}
+	a.startActionsBeside(ctx)
 	a.log.WithField("event_listener", s.EventListener.Type).Info("Starting the event listener")
 	r, err := listener.build(ctx, a, func() { a.listening.Store(true) })
 	if err != nil {
@@ -388,13 +389,14 @@ func (a *App) initialize(ctx context.Context) error {
 func (a *App) initializeDefaults(ctx context.Context, res *defaults.Resources) error {
 	s := a.settings
 	return defaults.Initialize(ctx, a.client, defaults.Params{
-		Identifier:              s.Integration.Identifier,
-		Type:                    s.Integration.Type,
-		Version:                 s.Integration.Version,
-		ChangelogDestination:    a.changelogDestination(),
-		InitializePortResources: s.InitializePortResources,
-		Origin:                  s.CreatePortResourcesOrigin,
-		IncrementalSyncEnabled:  s.Integration.IncrementalSyncEnabled,
+		Identifier:               s.Integration.Identifier,
+		Type:                     s.Integration.Type,
+		Version:                  s.Integration.Version,
+		ChangelogDestination:     a.changelogDestination(),
+		InitializePortResources:  s.InitializePortResources,
+		Origin:                   s.CreatePortResourcesOrigin,
+		IncrementalSyncEnabled:   s.Integration.IncrementalSyncEnabled,
+		ActionsProcessingEnabled: a.runsActions(),
 		// Entities are mapped and written here, not by Port's data source
 		// processor: Ocean's "ocean-core" mode.
 		ProcessingMode: "ocean-core",

@@ -38,8 +38,7 @@
 //	OCEAN__INTEGRATION__CONFIG__<NAME>                 spec defaults               Integration.Config
 //	OCEAN__INTEGRATION__INCREMENTAL_SYNC_ENABLED       false                       Integration.IncrementalSyncEnabled
 //	OCEAN__INTEGRATION__INCREMENTAL_SYNC_INTERVAL      15 (min: 15, 30 or 60)      Integration.IncrementalSyncInterval
-//	OCEAN__EVENT_LISTENER__TYPE                        POLLING                     EventListener.Type (sail refuses
-//	                                                                               ACTIONS_ONLY: not available yet)
+//	OCEAN__EVENT_LISTENER__TYPE                        POLLING                     EventListener.Type
 //	OCEAN__EVENT_LISTENER__SHOULD_RESYNC               true (false: *_ONLY)        EventListener.ShouldResync
 //	OCEAN__EVENT_LISTENER__SHOULD_PROCESS_WEBHOOKS     true (false: ONCE,          EventListener.ShouldProcessWebhooks
 //	                                                   ACTIONS_ONLY)
@@ -73,6 +72,13 @@
 //	OCEAN__METRICS__ENABLED                            false (true needs the URL)  Metrics.Enabled
 //	OCEAN__METRICS__WEBHOOK_URL                        none (URL)                  Metrics.WebhookURL (sensitive)
 //	OCEAN__MAX_WAIT_SECONDS_BEFORE_SHUTDOWN            5 (s)                       MaxWaitBeforeShutdown
+//	OCEAN__ACTIONS_PROCESSOR__ENABLED                  false (ACTIONS_ONLY: runs   ActionsProcessor.Enabled
+//	                                                   actions regardless)
+//	OCEAN__ACTIONS_PROCESSOR__WORKERS_COUNT            3                           ActionsProcessor.WorkersCount
+//	OCEAN__ACTIONS_PROCESSOR__POLL_CHECK_INTERVAL_SECONDS 10 (s)                   ActionsProcessor.PollInterval
+//	OCEAN__ACTIONS_PROCESSOR__VISIBILITY_TIMEOUT_MS    60000 (1..600000)           ActionsProcessor.VisibilityTimeout
+//	OCEAN__ACTIONS_PROCESSOR__RUNS_BUFFER_HIGH_WATERMARK 300 (1..1000)             ActionsProcessor.HighWatermark
+//	OCEAN__ACTIONS_PROCESSOR__RUN_TIMEOUT_SECONDS      300 (s; not in Ocean)       ActionsProcessor.RunTimeout
 //	OCEAN__RUNTIME                                     OnPrem (or Saas)            Runtime
 //	OCEAN__RESOURCES_PATH                              .port/resources             ResourcesPath
 //	OCEAN__UPSERT_ENTITIES_BATCH_MAX_LENGTH            20                          UpsertEntitiesBatchMaxLength

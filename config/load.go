@@ -198,6 +198,7 @@ func readSettings(root tree, spec *Spec, opts LoadOptions) (*Settings, *Error) {
 	s.LocalPort = LocalPortSettings{Dir: r.str("local_port.dir", ".ocean")}
 
 	s.Metrics = readMetrics(r)
+	s.ActionsProcessor = readActionsProcessor(r)
 	if !s.Metrics.Enabled && s.Metrics.WebhookURL != "" {
 		s.Warnings = append(s.Warnings, envName("metrics.webhook_url")+" is ignored unless "+envName("metrics.enabled")+" is true")
 	}

@@ -15,6 +15,8 @@ type Settings struct {
 	Application   ApplicationSettings   `json:"application"`
 	LocalPort     LocalPortSettings     `json:"local_port"`
 	Metrics       MetricsSettings       `json:"metrics"`
+	// ActionsProcessor executes Port's action runs.
+	ActionsProcessor ActionsProcessorSettings `json:"actions_processor"`
 
 	InitializePortResources           bool          `json:"initialize_port_resources"`
 	ScheduledResyncInterval           time.Duration `json:"scheduled_resync_interval"` // 0: no scheduled resync

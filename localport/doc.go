@@ -37,6 +37,13 @@
 //	POST   /v1/entities/search                          {"matchingBlueprints","entities"}
 //	POST   /v1/blueprints/entities/datasource-entities  {"entities","next"}; include/exclude as in search;
 //	                                                    a from that is not a next it returned is 400
+//	POST   /v1/actions/runs/claim-pending               {"installationId","limit","visibilityTimeoutMs","exclude"?} →
+//	                                                    {"runs"}: the installation's IN_PROGRESS, unacknowledged runs,
+//	                                                    oldest first, hidden from the next claims for the timeout
+//	PATCH  /v1/actions/runs/ack                         {"runId"}; 409 when acknowledged already
+//	PATCH  /v1/actions/runs/{runId}                     status SUCCESS|FAILURE (once), statusLabel, summary, link, externalRunId
+//	POST   /v1/actions/runs/{runId}/logs                {"message","terminationStatus"?,"statusLabel"?} → 201
+//	GET    /v1/actions/runs?external_run_id=            {"runs"}; GET /v1/actions/runs/{runId} → {"run"} (with its "logs")
 //
 // Ingest sinks (no token; accept any body; inspect with Server.Sinks):
 //
@@ -53,6 +60,12 @@
 //	DELETE /_admin/faults                               clear every fault
 //	POST   /_admin/integrations/{id}/resync-request     same as Server.RequestResync
 //	GET    /_admin/sinks                                same as Server.Sinks
+//	POST   /_admin/actions/runs                         same as Server.CreateRun: {"installationId","action",
+//	                                                    "integrationActionType"? (default: action),"properties"?} → 201 {"run"}
+//
+// Action runs are what a user triggering an integration action creates: one
+// per CreateRun, for the installation (integration id) that executes it.
+// Server.GetRun shows a run with its status and logs.
 //
 // Routing matches the escaped path, so "%2F" inside an identifier never splits
 // it; segments are path-unescaped ("+" stays "+"). A literal segment beats a

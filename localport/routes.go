@@ -2,7 +2,7 @@ package localport
 
 import "net/http"
 
-// routes registers the API (port-api.md rows 1–32), the ingest sinks and the
+// routes registers the API (port-api.md rows 1–37), the ingest sinks and the
 // admin routes. See doc.go for the table.
 func (s *Server) routes() {
 	a := &s.api
@@ -35,6 +35,12 @@ func (s *Server) routes() {
 	a.add(http.MethodPost, "/v1/pages", s.storeNamed(docPage, "page"))
 	a.add(http.MethodDelete, "/v1/pages/{id}", s.deletePage)
 	a.add(http.MethodPost, "/v1/actions", s.storeNamed(docAction, "action"))
+	a.add(http.MethodPost, "/v1/actions/runs/claim-pending", s.claimPendingRuns)
+	a.add(http.MethodPatch, "/v1/actions/runs/ack", s.ackRun)
+	a.add(http.MethodGet, "/v1/actions/runs", s.listRuns)
+	a.add(http.MethodGet, "/v1/actions/runs/{runId}", s.getRun)
+	a.add(http.MethodPatch, "/v1/actions/runs/{runId}", s.patchRun)
+	a.add(http.MethodPost, "/v1/actions/runs/{runId}/logs", s.postRunLog)
 
 	a.add(http.MethodPost, "/v1/blueprints/{bp}/entities", s.upsertEntity)
 	a.add(http.MethodPost, "/v1/blueprints/{bp}/entities/bulk", s.bulkUpsert)
@@ -56,4 +62,5 @@ func (s *Server) routes() {
 	ad.add(http.MethodDelete, "/_admin/faults", s.adminClearFaults)
 	ad.add(http.MethodPost, "/_admin/integrations/{id}/resync-request", s.adminRequestResync)
 	ad.add(http.MethodGet, "/_admin/sinks", s.adminSinks)
+	ad.add(http.MethodPost, "/_admin/actions/runs", s.adminCreateRun)
 }

@@ -33,6 +33,7 @@ type recorder struct {
 type exchange struct {
 	Method, Path, Query, UserAgent, Authorization string
 	SkipResync                                    string // x-skip-resync
+	Reserved                                      string // x-port-reserved-usage
 	Status                                        int
 }
 
@@ -40,7 +41,7 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := r.base.RoundTrip(req)
 	ex := exchange{Method: req.Method, Path: req.URL.EscapedPath(), Query: req.URL.RawQuery,
 		UserAgent: req.Header.Get("User-Agent"), Authorization: req.Header.Get("Authorization"),
-		SkipResync: req.Header.Get("X-Skip-Resync")}
+		SkipResync: req.Header.Get("X-Skip-Resync"), Reserved: req.Header.Get("X-Port-Reserved-Usage")}
 	if resp != nil {
 		ex.Status = resp.StatusCode
 	}

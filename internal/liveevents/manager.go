@@ -262,7 +262,7 @@ func (m *Manager) Run(ctx context.Context) error {
 
 // work processes the events of q until ctx ends and q is empty, or work ends.
 func (m *Manager) work(ctx, work context.Context, pt *path, q chan *item) {
-	for {
+	for work.Err() == nil { // past the bound, what is queued stays queued
 		select {
 		case it := <-q:
 			m.process(work, pt, it)

@@ -342,7 +342,13 @@ func (m *Manager) handle(ctx context.Context, log logrus.FieldLogger, pt *path, 
 }
 
 // match runs one processor for one kind: hooks, Handle with retries, sync.
-func (m *Manager) match(ctx context.Context, pt *path, p handlers.WebhookProcessor, ev *handlers.WebhookEvent, kind string) error {
+// A panic of the processor fails the event, not the worker.
+func (m *Manager) match(ctx context.Context, pt *path, p handlers.WebhookProcessor, ev *handlers.WebhookEvent, kind string) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("processor panicked: %v", r)
+		}
+	}()
 	if h, ok := p.(handlers.BeforeHook); ok {
 		if err := h.BeforeProcessing(ctx, ev); err != nil {
 			return fmt.Errorf("before processing: %w", err)

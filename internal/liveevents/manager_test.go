@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -43,7 +44,7 @@ func (g *gated) RetryPolicy() handlers.RetryPolicy {
 }
 
 func (g *gated) Handle(ctx context.Context, ev *handlers.WebhookEvent, _ string) (handlers.WebhookResults, error) {
-	g.started <- ev.Payload["n"].(string)
+	g.started <- ev.Payload["n"].(string) // panics when n is not a string
 	select {
 	case <-g.release:
 	case <-ctx.Done():
@@ -97,6 +98,12 @@ func (r *rig) post(t *testing.T, body string) int {
 	return resp.StatusCode
 }
 
+func (r *rig) syncedItems() []any {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.synced)
+}
+
 func (r *rig) count(outcome string) float64 {
 	return testutil.ToFloat64(r.m.opts.Metrics.events.WithLabelValues("/hook", outcome))
 }
@@ -111,7 +118,7 @@ func TestFullQueueAnswers503(t *testing.T) {
 	assert.Equal(t, 1.0, r.count(rejected))
 	close(g.release)
 	require.Eventually(t, func() bool { return r.count(processed) == 2 }, 10*time.Second, 5*time.Millisecond)
-	assert.Equal(t, []any{"1", "2"}, r.synced)
+	assert.Equal(t, []any{"1", "2"}, r.syncedItems())
 }
 
 func TestShutdownDrainsTheQueue(t *testing.T) {
@@ -176,4 +183,15 @@ func TestMalformedBodiesAre400(t *testing.T) {
 	}
 	assert.Equal(t, 6.0, r.count(rejected))
 	assert.Zero(t, r.count(accepted))
+}
+
+func TestAPanickingProcessorFailsOnlyItsEvent(t *testing.T) {
+	release := make(chan struct{})
+	close(release)
+	g := &gated{started: make(chan string, 10), release: release}
+	r := newRig(t, g, Options{Workers: 1, Timeout: time.Minute, DrainBound: time.Second})
+	require.Equal(t, http.StatusAccepted, r.post(t, `{"n":1}`))
+	require.Equal(t, http.StatusAccepted, r.post(t, `{"n":"2"}`))
+	require.Eventually(t, func() bool { return r.count(processed) == 1 && r.count(failed) == 1 }, 10*time.Second, 5*time.Millisecond)
+	assert.Equal(t, []any{"2"}, r.syncedItems())
 }

@@ -195,3 +195,61 @@ func TestAPanickingProcessorFailsOnlyItsEvent(t *testing.T) {
 	require.Eventually(t, func() bool { return r.count(processed) == 1 && r.count(failed) == 1 }, 10*time.Second, 5*time.Millisecond)
 	assert.Equal(t, []any{"2"}, r.syncedItems())
 }
+
+// hooked records its hooks; Handle fails the first attempt retryably.
+type hooked struct {
+	gated
+	mu    sync.Mutex
+	calls []string
+}
+
+func (h *hooked) record(s string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.calls = append(h.calls, s)
+}
+
+func (h *hooked) BeforeProcessing(context.Context, *handlers.WebhookEvent) error {
+	h.record("before")
+	return nil
+}
+
+func (h *hooked) AfterProcessing(context.Context, *handlers.WebhookEvent) error {
+	h.record("after")
+	return nil
+}
+
+func (h *hooked) OnError(_ context.Context, _ *handlers.WebhookEvent, err error) {
+	h.record("error: " + err.Error())
+}
+
+func (h *hooked) Handle(ctx context.Context, ev *handlers.WebhookEvent, kind string) (handlers.WebhookResults, error) {
+	h.mu.Lock()
+	first := len(h.calls) == 1
+	h.mu.Unlock()
+	if first {
+		return handlers.WebhookResults{}, handlers.Retryable(errors.New("busy"))
+	}
+	return h.gated.Handle(ctx, ev, kind)
+}
+
+func TestHooksRunAroundHandle(t *testing.T) {
+	release := make(chan struct{})
+	close(release)
+	h := &hooked{gated: gated{started: make(chan string, 10), release: release}}
+	r := newRig(t, h, Options{Workers: 1, Timeout: time.Minute, DrainBound: time.Second})
+	require.Equal(t, http.StatusAccepted, r.post(t, `{"n":"1"}`))
+	require.Eventually(t, func() bool { return r.count(processed) == 1 }, 10*time.Second, 5*time.Millisecond)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	assert.Equal(t, []string{"before", "error: retryable: busy", "after"}, h.calls)
+	assert.Equal(t, []any{"1"}, r.syncedItems())
+}
+
+func TestAnEventRunsUnderItsTimeout(t *testing.T) {
+	g := &gated{started: make(chan string, 10), release: make(chan struct{})} // never released
+	r := newRig(t, g, Options{Workers: 1, Timeout: 50 * time.Millisecond, DrainBound: time.Second})
+	require.Equal(t, http.StatusAccepted, r.post(t, `{"n":"1"}`))
+	require.Eventually(t, func() bool { return r.count(failed) == 1 }, 10*time.Second, 5*time.Millisecond)
+	assert.Contains(t, r.logs.LastEntry().Data[logrus.ErrorKey].(error).Error(), context.DeadlineExceeded.Error())
+}

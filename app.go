@@ -29,6 +29,7 @@ import (
 	"github.com/ocean-go/ocean/core/resync"
 	"github.com/ocean-go/ocean/handlers"
 	"github.com/ocean-go/ocean/internal/lifecycle"
+	"github.com/ocean-go/ocean/internal/liveevents"
 	"github.com/ocean-go/ocean/localport"
 	"github.com/ocean-go/ocean/logging"
 )
@@ -46,6 +47,10 @@ type App struct {
 	router   *gin.Engine
 	group    *gin.RouterGroup
 	metrics  *metrics
+	webhooks *liveevents.Manager
+	// webhookMetrics are registered with the others, so /metrics shows them
+	// before the first event.
+	webhookMetrics *liveevents.Metrics
 
 	// Set by start; read-only afterwards.
 	settings *config.Settings
@@ -116,7 +121,8 @@ func WithLogOutput(w io.Writer) Option { return func(o *options) { o.logOut = w 
 
 // New returns an App. Nothing is read or started until Run (or Sail).
 func New(opts ...Option) *App {
-	a := &App{ready: make(chan struct{}), initialized: make(chan struct{}), metrics: newMetrics()}
+	a := &App{ready: make(chan struct{}), initialized: make(chan struct{}), metrics: newMetrics(), webhooks: liveevents.New()}
+	a.webhookMetrics = liveevents.NewMetrics(a.metrics.registry)
 	for _, o := range opts {
 		o(&a.opts)
 	}
@@ -360,6 +366,7 @@ func (a *App) start(ctx context.Context, so SailOptions) (_ eventListener, err e
 	if listener.routes != nil {
 		listener.routes(a)
 	}
+	a.startWebhooks(ctx)
 	srv, err := a.listenHTTP(s.Application.Port)
 	if err != nil {
 		return listener, err // the deferred Stop closes the local Port

@@ -66,9 +66,9 @@
 //	                                                   Default, Port)
 //	OCEAN__BASE_URL                                    none (URL)                  BaseURL
 //	OCEAN__PATH_PREFIX                                 none                        PathPrefix (without slashes)
-//	OCEAN__EVENT_WORKERS_COUNT                         1 (others refused: no live  EventWorkersCount
-//	                                                   events yet)
-//	OCEAN__MAX_EVENT_PROCESSING_SECONDS                90 (s; others refused)      MaxEventProcessingTime
+//	OCEAN__EVENT_WORKERS_COUNT                         1 (workers per webhook      EventWorkersCount
+//	                                                   path)
+//	OCEAN__MAX_EVENT_PROCESSING_SECONDS                90 (s, per live event)      MaxEventProcessingTime
 //	OCEAN__METRICS__ENABLED                            false (true needs the URL)  Metrics.Enabled
 //	OCEAN__METRICS__WEBHOOK_URL                        none (URL)                  Metrics.WebhookURL (sensitive)
 //	OCEAN__MAX_WAIT_SECONDS_BEFORE_SHUTDOWN            5 (s)                       MaxWaitBeforeShutdown

@@ -212,13 +212,10 @@ func readSettings(root tree, spec *Spec, opts LoadOptions) (*Settings, *Error) {
 	s.CreatePortResourcesOrigin = r.oneOf("create_port_resources_origin", "", "Empty", "Ocean", "Default", "Port")
 	s.BaseURL = r.url("base_url", "", false)
 	s.PathPrefix = strings.Trim(r.str("path_prefix", ""), "/")
-	// The live-events manager (webhook processors) will consume these two;
-	// until it exists, a value other than the default would be silently
-	// ignored, so it is refused.
+	// The live-events manager: workers per webhook path, and the bound on one
+	// event's processing, retries included.
 	s.EventWorkersCount = r.count("event_workers_count", 1, 1)
-	r.notYet("event_workers_count", s.EventWorkersCount != 1, "1", liveEvents)
 	s.MaxEventProcessingTime = r.duration("max_event_processing_seconds", 90*time.Second, time.Second, false)
-	r.notYet("max_event_processing_seconds", s.MaxEventProcessingTime != 90*time.Second, "90", liveEvents)
 	s.MaxWaitBeforeShutdown = r.duration("max_wait_seconds_before_shutdown", 5*time.Second, time.Second, false)
 	s.Runtime = Runtime(r.oneOf("runtime", string(RuntimeOnPrem), string(RuntimeOnPrem), string(RuntimeSaas)))
 	s.ResourcesPath = inDir(opts.Dir, r.str("resources_path", ".port/resources"))

@@ -36,17 +36,6 @@ func (r *reader) missing(path, expected, why, hint string) {
 	}
 }
 
-// liveEvents says why the live-event settings cannot take effect yet.
-const liveEvents = "it configures live events (webhook processors), which ocean-go does not run yet"
-
-// notYet refuses a setting given a value other than its default def when
-// ocean-go has nothing it could configure yet (why).
-func (r *reader) notYet(path string, changed bool, def, why string) {
-	if e := r.root.get(path); changed && e != nil && r.err == nil {
-		r.fail(e, "it unset (or "+def+", the default): "+why, false)
-	}
-}
-
 // envName is the env var that sets a canonical path.
 func envName(path string) string {
 	up := strings.ToUpper(strings.ReplaceAll(path, ".", "__"))

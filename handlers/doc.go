@@ -1,6 +1,6 @@
 // Package handlers holds the integration's registered code: resync and
-// incremental-resync handlers per kind (and for every kind), start hooks, and
-// resync start/complete hooks.
+// incremental-resync handlers per kind (and for every kind), start hooks,
+// resync start/complete hooks, and the contract of webhook processors.
 //
 // A resync handler streams the raw items of one kind as a Go iterator of
 // batches, the Go shape of Ocean's async generator:
@@ -15,4 +15,11 @@
 //
 // List and Stream adapt handlers that return a slice, or stream typed items
 // (structs are fine: items are converted to JSON values before mapping).
+//
+// Live events come through a WebhookProcessor per webhook path: it decides
+// whether it processes an event, authenticates and validates it (in the
+// request: a refusal is answered 401 or 400), and handles it later in a
+// worker, returning the raw items it updated and deleted. Optional interfaces
+// add a group key (ordering), an HMAC Signature (fail closed), a retry policy
+// and hooks. Retryable marks an error worth retrying.
 package handlers

@@ -61,3 +61,42 @@ func TestRawOperationsOnAnUnmappedKind(t *testing.T) {
 		t.Errorf("persons %v, want only x", got)
 	}
 }
+
+func TestSyncRawResults(t *testing.T) {
+	tests := []struct {
+		name             string
+		selector         string
+		updated, deleted []any
+		want             map[string]any // names in Port afterwards
+	}{
+		{"updated items are upserted", "true", []any{map[string]any{"id": "x", "name": "new"}}, nil,
+			map[string]any{"x": "new", "y": "y"}},
+		{"deleted items are deleted", "true", nil, people("x"), map[string]any{"y": "y"}},
+		{"an item the selector rejects is deleted", `.name != "gone"`,
+			[]any{map[string]any{"id": "y", "name": "gone"}, map[string]any{"id": "z", "name": "z"}}, nil,
+			map[string]any{"x": "x", "z": "z"}},
+		{"a deletion never beats an upsert of the same event", "true",
+			[]any{map[string]any{"id": "x", "name": "back"}}, people("x", "y"), map[string]any{"x": "back"}},
+		{"nothing at all", "true", nil, nil, map[string]any{"x": "x", "y": "y"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEngine(t, mapping(personResource(tt.selector, ".id")))
+			seed(t, e, "x", "y")
+			if err := e.SyncRawResults(t.Context(), "person", tt.updated, tt.deleted); err != nil {
+				t.Fatal(err)
+			}
+			if got := names(t, e); !maps.Equal(got, tt.want) {
+				t.Errorf("persons %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestMappedKinds(t *testing.T) {
+	e := newEngine(t)
+	kinds, err := e.MappedKinds(t.Context())
+	if err != nil || !maps.Equal(kinds, map[string]bool{"person": true}) {
+		t.Errorf("MappedKinds = %v, %v; want person", kinds, err)
+	}
+}

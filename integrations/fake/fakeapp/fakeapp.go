@@ -28,7 +28,7 @@ func Setup(app *ocean.App) {
 	app.OnResync(KindTeam, f.list((*fakeapi.Client).Teams))
 	app.OnResync(KindProject, f.list((*fakeapi.Client).Projects))
 	app.OnResync(KindPerson, f.persons)
-	app.Router().POST("/webhook", f.webhook)
+	app.AddWebhookProcessor("/webhook", personHook{})
 }
 
 type fake struct{ app *ocean.App }

@@ -3,8 +3,6 @@ package fakeapp_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -73,43 +71,6 @@ func TestSailReachesItsAPIUnderAPathPrefix(t *testing.T) {
 	}
 }
 
-func TestWebhookReRegistersAPerson(t *testing.T) {
-	local := t.TempDir()
-	sail(t, local, 5)
-
-	app := newApp(local, 5, "OCEAN__EVENT_LISTENER__TYPE=WEBHOOKS_ONLY")
-	ctx, cancel := context.WithCancel(context.Background())
-	zero := 0
-	done := make(chan error, 1)
-	go func() { done <- app.Sail(ctx, ocean.SailOptions{Port: &zero}) }()
-	<-app.Ready()
-
-	for body, want := range map[string]int{
-		`{"department": "finance", "index": 4}`: http.StatusOK,
-		`{"department": "finance", "index": 5}`: http.StatusBadRequest, // outside the department
-		`{"department": "nowhere"}`:             http.StatusBadRequest,
-		`not json`:                              http.StatusBadRequest,
-		``:                                      http.StatusOK, // the first person
-		`{"department": "finance"} trailing`:    http.StatusBadRequest,
-		`{"department": "finance"}}`:            http.StatusBadRequest,
-		`{"department": "finance"} {}`:          http.StatusBadRequest,
-	} {
-		resp, err := http.Post(app.URL()+"/integration/webhook", "application/json", strings.NewReader(body))
-		require.NoError(t, err)
-		var got struct {
-			Registered int `json:"registered"`
-		}
-		_ = json.NewDecoder(resp.Body).Decode(&got)
-		_ = resp.Body.Close()
-		assert.Equal(t, want, resp.StatusCode, body)
-		if want == http.StatusOK {
-			assert.Equal(t, 1, got.Registered, "RegisterRaw upserted the person")
-		}
-	}
-	cancel()
-	require.NoError(t, <-done)
-}
-
 type lockedBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
@@ -143,4 +104,10 @@ func TestMappingFileEditAppliesToTheEmbeddedLocalPort(t *testing.T) {
 
 	s := sail(t, local, 3, env)
 	assert.Equal(t, 5, s.Kinds[0].Updated, "every department gets the new title")
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

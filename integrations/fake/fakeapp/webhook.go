@@ -1,84 +1,76 @@
 package fakeapp
 
 import (
-	"bytes"
-	"encoding/json"
+	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
-
-	"github.com/gin-gonic/gin"
 
 	ocean "github.com/ocean-go/ocean"
-	"github.com/ocean-go/ocean/integrations/fake/fakeorg"
+	"github.com/ocean-go/ocean/handlers"
 )
 
-// webhookEvent names the person to re-register; an empty body means the first
-// person of the first department.
-type webhookEvent struct {
-	Department string `json:"department"`
-	Index      int    `json:"index"`
+// SignatureHeader carries the signature of a webhook event: "sha256=" and the
+// hex HMAC-SHA256 of the raw body, keyed with the webhookSecret config.
+const SignatureHeader = "X-Ocean-Signature-256"
+
+// webhookConfig is the part of the integration config the webhook reads.
+type webhookConfig struct {
+	WebhookSecret string `json:"webhookSecret"`
 }
 
-// webhook re-registers one person, generated exactly as the resync does, so
-// the entity is unchanged unless the configuration changed.
-func (f *fake) webhook(c *gin.Context) {
-	ev := webhookEvent{Department: fakeorg.Departments[0].ID}
-	dec := json.NewDecoder(c.Request.Body)
-	if err := dec.Decode(&ev); err != nil && !errors.Is(err, io.EOF) {
-		c.JSON(http.StatusBadRequest, gin.H{"ok": false, "error": "invalid webhook body: " + err.Error()})
-		return
+// personHook processes POST /integration/webhook:
+//
+//	{"action": "upsert"|"delete", "kind": "fake-person", "items": [persons as the API returns them]}
+//
+// Events about one person (the first item's id) are applied in arrival order.
+type personHook struct{}
+
+func (personHook) ShouldProcess(*handlers.WebhookEvent) bool { return true }
+
+func (personHook) Kinds(*handlers.WebhookEvent) []string { return []string{KindPerson} }
+
+func (personHook) Signature(ctx context.Context) handlers.Signature {
+	cfg, _ := ocean.IntegrationConfig[webhookConfig](ctx) // no config: no secret, every event refused
+	return handlers.Signature{Header: SignatureHeader, Prefix: "sha256=", Secret: cfg.WebhookSecret}
+}
+
+// Authenticate has nothing to add to the signature.
+func (personHook) Authenticate(context.Context, *handlers.WebhookEvent) error { return nil }
+
+func (personHook) Validate(ev *handlers.WebhookEvent) error {
+	if a := ev.Payload["action"]; a != "upsert" && a != "delete" {
+		return fmt.Errorf(`action is %v, want "upsert" or "delete"`, a)
 	}
-	// One JSON value and nothing else: a second Decode must find the end.
-	if err := dec.Decode(&json.RawMessage{}); !errors.Is(err, io.EOF) {
-		c.JSON(http.StatusBadRequest, gin.H{"ok": false, "error": "invalid webhook body: data after the JSON value"})
-		return
+	if k := ev.Payload["kind"]; k != KindPerson {
+		return fmt.Errorf("kind is %v, want %q", k, KindPerson)
 	}
-	ctx := c.Request.Context()
-	cfg, err := ocean.IntegrationConfig[fakeorg.Config](ctx)
-	if err != nil {
-		c.JSON(http.StatusInternalServerError, gin.H{"ok": false, "error": err.Error()})
-		return
-	}
-	cfg = cfg.Resolved()
-	dept, ok := fakeorg.DepartmentByID(ev.Department)
+	items, ok := ev.Payload["items"].([]any)
 	if !ok {
-		c.JSON(http.StatusBadRequest, gin.H{"ok": false, "error": fmt.Sprintf("no department %q", ev.Department)})
-		return
+		return errors.New("items is not a list")
 	}
-	if cfg.EntityKBSize > fakeorg.MaxEntityKBSize {
-		c.JSON(http.StatusBadRequest, gin.H{"ok": false, "error": fmt.Sprintf("entityKbSize %d is over the maximum of %d", cfg.EntityKBSize, fakeorg.MaxEntityKBSize)})
-		return
+	for i, it := range items {
+		if m, ok := it.(map[string]any); !ok {
+			return fmt.Errorf("items[%d] is not an object", i)
+		} else if id, ok := m["id"].(string); !ok || id == "" {
+			return fmt.Errorf("items[%d] has no id", i)
+		}
 	}
-	if ev.Index < 0 || ev.Index >= cfg.EntityAmount {
-		c.JSON(http.StatusBadRequest, gin.H{"ok": false, "error": fmt.Sprintf("index %d is outside department %s (0..%d)", ev.Index, dept.ID, cfg.EntityAmount-1)})
-		return
-	}
-	item, err := rawItem(fakeorg.Persons(dept, ev.Index, 1, cfg.EntityKBSize)[0])
-	if err != nil {
-		c.JSON(http.StatusInternalServerError, gin.H{"ok": false, "error": err.Error()})
-		return
-	}
-	entities, err := f.app.RegisterRaw(ctx, KindPerson, []any{item})
-	if err != nil {
-		c.JSON(http.StatusBadGateway, gin.H{"ok": false, "error": err.Error()})
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"ok": true, "registered": len(entities)})
+	return nil
 }
 
-// rawItem gives the person the shape the fake API gives it: decoded JSON.
-func rawItem(p fakeorg.Person) (map[string]any, error) {
-	b, err := json.Marshal(p)
-	if err != nil {
-		return nil, err
+func (personHook) GroupKey(ev *handlers.WebhookEvent) string {
+	items, _ := ev.Payload["items"].([]any)
+	if len(items) == 0 {
+		return ""
 	}
-	var m map[string]any
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	if err := dec.Decode(&m); err != nil {
-		return nil, err
+	id, _ := items[0].(map[string]any)["id"].(string)
+	return id
+}
+
+func (personHook) Handle(_ context.Context, ev *handlers.WebhookEvent, _ string) (handlers.WebhookResults, error) {
+	items := ev.Payload["items"].([]any)
+	if ev.Payload["action"] == "delete" {
+		return handlers.WebhookResults{Deleted: items}, nil
 	}
-	return m, nil
+	return handlers.WebhookResults{Updated: items}, nil
 }

@@ -1,0 +1,389 @@
+package liveevents
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"net/http"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+	"github.com/sirupsen/logrus"
+
+	"github.com/ocean-go/ocean/handlers"
+)
+
+// Options configure the manager once the settings are known.
+type Options struct {
+	Workers    int           // per path (OCEAN__EVENT_WORKERS_COUNT)
+	Timeout    time.Duration // per event, retries included (OCEAN__MAX_EVENT_PROCESSING_SECONDS)
+	QueueSize  int           // events queued per path before the route answers 503
+	DrainBound time.Duration // how long queued events are still processed at shutdown
+	// Sync applies the raw results of one kind (upserts and deletions).
+	Sync func(ctx context.Context, kind string, updated, deleted []any) error
+	// Kinds are the kinds the mapping has: a processor's other kinds are skipped.
+	Kinds func(ctx context.Context) (map[string]bool, error)
+	// Context gives the context events are processed in (an HTTP-request
+	// event with the integration config); end is called after the event.
+	Context func(ctx context.Context) (_ context.Context, end func())
+	Log     logrus.FieldLogger
+	Metrics *Metrics
+}
+
+// DefaultQueueSize is the number of events a path queues at most.
+const DefaultQueueSize = 10000
+
+// Manager holds the webhook paths, their processors and queues.
+type Manager struct {
+	paths map[string]*path
+	order []string
+	opts  Options
+
+	mu     sync.RWMutex // held to queue; Run takes it to stop queueing
+	closed bool
+}
+
+type path struct {
+	name   string
+	procs  []handlers.WebhookProcessor
+	shards []chan *item // one per worker: a group key always hashes to one
+	next   atomic.Uint64
+}
+
+type item struct {
+	ev    *handlers.WebhookEvent
+	procs []handlers.WebhookProcessor
+}
+
+// New returns a manager without paths.
+func New() *Manager { return &Manager{paths: map[string]*path{}} }
+
+// Register adds p to the processors of path; it reports whether the path is
+// new (its route is then to be served with Handler).
+func (m *Manager) Register(name string, p handlers.WebhookProcessor) bool {
+	pt, ok := m.paths[name]
+	if !ok {
+		pt = &path{name: name}
+		m.paths[name] = pt
+		m.order = append(m.order, name)
+	}
+	pt.procs = append(pt.procs, p)
+	return !ok
+}
+
+// Empty reports whether no processor is registered.
+func (m *Manager) Empty() bool { return len(m.paths) == 0 }
+
+// Configure creates the queues; the routes accept events from then on.
+func (m *Manager) Configure(o Options) {
+	o.Workers = max(o.Workers, 1)
+	if o.QueueSize <= 0 {
+		o.QueueSize = DefaultQueueSize
+	}
+	m.opts = o
+	for _, pt := range m.paths {
+		pt.shards = make([]chan *item, o.Workers)
+		for i := range pt.shards {
+			pt.shards[i] = make(chan *item, max(1, o.QueueSize/o.Workers))
+		}
+	}
+}
+
+// Handler serves POST /integration/<path>: 202 with the event id once queued,
+// 400 for a body that is not a JSON object or an invalid payload, 401 when
+// authentication fails, 503 when the queue is full or the integration stops.
+func (m *Manager) Handler(name string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		pt := m.paths[name]
+		met := m.opts.Metrics
+		met.count(name, received)
+		ev := &handlers.WebhookEvent{ID: uuid.NewString(), Path: name, Headers: c.Request.Header, ReceivedAt: time.Now()}
+		log := m.opts.Log.WithFields(logrus.Fields{"path": name, "event_id": ev.ID})
+		reject := func(status int, code string, err error) {
+			met.count(name, rejected)
+			log.WithError(err).WithField("status", status).Warn("Webhook event rejected")
+			c.JSON(status, gin.H{"ok": false, "error": code, "message": err.Error(), "eventId": ev.ID})
+		}
+		body, err := io.ReadAll(c.Request.Body)
+		if err != nil {
+			reject(http.StatusBadRequest, "invalid_body", err)
+			return
+		}
+		ev.Body = body
+		if ev.Payload, err = decodeObject(body); err != nil {
+			reject(http.StatusBadRequest, "invalid_json", err)
+			return
+		}
+		var procs []handlers.WebhookProcessor
+		for _, p := range pt.procs {
+			if p.ShouldProcess(ev) {
+				procs = append(procs, p)
+			}
+		}
+		if len(procs) == 0 {
+			met.count(name, "ignored")
+			log.Info("No processor of this path handles the event; it is ignored")
+			c.JSON(http.StatusAccepted, gin.H{"ok": true, "eventId": ev.ID, "queued": false})
+			return
+		}
+		ctx := c.Request.Context()
+		for _, p := range procs {
+			if s, ok := p.(handlers.Signed); ok {
+				if err := s.Signature(ctx).Verify(body, ev.Headers); err != nil {
+					reject(http.StatusUnauthorized, "unauthorized", err)
+					return
+				}
+			}
+			if err := p.Authenticate(ctx, ev); err != nil {
+				reject(http.StatusUnauthorized, "unauthorized", err)
+				return
+			}
+			if err := p.Validate(ev); err != nil {
+				reject(http.StatusBadRequest, "invalid_payload", err)
+				return
+			}
+		}
+		if err := m.enqueue(pt, &item{ev: ev, procs: procs}); err != nil {
+			reject(http.StatusServiceUnavailable, "unavailable", err)
+			return
+		}
+		met.count(name, accepted)
+		met.depth.WithLabelValues(name).Inc()
+		log.Debug("Webhook event queued")
+		c.JSON(http.StatusAccepted, gin.H{"ok": true, "eventId": ev.ID, "queued": true})
+	}
+}
+
+var (
+	errQueueFull = errors.New("the event queue is full; retry later")
+	errStopping  = errors.New("the integration is stopping; retry later")
+)
+
+func (m *Manager) enqueue(pt *path, it *item) error {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if m.closed {
+		return errStopping
+	}
+	select {
+	case pt.shards[shardOf(pt, it)] <- it:
+		return nil
+	default:
+		return errQueueFull
+	}
+}
+
+// shardOf sends the events of one group key to one worker; events without a
+// key go round the workers.
+func shardOf(pt *path, it *item) int {
+	n := uint64(len(pt.shards))
+	key := groupKey(it)
+	if key == "" {
+		return int(pt.next.Add(1) % n)
+	}
+	h := fnv.New64a()
+	h.Write([]byte(key))
+	return int(h.Sum64() % n)
+}
+
+func groupKey(it *item) string {
+	for _, p := range it.procs {
+		if g, ok := p.(handlers.GroupKeyer); ok {
+			if k := g.GroupKey(it.ev); k != "" {
+				return k
+			}
+		}
+	}
+	return ""
+}
+
+// decodeObject decodes a body that is one JSON object, numbers kept exact.
+func decodeObject(body []byte) (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var obj map[string]any
+	if err := dec.Decode(&obj); err != nil {
+		return nil, fmt.Errorf("the body is not a JSON object: %w", err)
+	}
+	if obj == nil {
+		return nil, errors.New("the body is not a JSON object")
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, errors.New("the body has data after the JSON object")
+	}
+	return obj, nil
+}
+
+// Run processes the queued events until ctx ends, then stops queueing and
+// processes what is queued for up to DrainBound; it logs what is left.
+func (m *Manager) Run(ctx context.Context) error {
+	m.warnUnsigned(ctx)
+	// Processing outlives ctx by the drain bound: a cancelled shutdown must
+	// not cut an event short that the bound leaves time for.
+	work, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	stop := context.AfterFunc(ctx, func() {
+		m.mu.Lock()
+		m.closed = true
+		m.mu.Unlock()
+		time.AfterFunc(m.opts.DrainBound, cancel)
+	})
+	defer stop()
+	var wg sync.WaitGroup
+	for _, name := range m.order {
+		pt := m.paths[name]
+		for _, q := range pt.shards {
+			wg.Go(func() { m.work(ctx, work, pt, q) })
+		}
+	}
+	wg.Wait()
+	left := 0
+	for _, pt := range m.paths {
+		for _, q := range pt.shards {
+			left += len(q)
+		}
+	}
+	entry := m.opts.Log.WithField("left", left)
+	if left > 0 {
+		entry.Warn("Stopped with webhook events still queued; they are lost")
+	} else {
+		entry.Info("Webhook events drained")
+	}
+	return nil
+}
+
+// work processes the events of q until ctx ends and q is empty, or work ends.
+func (m *Manager) work(ctx, work context.Context, pt *path, q chan *item) {
+	for work.Err() == nil { // past the bound, what is queued stays queued
+		select {
+		case it := <-q:
+			m.process(work, pt, it)
+			continue
+		case <-work.Done():
+			return
+		case <-ctx.Done():
+		}
+		select { // draining: until the queue is empty or the bound passed
+		case it := <-q:
+			m.process(work, pt, it)
+		case <-work.Done():
+			return
+		default:
+			return
+		}
+	}
+}
+
+func (m *Manager) warnUnsigned(ctx context.Context) {
+	ctx, end := m.opts.Context(ctx)
+	defer end()
+	for _, name := range m.order {
+		for _, p := range m.paths[name].procs {
+			if s, ok := p.(handlers.Signed); ok && s.Signature(ctx).Secret == "" {
+				m.opts.Log.WithField("path", name).Warn("No webhook secret configured: every event of this path is refused (401) until one is")
+			}
+		}
+	}
+}
+
+// process handles one event: each processor, for each of its kinds the
+// mapping has, under the event's timeout.
+func (m *Manager) process(base context.Context, pt *path, it *item) {
+	met := m.opts.Metrics
+	defer met.depth.WithLabelValues(pt.name).Dec()
+	ctx, end := m.opts.Context(base)
+	defer end()
+	ctx, cancel := context.WithTimeout(ctx, m.opts.Timeout)
+	defer cancel()
+	log := m.opts.Log.WithFields(logrus.Fields{"path": pt.name, "event_id": it.ev.ID})
+	err := m.handle(ctx, log, pt, it)
+	met.latency.WithLabelValues(pt.name).Observe(time.Since(it.ev.ReceivedAt).Seconds())
+	if err != nil {
+		met.count(pt.name, failed)
+		log.WithError(err).Error("Finished processing the webhook event with an error")
+		return
+	}
+	met.count(pt.name, processed)
+	log.Debug("Finished processing the webhook event")
+}
+
+func (m *Manager) handle(ctx context.Context, log logrus.FieldLogger, pt *path, it *item) error {
+	mapped, err := m.opts.Kinds(ctx)
+	if err != nil {
+		return fmt.Errorf("mapping: %w", err)
+	}
+	var errs []error
+	matched := false
+	for _, p := range it.procs {
+		var done []string
+		for _, kind := range p.Kinds(it.ev) {
+			if !mapped[kind] || slices.Contains(done, kind) {
+				continue
+			}
+			done = append(done, kind)
+			matched = true
+			if err := m.match(ctx, pt, p, it.ev, kind); err != nil {
+				errs = append(errs, fmt.Errorf("kind %s: %w", kind, err))
+			}
+		}
+	}
+	if !matched {
+		log.Info("No resource of the mapping has a kind of this webhook event; nothing to sync")
+	}
+	return errors.Join(errs...)
+}
+
+// match runs one processor for one kind: hooks, Handle with retries, sync.
+// A panic of the processor fails the event, not the worker.
+func (m *Manager) match(ctx context.Context, pt *path, p handlers.WebhookProcessor, ev *handlers.WebhookEvent, kind string) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("processor panicked: %v", r)
+		}
+	}()
+	if h, ok := p.(handlers.BeforeHook); ok {
+		if err := h.BeforeProcessing(ctx, ev); err != nil {
+			return fmt.Errorf("before processing: %w", err)
+		}
+	}
+	policy := handlers.DefaultRetryPolicy
+	if r, ok := p.(handlers.Retrier); ok {
+		policy = r.RetryPolicy()
+	}
+	var res handlers.WebhookResults
+	for retry := 0; ; retry++ {
+		var err error
+		if res, err = p.Handle(ctx, ev, kind); err == nil {
+			break
+		}
+		if h, ok := p.(handlers.ErrorHook); ok {
+			h.OnError(ctx, ev, err)
+		}
+		if !handlers.IsRetryable(err) || retry >= policy.MaxRetries {
+			return err
+		}
+		m.opts.Metrics.count(pt.name, retried)
+		select {
+		case <-time.After(policy.Delay(retry)):
+		case <-ctx.Done():
+			return fmt.Errorf("%w (while waiting to retry: %w)", err, ctx.Err())
+		}
+	}
+	if err := m.opts.Sync(ctx, kind, res.Updated, res.Deleted); err != nil {
+		return fmt.Errorf("sync: %w", err)
+	}
+	if h, ok := p.(handlers.AfterHook); ok {
+		if err := h.AfterProcessing(ctx, ev); err != nil {
+			return fmt.Errorf("after processing: %w", err)
+		}
+	}
+	return nil
+}

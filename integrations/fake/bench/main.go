@@ -8,7 +8,8 @@
 //
 // With -startup N it measures start-up instead: N starts per event listener,
 // each timed from the process start until /health/ready answers 200, with
-// the resident memory then and once idle after the first resync.
+// the resident memory then and once idle after the first resync. With
+// -webhooks N it posts N signed live events instead (see webhooks.go).
 //
 // Persons are generated in one department (singleDepartmentRun), ~1 KB each,
 // plus the 65 static departments, offices, teams and projects.
@@ -32,14 +33,17 @@ func main() {
 	amounts := flag.String("amounts", "10000,100000", "comma-separated persons per run")
 	keep := flag.Bool("keep", false, "keep the run directories")
 	startups := flag.Int("startup", 0, "instead, start the integration this many times per event listener: time to ready, idle memory")
+	events := flag.Int("webhooks", 0, "instead, post this many signed webhook events: accept rate, latency to Port")
+	clients := flag.Int("clients", 16, "concurrent webhook clients (with -webhooks)")
+	workers := flag.Int("workers", 1, "OCEAN__EVENT_WORKERS_COUNT (with -webhooks)")
 	flag.Parse()
-	if err := run(*amounts, *keep, *startups); err != nil {
+	if err := run(*amounts, *keep, *startups, *events, *clients, *workers); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(amounts string, keep bool, startups int) error {
+func run(amounts string, keep bool, startups, events, clients, workers int) error {
 	work, err := os.MkdirTemp("", "ocean-bench-")
 	if err != nil {
 		return err
@@ -55,6 +59,9 @@ func run(amounts string, keep bool, startups int) error {
 	}
 	if startups > 0 {
 		return startup(bin, work, startups)
+	}
+	if events > 0 {
+		return webhooks(bin, work, events, clients, workers)
 	}
 	fmt.Println("| persons | run | wall (s) | peak RSS (MiB) | created | updated | unchanged | deleted | entities/s |")
 	fmt.Println("|---:|---|---:|---:|---:|---:|---:|---:|---:|")

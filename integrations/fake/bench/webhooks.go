@@ -1,0 +1,158 @@
+package main
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/ocean-go/ocean/localport"
+)
+
+// webhookSecret signs the benchmark's events.
+const webhookSecret = "bench-webhook-secret-0123456789"
+
+// webhooks measures live events: signed upserts of distinct persons posted to
+// the fake integration's /integration/webhook by concurrent clients (which
+// retry while the queue is full, so the rate is the sustained one), with the
+// rate at which they are accepted (202) and, for a sample, the time from
+// sending the request until the entity is in Port. Port is a local Port in
+// this process.
+func webhooks(bin, work string, events, clients, workers int) error {
+	dir := filepath.Join(work, "webhooks")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	srv, err := localport.New(localport.Options{DBPath: filepath.Join(dir, "port.db")})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	if _, err := srv.Start("127.0.0.1:0"); err != nil {
+		return err
+	}
+	port, err := freePort()
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(bin, "sail", "--port", strconv.Itoa(port))
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "OCEAN__EVENT_LISTENER__TYPE=WEBHOOKS_ONLY",
+		"OCEAN__PORT__BASE_URL="+srv.URL(), "OCEAN__PORT__CLIENT_ID=bench", "OCEAN__PORT__CLIENT_SECRET=bench",
+		"OCEAN__INTEGRATION__IDENTIFIER=bench", "OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET="+webhookSecret,
+		"OCEAN__EVENT_WORKERS_COUNT="+strconv.Itoa(workers), "APPLICATION__LOG_LEVEL=ERROR",
+		// Port's rate limit would bound the figures (one request per event):
+		// this measures the integration, not the limit.
+		"OCEAN__PORT__RATE_LIMIT=0")
+	logs, err := os.Create(filepath.Join(dir, "integration.log"))
+	if err != nil {
+		return err
+	}
+	defer logs.Close()
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	defer func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		_ = cmd.Wait()
+	}()
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	if err := poll(30*time.Second, 5*time.Millisecond, func() bool { return status(base+"/health/ready") == http.StatusOK }); err != nil {
+		return fmt.Errorf("never ready: %w", err)
+	}
+
+	// Every 100th event is timed until its entity is in Port.
+	const sampleEvery = 100
+	var (
+		mu      sync.Mutex
+		sentAt  = map[string]time.Time{}
+		refused int
+		wg      sync.WaitGroup
+	)
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
+	start := time.Now()
+	for c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := c; i < events; i += clients {
+				id := fmt.Sprintf("wh-%d", i)
+				body := personEvent(id)
+				at := time.Now()
+				ok := post(client, base+"/integration/webhook", body)
+				mu.Lock()
+				if !ok {
+					refused++
+				} else if i%sampleEvery == 0 {
+					sentAt[id] = at
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	accepted := time.Since(start)
+
+	var latencies []time.Duration
+	for len(sentAt) > 0 {
+		for id, at := range sentAt {
+			if _, _, err := srv.Entity("fake-person", id); err == nil {
+				latencies = append(latencies, time.Since(at))
+				delete(sentAt, id)
+			}
+		}
+		if time.Since(start) > 5*time.Minute {
+			return fmt.Errorf("%d sampled events never reached Port", len(sentAt))
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	if refused > 0 {
+		return fmt.Errorf("%d of %d events were not accepted", refused, events)
+	}
+	slices.Sort(latencies)
+	pct := func(p float64) time.Duration { return latencies[int(p*float64(len(latencies)-1))] }
+	fmt.Println("| events | clients | workers | accepted/s | request → entity p50 (ms) | p99 (ms) | max (ms) |")
+	fmt.Println("|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Printf("| %d | %d | %d | %.0f | %.1f | %.1f | %.1f |\n", events, clients, workers, float64(events)/accepted.Seconds(),
+		ms(pct(0.5)), ms(pct(0.99)), ms(latencies[len(latencies)-1]))
+	return nil
+}
+
+// post sends one signed event, again while the queue is full (503), as a
+// webhook sender retries; it reports whether the event was accepted.
+func post(client *http.Client, url string, body []byte) bool {
+	for {
+		req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+		req.Header.Set("X-Ocean-Signature-256", "sha256="+sign(body))
+		resp, err := client.Do(req)
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusServiceUnavailable {
+			return resp.StatusCode == http.StatusAccepted
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func personEvent(id string) []byte {
+	return fmt.Appendf(nil, `{"action":"upsert","kind":"fake-person","items":[{"id":%q,"email":"%s@bench.test","name":"Person %s",`+
+		`"status":"WORKING","age":30,"department":{"id":"hr","name":"hr"}}]}`, id, id, id)
+}
+
+func sign(body []byte) string {
+	m := hmac.New(sha256.New, []byte(webhookSecret))
+	m.Write(body)
+	return hex.EncodeToString(m.Sum(nil))
+}

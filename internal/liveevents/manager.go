@@ -56,6 +56,29 @@ type path struct {
 	procs  []handlers.WebhookProcessor
 	shards []chan *item // one per worker: a group key always hashes to one
 	next   atomic.Uint64
+	// unavailable throttles the log of 503s: under load a full queue would
+	// otherwise log every request.
+	unavailable logEvery
+}
+
+// logEvery lets one log line through per second and counts the others.
+type logEvery struct {
+	mu         sync.Mutex
+	last       time.Time
+	suppressed int
+}
+
+// allow reports whether to log now, and how many were suppressed since the last one.
+func (l *logEvery) allow(now time.Time) (bool, int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.Sub(l.last) < time.Second {
+		l.suppressed++
+		return false, 0
+	}
+	n := l.suppressed
+	l.last, l.suppressed = now, 0
+	return true, n
 }
 
 type item struct {
@@ -109,7 +132,15 @@ func (m *Manager) Handler(name string) gin.HandlerFunc {
 		log := m.opts.Log.WithFields(logrus.Fields{"path": name, "event_id": ev.ID})
 		reject := func(status int, code string, err error) {
 			met.count(name, rejected)
-			log.WithError(err).WithField("status", status).Warn("Webhook event rejected")
+			entry, logIt := log.WithError(err).WithField("status", status), true
+			if status == http.StatusServiceUnavailable {
+				var suppressed int
+				logIt, suppressed = pt.unavailable.allow(time.Now()) // the metrics count them all
+				entry = entry.WithField("unlogged_since", suppressed)
+			}
+			if logIt {
+				entry.Warn("Webhook event rejected")
+			}
 			c.JSON(status, gin.H{"ok": false, "error": code, "message": err.Error(), "eventId": ev.ID})
 		}
 		body, err := io.ReadAll(c.Request.Body)

@@ -114,8 +114,17 @@ func TestFullQueueAnswers503(t *testing.T) {
 	require.Equal(t, http.StatusAccepted, r.post(t, `{"n":"1"}`))
 	<-g.started // the worker holds the first event
 	require.Equal(t, http.StatusAccepted, r.post(t, `{"n":"2"}`))
-	assert.Equal(t, http.StatusServiceUnavailable, r.post(t, `{"n":"3"}`))
-	assert.Equal(t, 1.0, r.count(rejected))
+	for _, n := range []string{"3", "4", "5"} {
+		assert.Equal(t, http.StatusServiceUnavailable, r.post(t, `{"n":"`+n+`"}`))
+	}
+	assert.Equal(t, 3.0, r.count(rejected))
+	var logged int
+	for _, e := range r.logs.AllEntries() {
+		if e.Message == "Webhook event rejected" {
+			logged++
+		}
+	}
+	assert.Equal(t, 1, logged, "a full queue is logged once a second, not per request")
 	close(g.release)
 	require.Eventually(t, func() bool { return r.count(processed) == 2 }, 10*time.Second, 5*time.Millisecond)
 	assert.Equal(t, []any{"1", "2"}, r.syncedItems())
@@ -252,4 +261,24 @@ func TestAnEventRunsUnderItsTimeout(t *testing.T) {
 	require.Equal(t, http.StatusAccepted, r.post(t, `{"n":"1"}`))
 	require.Eventually(t, func() bool { return r.count(failed) == 1 }, 10*time.Second, 5*time.Millisecond)
 	assert.Contains(t, r.logs.LastEntry().Data[logrus.ErrorKey].(error).Error(), context.DeadlineExceeded.Error())
+}
+
+func TestLogEveryLetsOneLinePerSecondThrough(t *testing.T) {
+	var l logEvery
+	t0 := time.Unix(1000, 0)
+	for _, step := range []struct {
+		at         time.Duration
+		ok         bool
+		suppressed int
+	}{
+		{0, true, 0},
+		{100 * time.Millisecond, false, 0},
+		{900 * time.Millisecond, false, 0},
+		{1100 * time.Millisecond, true, 2},
+		{3 * time.Second, true, 0},
+	} {
+		ok, n := l.allow(t0.Add(step.at))
+		assert.Equal(t, step.ok, ok, "at %v", step.at)
+		assert.Equal(t, step.suppressed, n, "at %v", step.at)
+	}
 }

@@ -2,6 +2,7 @@ package ocean
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	oceanctx "github.com/ocean-go/ocean/context"
@@ -32,6 +33,11 @@ func (a *App) startWebhooks(ctx context.Context) {
 		return
 	}
 	s := a.settings
+	if !s.EventListener.ShouldProcessWebhooks {
+		a.webhooks.Off(fmt.Sprintf("the %s event listener does not process webhooks (OCEAN__EVENT_LISTENER__SHOULD_PROCESS_WEBHOOKS)",
+			s.EventListener.Type))
+		return
+	}
 	a.webhooks.Configure(liveevents.Options{
 		Workers:    s.EventWorkersCount,
 		Timeout:    s.MaxEventProcessingTime,

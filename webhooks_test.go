@@ -214,3 +214,15 @@ func TestWebhookWithoutSecretFailsClosed(t *testing.T) {
 	}, 10*time.Second, 10*time.Millisecond)
 	assert.Empty(t, h.entities("member"))
 }
+
+// A process that does not process webhooks (ONCE, or should_process_webhooks
+// false) answers 404 rather than accept events it would lose.
+func TestWebhooksOffAreRefused(t *testing.T) {
+	h := newHarness(t)
+	app := sailWithHook(t, h, &memberHook{}, "OCEAN__EVENT_LISTENER__SHOULD_PROCESS_WEBHOOKS=false")
+	body := memberEvent("upsert", map[string]any{"id": "dan", "email": "dan@shop.test"})
+	status, out := post(t, app, body, signed(body))
+	assert.Equal(t, http.StatusNotFound, status)
+	assert.Contains(t, out["message"], "does not process webhooks")
+	assert.NotContains(t, h.logs.String(), "No webhook secret configured", "no warning about a path that is off")
+}

@@ -49,7 +49,14 @@ type Manager struct {
 
 	mu     sync.RWMutex // held to queue; Run takes it to stop queueing
 	closed bool
+	// off, when set, is why this process processes no webhooks: every
+	// event is answered 404 with it. Set before the HTTP server serves.
+	off string
 }
+
+// Off makes the routes answer 404 with why: this process processes no
+// webhooks, and accepting events it would never process loses them.
+func (m *Manager) Off(why string) { m.off = why }
 
 type path struct {
 	name   string
@@ -125,6 +132,10 @@ func (m *Manager) Configure(o Options) {
 // authentication fails, 503 when the queue is full or the integration stops.
 func (m *Manager) Handler(name string) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		if m.off != "" {
+			c.JSON(http.StatusNotFound, gin.H{"ok": false, "error": "webhooks_off", "message": m.off})
+			return
+		}
 		pt := m.paths[name]
 		met := m.opts.Metrics
 		met.count(name, received)

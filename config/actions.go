@@ -43,5 +43,11 @@ func readActionsProcessor(r *reader) ActionsProcessorSettings {
 		a.HighWatermark = 300
 	}
 	a.VisibilityTimeout = time.Duration(ms) * time.Millisecond
+	// Ocean caps each action's share of the runs buffer; the processor here
+	// claims only as many runs as it has free workers, so there is no buffer
+	// to share, and a cap set for it would silently do nothing.
+	if e := r.root.get("actions_processor.max_runs_buffer_util_pct_per_action"); !e.unset() {
+		r.fail(e, "unset (ocean-go buffers no runs: it claims as many as it has free workers)", false)
+	}
 	return a
 }

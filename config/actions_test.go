@@ -26,6 +26,8 @@ func TestActionsProcessorSettings(t *testing.T) {
 			err: "OCEAN__ACTIONS_PROCESSOR__VISIBILITY_TIMEOUT_MS"},
 		{name: "watermark too high", env: []string{"OCEAN__ACTIONS_PROCESSOR__RUNS_BUFFER_HIGH_WATERMARK=1001"},
 			err: "OCEAN__ACTIONS_PROCESSOR__RUNS_BUFFER_HIGH_WATERMARK"},
+		{name: "per-action buffer share: nothing to share", env: []string{"OCEAN__ACTIONS_PROCESSOR__MAX_RUNS_BUFFER_UTIL_PCT_PER_ACTION=50"},
+			err: "OCEAN__ACTIONS_PROCESSOR__MAX_RUNS_BUFFER_UTIL_PCT_PER_ACTION (environment): expected unset (ocean-go buffers no runs"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, err := Load(LoadOptions{Dir: t.TempDir(), Environ: append(tc.env, "OCEAN__INTEGRATION__IDENTIFIER=x", "OCEAN__INTEGRATION__TYPE=x"), DefaultVersion: "1"})

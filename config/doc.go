@@ -79,6 +79,7 @@
 //	OCEAN__ACTIONS_PROCESSOR__VISIBILITY_TIMEOUT_MS    60000 (1..600000)           ActionsProcessor.VisibilityTimeout
 //	OCEAN__ACTIONS_PROCESSOR__RUNS_BUFFER_HIGH_WATERMARK 300 (1..1000)             ActionsProcessor.HighWatermark
 //	OCEAN__ACTIONS_PROCESSOR__RUN_TIMEOUT_SECONDS      300 (s; not in Ocean)       ActionsProcessor.RunTimeout
+//	OCEAN__ACTIONS_PROCESSOR__MAX_RUNS_BUFFER_UTIL_PCT_PER_ACTION  refused when set: no runs are buffered
 //	OCEAN__RUNTIME                                     OnPrem (or Saas)            Runtime
 //	OCEAN__RESOURCES_PATH                              .port/resources             ResourcesPath
 //	OCEAN__UPSERT_ENTITIES_BATCH_MAX_LENGTH            20                          UpsertEntitiesBatchMaxLength

@@ -57,7 +57,7 @@ var testListeners = map[ListenerType]ListenerReader{
 		return testOptions{ResyncOnStart: k.Bool("resync_on_start", true), Interval: k.Seconds("interval", time.Minute)}
 	},
 	ListenerKafka: func(k ListenerKeys) any {
-		return testOptions{Brokers: k.List("brokers", "host:port", []string{"default:9092"}), PollTimeout: k.Seconds("consumer_poll_timeout", time.Second)}
+		return testOptions{Brokers: k.List("brokers", "host:port", []string{"default:1"}), PollTimeout: k.Seconds("consumer_poll_timeout", time.Second)}
 	},
 	ListenerWebhook: func(k ListenerKeys) any { return testOptions{AppHost: k.Sensitive().URL("app_host", true)} },
 	ListenerOnce:    nil,

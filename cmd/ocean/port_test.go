@@ -126,11 +126,11 @@ func TestKafkaOptions(t *testing.T) {
 		wantErr     string
 	}{
 		{name: "none"},
-		{name: "brokers", brokers: []string{"127.0.0.1:9092", " kafka:9093"}, want: localport.KafkaOptions{Brokers: []string{"127.0.0.1:9092", "kafka:9093"}}},
-		{name: "ipv6", brokers: []string{"[::1]:9092"}, want: localport.KafkaOptions{Brokers: []string{"[::1]:9092"}}},
-		{name: "credentials", brokers: []string{"k:9092"}, credentials: "ocean:pa:ss", want: localport.KafkaOptions{Brokers: []string{"k:9092"}, Username: "ocean", Password: "pa:ss"}},
+		{name: "brokers", brokers: []string{"10.0.0.1:1", " kafka:2"}, want: localport.KafkaOptions{Brokers: []string{"10.0.0.1:1", "kafka:2"}}},
+		{name: "ipv6", brokers: []string{"[::1]:1"}, want: localport.KafkaOptions{Brokers: []string{"[::1]:1"}}},
+		{name: "credentials", brokers: []string{"k:1"}, credentials: "ocean:pa:ss", want: localport.KafkaOptions{Brokers: []string{"k:1"}, Username: "ocean", Password: "pa:ss"}},
 		{name: "no port", brokers: []string{"kafka"}, wantErr: `--kafka-brokers: "kafka" is not HOST:PORT`},
-		{name: "no host", brokers: []string{":9092"}, wantErr: "is not HOST:PORT"},
+		{name: "no host", brokers: []string{":1"}, wantErr: "is not HOST:PORT"},
 		{name: "bad port", brokers: []string{"k:http"}, wantErr: "is not HOST:PORT"},
 		{name: "port out of range", brokers: []string{"k:70000"}, wantErr: "is not HOST:PORT"},
 		{name: "credentials without brokers", credentials: "u:p", wantErr: "--kafka-credentials needs --kafka-brokers"},
@@ -172,8 +172,8 @@ func (b *syncBuffer) String() string {
 // publishes the change log of its org, serving the credentials it was given.
 func TestServePortKafkaFlags(t *testing.T) {
 	for _, args := range [][]string{
-		{"--kafka-brokers", "127.0.0.1:9092", "--kafka-credentials", "no-colon-secret"},
-		{"--kafka-brokers", "127.0.0.1:9092", "--kafka-credentials", "user:"},
+		{"--kafka-brokers", "broker.invalid:1", "--kafka-credentials", "no-colon-secret"},
+		{"--kafka-brokers", "broker.invalid:1", "--kafka-credentials", "user:"},
 		{"--kafka-credentials", "user:pass"},
 		{"--kafka-brokers", "nohost"},
 	} {

@@ -31,7 +31,7 @@ import (
 
 func TestKafkaValidate(t *testing.T) {
 	valid := listeners.Kafka{
-		Brokers: []string{"127.0.0.1:9092"}, SecurityProtocol: "SASL_SSL", Username: "u", Password: "p",
+		Brokers: []string{"broker.invalid:1"}, SecurityProtocol: "SASL_SSL", Username: "u", Password: "p",
 		GroupID: "g", Topic: "org.change.log", Identifier: us, Resync: func(context.Context) error { return nil },
 	}
 	for _, tc := range []struct {

@@ -5,10 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
+	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -86,38 +85,18 @@ func startOnce(bin, dir string, l startupListener) (startResult, error) {
 		return startResult{}, err
 	}
 	defer cleanup()
-	srv, err := localport.New(opts)
+	sl, stop, err := startSailing(bin, dir, opts, io.Discard, append(env, "APPLICATION__LOG_LEVEL=WARNING")...)
 	if err != nil {
 		return startResult{}, err
 	}
-	defer srv.Close()
-	if _, err := srv.Start("127.0.0.1:0"); err != nil {
-		return startResult{}, err
-	}
-	port, err := freePort()
-	if err != nil {
-		return startResult{}, err
-	}
-	cmd := exec.Command(bin, "sail", "--port", strconv.Itoa(port))
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), append(env,
-		"OCEAN__PORT__BASE_URL="+srv.URL(), "OCEAN__PORT__CLIENT_ID=bench", "OCEAN__PORT__CLIENT_SECRET=bench",
-		"OCEAN__INTEGRATION__IDENTIFIER=bench", "APPLICATION__LOG_LEVEL=WARNING")...)
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		return startResult{}, err
-	}
-	defer func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		_ = cmd.Wait()
-	}()
-	url := fmt.Sprintf("http://127.0.0.1:%d/health/ready", port)
+	defer stop()
 	var r startResult
-	if err := poll(30*time.Second, time.Millisecond, func() bool { return status(url) == http.StatusOK }); err != nil {
-		return r, fmt.Errorf("never ready: %w", err)
+	if err := sl.waitReady(); err != nil {
+		return r, err
 	}
-	r.ready = time.Since(start)
-	if r.rssReady, err = rss(cmd.Process.Pid); err != nil {
+	r.ready = time.Since(sl.started)
+	srv, pid := sl.srv, sl.cmd.Process.Pid
+	if r.rssReady, err = rss(pid); err != nil {
 		return r, err
 	}
 	// Idle: the first resync has ended and the process has had time to settle.
@@ -130,7 +109,7 @@ func startOnce(bin, dir string, l startupListener) (startResult, error) {
 		return r, fmt.Errorf("the first resync never completed: %w", err)
 	}
 	time.Sleep(3 * time.Second)
-	r.rssIdle, err = rss(cmd.Process.Pid)
+	r.rssIdle, err = rss(pid)
 	return r, err
 }
 
@@ -171,15 +150,6 @@ func rss(pid int) (int64, error) {
 		}
 	}
 	return 0, errors.New("no VmRSS in /proc status")
-}
-
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

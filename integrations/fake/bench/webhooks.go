@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -32,44 +31,25 @@ func webhooks(bin, work string, events, clients, workers int) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	srv, err := localport.New(localport.Options{DBPath: filepath.Join(dir, "port.db")})
-	if err != nil {
-		return err
-	}
-	defer srv.Close()
-	if _, err := srv.Start("127.0.0.1:0"); err != nil {
-		return err
-	}
-	port, err := freePort()
-	if err != nil {
-		return err
-	}
-	cmd := exec.Command(bin, "sail", "--port", strconv.Itoa(port))
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "OCEAN__EVENT_LISTENER__TYPE=WEBHOOKS_ONLY",
-		"OCEAN__PORT__BASE_URL="+srv.URL(), "OCEAN__PORT__CLIENT_ID=bench", "OCEAN__PORT__CLIENT_SECRET=bench",
-		"OCEAN__INTEGRATION__IDENTIFIER=bench", "OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET="+webhookSecret,
-		"OCEAN__EVENT_WORKERS_COUNT="+strconv.Itoa(workers), "APPLICATION__LOG_LEVEL=ERROR",
-		// Port's rate limit would bound the figures (one request per event):
-		// this measures the integration, not the limit.
-		"OCEAN__PORT__RATE_LIMIT=0")
 	logs, err := os.Create(filepath.Join(dir, "integration.log"))
 	if err != nil {
 		return err
 	}
 	defer logs.Close()
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
+	sl, stop, err := startSailing(bin, dir, localport.Options{DBPath: filepath.Join(dir, "port.db")}, logs,
+		"OCEAN__EVENT_LISTENER__TYPE=WEBHOOKS_ONLY", "OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET="+webhookSecret,
+		"OCEAN__EVENT_WORKERS_COUNT="+strconv.Itoa(workers), "APPLICATION__LOG_LEVEL=ERROR",
+		// Port's rate limit would bound the figures (one request per event):
+		// this measures the integration, not the limit.
+		"OCEAN__PORT__RATE_LIMIT=0")
+	if err != nil {
 		return err
 	}
-	defer func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		_ = cmd.Wait()
-	}()
-	base := fmt.Sprintf("http://127.0.0.1:%d", port)
-	if err := poll(30*time.Second, 5*time.Millisecond, func() bool { return status(base+"/health/ready") == http.StatusOK }); err != nil {
-		return fmt.Errorf("never ready: %w", err)
+	defer stop()
+	if err := sl.waitReady(); err != nil {
+		return err
 	}
+	srv, base := sl.srv, sl.base
 
 	// Every 100th event is timed until its entity is in Port.
 	const sampleEvery = 100

@@ -80,7 +80,7 @@ func TestChangeLog(t *testing.T) {
 		last := get()
 		cl.must(200, "DELETE", base, nil)
 
-		raw := localporttest.ReadTopic(t, c, srv.ChangeLogTopic(), 6)
+		raw := c.ReadTopic(t, srv.ChangeLogTopic(), 6)
 		var msgs []map[string]any
 		for _, m := range raw {
 			assert.Equal(t, id, string(m.Key), "keyed by the integration")

@@ -7,8 +7,10 @@ import (
 	"errors"
 	"net"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -175,5 +177,90 @@ func (c *Cluster) Produce(t testing.TB, topic string, values ...[]byte) {
 			t.Fatalf("kafkatest: produce to %s: %v", topic, err)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// ReadTopic reads the first n messages of topic from every partition
+// (no consumer group; each partition from its first offset), waiting up to
+// 30 s for the topic to exist and the messages to arrive. Messages come
+// partition by partition, each partition in its order: a key's messages, which
+// share a partition, keep the order they were written in.
+func (c *Cluster) ReadTopic(t testing.TB, topic string, n int) []kafka.Message {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	partitions := c.topicPartitions(ctx, t, topic)
+
+	var (
+		mu    sync.Mutex
+		got   = map[int][]kafka.Message{}
+		count int
+		wg    sync.WaitGroup
+	)
+	readCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	for _, p := range partitions {
+		r := kafka.NewReader(kafka.ReaderConfig{
+			Brokers: c.Brokers, Topic: topic, Partition: p, MaxWait: 100 * time.Millisecond,
+			Dialer: &kafka.Dialer{SASLMechanism: c.Mechanism(t), Timeout: 5 * time.Second},
+		})
+		if err := r.SetOffset(kafka.FirstOffset); err != nil {
+			t.Fatalf("kafkatest: set offset of %s[%d]: %v", topic, p, err)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer r.Close()
+			for {
+				m, err := r.ReadMessage(readCtx)
+				if err != nil {
+					return
+				}
+				mu.Lock()
+				got[p] = append(got[p], m)
+				count++
+				if count >= n {
+					stop()
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if count < n {
+		t.Fatalf("kafkatest: read %d of %d messages from %s before the deadline", count, n, topic)
+	}
+	var out []kafka.Message
+	for _, p := range partitions {
+		out = append(out, got[p]...)
+	}
+	return out[:n]
+}
+
+// topicPartitions waits until topic exists and returns its partitions.
+func (c *Cluster) topicPartitions(ctx context.Context, t testing.TB, topic string) []int {
+	t.Helper()
+	cl := &kafka.Client{Addr: kafka.TCP(c.Brokers...), Transport: c.Transport(t)}
+	for {
+		md, err := cl.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}})
+		if err == nil && len(md.Topics) == 1 {
+			err = md.Topics[0].Error
+			if err == nil && len(md.Topics[0].Partitions) == 0 {
+				err = errors.New("no partitions yet")
+			}
+		}
+		if err == nil {
+			var ids []int
+			for _, p := range md.Topics[0].Partitions {
+				ids = append(ids, p.ID)
+			}
+			sort.Ints(ids)
+			return ids
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("kafkatest: topic %s did not appear: %v", topic, err)
+		case <-time.After(100 * time.Millisecond):
+		}
 	}
 }

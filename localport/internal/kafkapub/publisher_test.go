@@ -9,7 +9,6 @@ import (
 
 	"github.com/ocean-go/ocean/internal/kafkatest"
 	"github.com/ocean-go/ocean/localport/internal/kafkapub"
-	"github.com/ocean-go/ocean/localport/localporttest"
 	"github.com/sirupsen/logrus"
 	"github.com/sirupsen/logrus/hooks/test"
 	"github.com/stretchr/testify/assert"
@@ -45,7 +44,7 @@ func TestPublishInOrder(t *testing.T) {
 		for i := range 50 {
 			require.True(t, p.Publish("integration-a", fmt.Appendf(nil, "%d", i)))
 		}
-		got := localporttest.ReadTopic(t, c, topic, 50)
+		got := c.ReadTopic(t, topic, 50)
 		for i, m := range got {
 			assert.Equal(t, "integration-a", string(m.Key))
 			assert.Equal(t, fmt.Sprint(i), string(m.Value))
@@ -61,7 +60,7 @@ func TestPublishRetriesWhileBrokerIsDown(t *testing.T) {
 	topic := c.Unique("kafkapub") + ".change.log"
 	p, hook := newPublisher(t, kafkapub.Config{Brokers: c.Brokers, Topic: topic, Username: c.Username, Password: c.Password})
 	require.True(t, p.Publish("k", []byte("before")))
-	localporttest.ReadTopic(t, c, topic, 1)
+	c.ReadTopic(t, topic, 1)
 
 	published := make(chan struct{})
 	go func() {
@@ -73,7 +72,7 @@ func TestPublishRetriesWhileBrokerIsDown(t *testing.T) {
 	}()
 	c.Restart(t, 2*time.Second) // a fresh cluster: the topic is created again
 	<-published
-	got := localporttest.ReadTopic(t, c, topic, 3)
+	got := c.ReadTopic(t, topic, 3)
 	for i, m := range got {
 		assert.Equal(t, fmt.Sprint(i+1), string(m.Value))
 	}

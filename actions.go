@@ -242,10 +242,11 @@ func (p *actionsProcessor) execute(ctx context.Context, run port.ActionRun, o *r
 	runCtx, cancel := context.WithTimeout(ctx, p.settings.RunTimeout)
 	defer cancel()
 	log.Info("Executing action run")
-	err := callExecutor(runCtx, exec, ActionRun{
+	ar := ActionRun{
 		ID: run.ID, Action: run.Action.Identifier, Type: run.Payload.ActionType,
 		Properties: run.Payload.ExecutionProperties, report: p.report,
-	})
+	}
+	err := recovered("the executor panicked", func() error { return exec(runCtx, ar) })
 	switch {
 	case err == nil:
 	case ctx.Err() != nil:
@@ -254,16 +255,6 @@ func (p *actionsProcessor) execute(ctx context.Context, run port.ActionRun, o *r
 		err = fmt.Errorf("the run did not finish within %s: %w", p.settings.RunTimeout, err)
 	}
 	p.finish(run.ID, o, err)
-}
-
-// callExecutor turns an executor's panic into its error.
-func callExecutor(ctx context.Context, exec ActionExecutor, run ActionRun) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("the executor panicked: %v", r)
-		}
-	}()
-	return exec(ctx, run)
 }
 
 // finish reports the run's outcome once: a log line, then the status.

@@ -420,11 +420,17 @@ func (a *App) runStartHooks(ctx context.Context) (end func(), err error) {
 	return end, nil
 }
 
-func runHook(ctx context.Context, h func(context.Context) error) (err error) {
+func runHook(ctx context.Context, h func(context.Context) error) error {
+	return recovered("panicked", func() error { return h(ctx) })
+}
+
+// recovered calls fn; a panic becomes its error, "{what}: {value}". User
+// code (hooks, executors) must not take the App down.
+func recovered(what string, fn func() error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("panicked: %v", r)
+			err = fmt.Errorf("%s: %v", what, r)
 		}
 	}()
-	return h(ctx)
+	return fn()
 }

@@ -2,7 +2,6 @@ package listeners
 
 import (
 	"context"
-	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -11,9 +10,9 @@ import (
 	"time"
 
 	"github.com/segmentio/kafka-go"
-	"github.com/segmentio/kafka-go/sasl/plain"
-	"github.com/segmentio/kafka-go/sasl/scram"
 	"github.com/sirupsen/logrus"
+
+	"github.com/ocean-go/ocean/internal/kafkaconn"
 )
 
 // Kafka resyncs when Port's change log on Kafka asks for it.
@@ -59,14 +58,14 @@ type Kafka struct {
 
 // Security protocols and SASL mechanisms Kafka accepts.
 const (
-	ProtocolPlaintext     = "PLAINTEXT"
-	ProtocolSASLPlaintext = "SASL_PLAINTEXT"
-	ProtocolSASLSSL       = "SASL_SSL"
-	ProtocolSSL           = "SSL"
+	ProtocolPlaintext     = kafkaconn.ProtocolPlaintext
+	ProtocolSASLPlaintext = kafkaconn.ProtocolSASLPlaintext
+	ProtocolSASLSSL       = kafkaconn.ProtocolSASLSSL
+	ProtocolSSL           = kafkaconn.ProtocolSSL
 
-	MechanismSCRAMSHA512 = "SCRAM-SHA-512"
-	MechanismSCRAMSHA256 = "SCRAM-SHA-256"
-	MechanismPlain       = "PLAIN"
+	MechanismSCRAMSHA512 = kafkaconn.MechanismSCRAMSHA512
+	MechanismSCRAMSHA256 = kafkaconn.MechanismSCRAMSHA256
+	MechanismPlain       = kafkaconn.MechanismPlain
 )
 
 // Consumer group timings. Brokers refuse session timeouts under 6 s
@@ -76,7 +75,6 @@ const (
 	kafkaSessionTimeout   = 10 * time.Second
 	kafkaHeartbeat        = time.Second
 	kafkaRebalanceTimeout = 10 * time.Second
-	kafkaDialTimeout      = 10 * time.Second
 	// kafkaSettle bounds how long a wanted message waits for the ones
 	// already behind it (see handle) before it asks for a resync.
 	kafkaSettle = 250 * time.Millisecond
@@ -88,22 +86,7 @@ func (k Kafka) Validate() error {
 	if allBlank(k.Brokers) {
 		errs = append(errs, errors.New("no brokers"))
 	}
-	switch k.protocol() {
-	case ProtocolPlaintext, ProtocolSSL:
-	case ProtocolSASLPlaintext, ProtocolSASLSSL:
-		switch k.mechanism() {
-		case MechanismSCRAMSHA512, MechanismSCRAMSHA256, MechanismPlain:
-		default:
-			errs = append(errs, fmt.Errorf("unknown SASL mechanism %q (want %s, %s or %s)",
-				k.Mechanism, MechanismSCRAMSHA512, MechanismSCRAMSHA256, MechanismPlain))
-		}
-		if k.Username == "" || k.Password == "" {
-			errs = append(errs, fmt.Errorf("security protocol %s needs a username and a password", k.protocol()))
-		}
-	default:
-		errs = append(errs, fmt.Errorf("unknown security protocol %q (want %s, %s, %s or %s)",
-			k.SecurityProtocol, ProtocolPlaintext, ProtocolSASLPlaintext, ProtocolSASLSSL, ProtocolSSL))
-	}
+	errs = append(errs, k.security().Validate()...)
 	if k.Topic == "" {
 		errs = append(errs, errors.New("no topic"))
 	}
@@ -131,18 +114,9 @@ func allBlank(ss []string) bool {
 	return true
 }
 
-func (k Kafka) protocol() string {
-	if k.SecurityProtocol == "" {
-		return ProtocolPlaintext
-	}
-	return k.SecurityProtocol
-}
-
-func (k Kafka) mechanism() string {
-	if k.Mechanism == "" {
-		return MechanismSCRAMSHA512
-	}
-	return k.Mechanism
+func (k Kafka) security() kafkaconn.Security {
+	return kafkaconn.Security{Protocol: k.SecurityProtocol, Mechanism: k.Mechanism,
+		Username: k.Username, Password: k.Password, RootCAs: k.RootCAs}
 }
 
 func (k Kafka) pollTimeout() time.Duration {
@@ -155,31 +129,15 @@ func (k Kafka) pollTimeout() time.Duration {
 // connections is how the listener reaches the brokers: a dialer for the
 // group and the partition readers, a client for describing the group.
 func (k Kafka) connections() (*kafka.Dialer, *kafka.Client, error) {
-	d := &kafka.Dialer{Timeout: kafkaDialTimeout, DualStack: true}
-	p := k.protocol()
-	if p == ProtocolSASLSSL || p == ProtocolSSL {
-		d.TLS = &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: k.RootCAs}
+	d, err := k.security().Dialer()
+	if err != nil {
+		return nil, nil, fmt.Errorf("kafka listener: %w", err)
 	}
-	if p == ProtocolSASLPlaintext || p == ProtocolSASLSSL {
-		var err error
-		switch k.mechanism() {
-		case MechanismSCRAMSHA512:
-			d.SASLMechanism, err = scram.Mechanism(scram.SHA512, k.Username, k.Password)
-		case MechanismSCRAMSHA256:
-			d.SASLMechanism, err = scram.Mechanism(scram.SHA256, k.Username, k.Password)
-		case MechanismPlain:
-			d.SASLMechanism = plain.Mechanism{Username: k.Username, Password: k.Password}
-		}
-		if err != nil { // the error names no credential
-			return nil, nil, fmt.Errorf("kafka listener: SASL %s: %w", k.mechanism(), err)
-		}
+	t, err := k.security().Transport()
+	if err != nil {
+		return nil, nil, fmt.Errorf("kafka listener: %w", err)
 	}
-	cl := &kafka.Client{
-		Addr:      kafka.TCP(k.Brokers...),
-		Timeout:   kafkaDialTimeout,
-		Transport: &kafka.Transport{TLS: d.TLS, SASL: d.SASLMechanism, DialTimeout: kafkaDialTimeout},
-	}
-	return d, cl, nil
+	return d, &kafka.Client{Addr: kafka.TCP(k.Brokers...), Timeout: kafkaconn.DialTimeout, Transport: t}, nil
 }
 
 // Start consumes until ctx ends and returns nil then, once the resync in
@@ -241,7 +199,7 @@ func (k Kafka) Start(ctx context.Context) error {
 
 	c := &kafkaConsumer{Kafka: k, log: log, dialer: dialer, client: client, queue: queue, fatal: stop,
 		balancer: balancer, asked: map[messageKey]uint64{},
-		group: newHealth(log, "the consumer group"), data: newHealth(log, "reading or committing"),
-		topic: newHealth(log, "finding the topic")}
+		group: kafkaconn.NewHealth(log, "the consumer group"), data: kafkaconn.NewHealth(log, "reading or committing"),
+		topic: kafkaconn.NewHealth(log, "finding the topic")}
 	return c.run(ctx, group)
 }

@@ -8,6 +8,8 @@ import (
 
 	"github.com/segmentio/kafka-go"
 	"github.com/sirupsen/logrus"
+
+	"github.com/ocean-go/ocean/internal/kafkaconn"
 )
 
 // kafkaConsumer is the state of one Start.
@@ -27,7 +29,7 @@ type kafkaConsumer struct {
 	asked map[messageKey]uint64
 	// group tracks joining the group, data fetching and committing, topic
 	// finding the topic's partitions: each warns once per outage.
-	group, data, topic *health
+	group, data, topic *kafkaconn.Health
 }
 
 func (c *kafkaConsumer) run(ctx context.Context, group *kafka.ConsumerGroup) error {
@@ -43,16 +45,16 @@ func (c *kafkaConsumer) run(ctx context.Context, group *kafka.ConsumerGroup) err
 			return nil
 		case errors.Is(err, kafka.RebalanceInProgress):
 			continue // the next join is throttled by the coordinator
-		case permanent(err):
+		case kafkaconn.Permanent(err):
 			return fmt.Errorf("kafka listener: the brokers refused %s: %w", c.GroupID, err)
 		case err != nil:
 			c.balancer.hold(nil) // out of the group: holds nothing any more
-			if !sleep(ctx, c.group.fail(err)) {
+			if !kafkaconn.Sleep(ctx, c.group.Fail(err)) {
 				return nil
 			}
 			continue
 		}
-		c.group.ok()
+		c.group.OK()
 		c.balancer.hold(gen.Assignments)
 		if ready != nil {
 			ready()
@@ -64,17 +66,17 @@ func (c *kafkaConsumer) run(ctx context.Context, group *kafka.ConsumerGroup) err
 			if err != nil {
 				// Without the topic the group's generations end at once:
 				// pace the rejoins.
-				if !sleep(ctx, c.topic.fail(err)) {
+				if !kafkaconn.Sleep(ctx, c.topic.Fail(err)) {
 					return nil
 				}
 				continue
 			}
-			c.topic.ok()
+			c.topic.OK()
 			switch {
 			case !held:
 				// Assigned while the topic did not exist yet, and nothing
 				// tells the group it does now: rejoin to get its partitions.
-				if !sleep(ctx, backoffMin) {
+				if !kafkaconn.Sleep(ctx, kafkaconn.BackoffMin) {
 					return nil
 				}
 				gen.Start(func(context.Context) {})
@@ -87,7 +89,7 @@ func (c *kafkaConsumer) run(ctx context.Context, group *kafka.ConsumerGroup) err
 			}
 			continue // Next returns when the group rebalances
 		}
-		c.topic.ok()
+		c.topic.OK()
 		if standby {
 			standby = false
 			c.log.WithField("partitions", len(assigned)).Infof("Partitions of %s assigned; this instance of integration %s now consumes them", c.Topic, c.Identifier)
@@ -124,19 +126,6 @@ func (c *kafkaConsumer) heldElsewhere(ctx context.Context, memberID string) (boo
 	return false, nil
 }
 
-// permanent reports errors that retrying cannot fix: refused credentials or
-// access.
-func permanent(err error) bool {
-	for _, code := range []kafka.Error{kafka.SASLAuthenticationFailed, kafka.UnsupportedSASLMechanism,
-		kafka.IllegalSASLState, kafka.TopicAuthorizationFailed, kafka.GroupAuthorizationFailed,
-		kafka.ClusterAuthorizationFailed} {
-		if errors.Is(err, code) {
-			return true
-		}
-	}
-	return false
-}
-
 // consumeGeneration reads the assigned partitions until the generation ends:
 // one reader per partition feeding one handler that owns the offsets.
 func (c *kafkaConsumer) consumeGeneration(gen *kafka.Generation, assigned []kafka.PartitionAssignment) {
@@ -165,14 +154,14 @@ func (c *kafkaConsumer) fetch(ctx context.Context, a kafka.PartitionAssignment, 
 		switch {
 		case ctx.Err() != nil:
 			return
-		case permanent(err):
+		case kafkaconn.Permanent(err):
 			c.fatal(fmt.Errorf("kafka listener: the brokers refused reading %s: %w", c.Topic, err))
 			return
 		case err != nil:
-			sleep(ctx, c.data.fail(err))
+			kafkaconn.Sleep(ctx, c.data.Fail(err))
 			return
 		}
-		c.data.ok()
+		c.data.OK()
 		select {
 		case msgs <- m:
 		case <-ctx.Done():
@@ -215,7 +204,7 @@ func (c *kafkaConsumer) handle(ctx context.Context, gen *kafka.Generation, assig
 		}
 		if retry == nil {
 			if err := c.commit(gen, parts); err != nil {
-				retry = time.After(c.data.fail(err))
+				retry = time.After(c.data.Fail(err))
 			}
 		}
 	}
@@ -271,7 +260,7 @@ func (c *kafkaConsumer) commit(gen *kafka.Generation, parts map[int]*partitionOf
 	if err := gen.CommitOffsets(map[string]map[int]int64{c.Topic: offsets}); err != nil {
 		return err
 	}
-	c.data.ok()
+	c.data.OK()
 	for id, at := range offsets {
 		parts[id].committed = at
 	}

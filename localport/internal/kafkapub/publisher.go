@@ -8,8 +8,9 @@ import (
 	"time"
 
 	"github.com/segmentio/kafka-go"
-	"github.com/segmentio/kafka-go/sasl/scram"
 	"github.com/sirupsen/logrus"
+
+	"github.com/ocean-go/ocean/internal/kafkaconn"
 )
 
 // Defaults of Config.
@@ -74,15 +75,14 @@ func New(cfg Config) (*Publisher, error) {
 	if cfg.FlushTimeout <= 0 {
 		cfg.FlushTimeout = DefaultFlushTimeout
 	}
-	// A short metadata TTL: after UNKNOWN_TOPIC_OR_PARTITION (a topic being
-	// auto-created, a broker that came back empty) the retry sees the topic soon.
-	transport := &kafka.Transport{DialTimeout: 5 * time.Second, MetadataTTL: time.Second}
+	sec := kafkaconn.Security{}
 	if cfg.Username != "" {
-		mech, err := scram.Mechanism(scram.SHA512, cfg.Username, cfg.Password)
-		if err != nil {
-			return nil, fmt.Errorf("kafkapub: SCRAM-SHA-512 mechanism: %w", err)
-		}
-		transport.SASL = mech
+		sec = kafkaconn.Security{Protocol: kafkaconn.ProtocolSASLPlaintext, Mechanism: kafkaconn.MechanismSCRAMSHA512,
+			Username: cfg.Username, Password: cfg.Password}
+	}
+	transport, err := sec.Transport()
+	if err != nil {
+		return nil, fmt.Errorf("kafkapub: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &Publisher{

@@ -1,4 +1,4 @@
-package listeners
+package kafkaconn
 
 import (
 	"context"
@@ -8,10 +8,10 @@ import (
 	"github.com/sirupsen/logrus"
 )
 
-// health follows one kind of operation against the brokers: the first
+// Health follows one kind of operation against the brokers: the first
 // failure of an outage is a warning, the next ones are debug lines, and the
 // backoff before the next attempt doubles from 250 ms up to 10 s.
-type health struct {
+type Health struct {
 	log  logrus.FieldLogger
 	what string
 
@@ -19,17 +19,19 @@ type health struct {
 	failures int
 }
 
+// The backoff between two attempts of a failing operation.
 const (
-	backoffMin = 250 * time.Millisecond
-	backoffMax = 10 * time.Second
+	BackoffMin = 250 * time.Millisecond
+	BackoffMax = 10 * time.Second
 )
 
-func newHealth(log logrus.FieldLogger, what string) *health {
-	return &health{log: log, what: what}
+// NewHealth follows what, logging to log.
+func NewHealth(log logrus.FieldLogger, what string) *Health {
+	return &Health{log: log, what: what}
 }
 
-// fail records a failure and returns how long to wait before retrying.
-func (h *health) fail(err error) time.Duration {
+// Fail records a failure and returns how long to wait before retrying.
+func (h *Health) Fail(err error) time.Duration {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.failures++
@@ -38,15 +40,15 @@ func (h *health) fail(err error) time.Duration {
 	} else {
 		h.log.WithError(err).WithField("attempt", h.failures).Debugf("Kafka: %s failed again", h.what)
 	}
-	d := backoffMin
-	for i := 1; i < h.failures && d < backoffMax; i++ {
+	d := BackoffMin
+	for i := 1; i < h.failures && d < BackoffMax; i++ {
 		d *= 2
 	}
-	return min(d, backoffMax)
+	return min(d, BackoffMax)
 }
 
-// ok records a success, which ends an outage.
-func (h *health) ok() {
+// OK records a success, which ends an outage.
+func (h *Health) OK() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.failures > 0 {
@@ -55,8 +57,8 @@ func (h *health) ok() {
 	}
 }
 
-// sleep waits d or until ctx ends; false when ctx ended.
-func sleep(ctx context.Context, d time.Duration) bool {
+// Sleep waits d or until ctx ends; false when ctx ended.
+func Sleep(ctx context.Context, d time.Duration) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

@@ -1,4 +1,4 @@
-package listeners
+package kafkaconn
 
 import (
 	"errors"
@@ -15,17 +15,17 @@ import (
 func TestHealth(t *testing.T) {
 	log, hook := logtest.NewNullLogger()
 	log.SetLevel(logrus.DebugLevel)
-	h := newHealth(log, "reading")
+	h := NewHealth(log, "reading")
 	broken := errors.New("connection refused")
 	var waits []time.Duration
 	for range 8 {
-		waits = append(waits, h.fail(broken))
+		waits = append(waits, h.Fail(broken))
 	}
 	assert.Equal(t, []time.Duration{250 * time.Millisecond, 500 * time.Millisecond, time.Second, 2 * time.Second,
 		4 * time.Second, 8 * time.Second, 10 * time.Second, 10 * time.Second}, waits)
-	h.ok()
-	h.ok()
-	assert.Equal(t, 250*time.Millisecond, h.fail(broken), "a new outage backs off from the start")
+	h.OK()
+	h.OK()
+	assert.Equal(t, 250*time.Millisecond, h.Fail(broken), "a new outage backs off from the start")
 
 	var warns, infos int
 	for _, e := range hook.AllEntries() {

@@ -297,6 +297,9 @@ func (a *App) start(ctx context.Context, so SailOptions) (_ eventListener, err e
 	}
 	a.log.WithField("settings", s.Redacted()).Debug("Loaded settings")
 	listener, err := a.checkListener()
+	if err == nil {
+		err = a.configureWebhooks()
+	}
 	if err != nil {
 		return listener, err // before anything binds a port or calls Port
 	}

@@ -1,12 +1,15 @@
 package ocean
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
 
+	"github.com/ocean-go/ocean/config"
 	oceanctx "github.com/ocean-go/ocean/context"
 	"github.com/ocean-go/ocean/handlers"
+	"github.com/ocean-go/ocean/internal/kafkaconn"
 	"github.com/ocean-go/ocean/internal/lifecycle"
 	"github.com/ocean-go/ocean/internal/liveevents"
 )
@@ -25,20 +28,22 @@ func (a *App) AddWebhookProcessor(path string, p handlers.WebhookProcessor) {
 	}
 }
 
-// startWebhooks runs the webhook manager, when there are processors. It is
-// started before the HTTP server, so that it stops after it: the queues are
-// drained once no event can arrive any more.
-func (a *App) startWebhooks(ctx context.Context) {
-	if a.webhooks.Empty() {
-		return
-	}
+// configureWebhooks sets the webhook manager up, when there are processors;
+// an error for settings it cannot run with (checked before anything starts).
+func (a *App) configureWebhooks() error {
 	s := a.settings
+	if a.webhooks.Empty() {
+		if s.LiveEvents.Queue == config.QueueKafka {
+			a.log.Warn("No webhook processor is registered: the Kafka queue of live events (OCEAN__LIVE_EVENTS__QUEUE) is not used")
+		}
+		return nil
+	}
 	if !s.EventListener.ShouldProcessWebhooks {
 		a.webhooks.Off(fmt.Sprintf("the %s event listener does not process webhooks (OCEAN__EVENT_LISTENER__SHOULD_PROCESS_WEBHOOKS)",
 			s.EventListener.Type))
-		return
+		return nil
 	}
-	a.webhooks.Configure(liveevents.Options{
+	return a.webhooks.Configure(liveevents.Options{
 		Workers:    s.EventWorkersCount,
 		Timeout:    s.MaxEventProcessingTime,
 		DrainBound: s.MaxWaitBeforeShutdown,
@@ -62,6 +67,38 @@ func (a *App) startWebhooks(ctx context.Context) {
 		},
 		Log:     a.log.WithField("component", "webhooks"),
 		Metrics: a.webhookMetrics,
+		Kafka:   a.liveEventsKafka(),
 	})
-	a.parts.Go(ctx, "webhook manager", lifecycle.Func(a.webhooks.Run), s.MaxWaitBeforeShutdown+outcomeReportTimeout)
+}
+
+// liveEventsKafka is the Kafka queue of live events, nil when they are
+// queued in memory. Its topic and group are named after the integration, so
+// that every replica of it shares them.
+func (a *App) liveEventsKafka() *liveevents.KafkaOptions {
+	s := a.settings
+	if s.LiveEvents.Queue != config.QueueKafka {
+		return nil
+	}
+	k := s.LiveEvents.Kafka
+	topic := cmp.Or(k.Topic, "ocean."+s.Integration.Type+"."+s.Integration.Identifier+".live-events")
+	return &liveevents.KafkaOptions{
+		Brokers: k.Brokers,
+		Security: kafkaconn.Security{Protocol: k.SecurityProtocol, Mechanism: k.AuthenticationMechanism,
+			Username: k.Username, Password: k.Password},
+		Topic:             topic,
+		DeadLetterTopic:   cmp.Or(k.DeadLetterTopic, topic+".dead-letter"),
+		GroupID:           cmp.Or(k.GroupID, topic),
+		Partitions:        k.Partitions,
+		ReplicationFactor: k.ReplicationFactor,
+	}
+}
+
+// startWebhooks runs the webhook manager, when it processes webhooks. It is
+// started before the HTTP server, so that it stops after it: the queues are
+// drained once no event can arrive any more.
+func (a *App) startWebhooks(ctx context.Context) {
+	if a.webhooks.Empty() || !a.settings.EventListener.ShouldProcessWebhooks {
+		return
+	}
+	a.parts.Go(ctx, "webhook manager", lifecycle.Func(a.webhooks.Run), a.settings.MaxWaitBeforeShutdown+outcomeReportTimeout)
 }

@@ -199,6 +199,7 @@ func readSettings(root tree, spec *Spec, opts LoadOptions) (*Settings, *Error) {
 
 	s.Metrics = readMetrics(r)
 	s.ActionsProcessor = readActionsProcessor(r)
+	s.LiveEvents = readLiveEvents(r)
 	if !s.Metrics.Enabled && s.Metrics.WebhookURL != "" {
 		s.Warnings = append(s.Warnings, envName("metrics.webhook_url")+" is ignored unless "+envName("metrics.enabled")+" is true")
 	}

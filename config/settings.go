@@ -17,6 +17,8 @@ type Settings struct {
 	Metrics       MetricsSettings       `json:"metrics"`
 	// ActionsProcessor executes Port's action runs.
 	ActionsProcessor ActionsProcessorSettings `json:"actions_processor"`
+	// LiveEvents is where accepted webhook events wait to be processed.
+	LiveEvents LiveEventsSettings `json:"live_events"`
 
 	InitializePortResources           bool          `json:"initialize_port_resources"`
 	ScheduledResyncInterval           time.Duration `json:"scheduled_resync_interval"` // 0: no scheduled resync

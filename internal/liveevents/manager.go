@@ -6,12 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"io"
 	"net/http"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -36,6 +34,8 @@ type Options struct {
 	Context func(ctx context.Context) (_ context.Context, end func())
 	Log     logrus.FieldLogger
 	Metrics *Metrics
+	// Kafka, when set, queues the events on Kafka rather than in memory.
+	Kafka *KafkaOptions
 }
 
 // DefaultQueueSize is the number of events a path queues at most.
@@ -46,6 +46,7 @@ type Manager struct {
 	paths map[string]*path
 	order []string
 	opts  Options
+	queue queue
 
 	mu     sync.RWMutex // held to queue; Run takes it to stop queueing
 	closed bool
@@ -58,11 +59,18 @@ type Manager struct {
 // webhooks, and accepting events it would never process loses them.
 func (m *Manager) Off(why string) { m.off = why }
 
+// queue holds accepted events until a worker processes them.
+type queue interface {
+	// put queues it; an error is why the route answers 503.
+	put(ctx context.Context, pt *path, it *item) error
+	// run processes the queued events until ctx ends, then those the drain
+	// bound leaves time for (work ends at the bound), and logs what is left.
+	run(ctx, work context.Context) error
+}
+
 type path struct {
-	name   string
-	procs  []handlers.WebhookProcessor
-	shards []chan *item // one per worker: a group key always hashes to one
-	next   atomic.Uint64
+	name  string
+	procs []handlers.WebhookProcessor
 	// unavailable throttles the log of 503s: under load a full queue would
 	// otherwise log every request.
 	unavailable logEvery
@@ -113,18 +121,19 @@ func (m *Manager) Register(name string, p handlers.WebhookProcessor) bool {
 func (m *Manager) Empty() bool { return len(m.paths) == 0 }
 
 // Configure creates the queues; the routes accept events from then on.
-func (m *Manager) Configure(o Options) {
+func (m *Manager) Configure(o Options) error {
 	o.Workers = max(o.Workers, 1)
 	if o.QueueSize <= 0 {
 		o.QueueSize = DefaultQueueSize
 	}
 	m.opts = o
-	for _, pt := range m.paths {
-		pt.shards = make([]chan *item, o.Workers)
-		for i := range pt.shards {
-			pt.shards[i] = make(chan *item, max(1, o.QueueSize/o.Workers))
-		}
+	if o.Kafka == nil {
+		m.queue = newMemoryQueue(m)
+		return nil
 	}
+	var err error
+	m.queue, err = newKafkaQueue(m, *o.Kafka)
+	return err
 }
 
 // Handler serves POST /integration/<path>: 202 with the event id once queued,
@@ -193,47 +202,25 @@ func (m *Manager) Handler(name string) gin.HandlerFunc {
 				return
 			}
 		}
-		if err := m.enqueue(pt, &item{ev: ev, procs: procs}); err != nil {
+		if err := m.put(ctx, pt, &item{ev: ev, procs: procs}); err != nil {
 			reject(http.StatusServiceUnavailable, "unavailable", err)
 			return
 		}
 		met.count(name, accepted)
-		met.depth.WithLabelValues(name).Inc()
 		log.Debug("Webhook event queued")
 		c.JSON(http.StatusAccepted, gin.H{"ok": true, "eventId": ev.ID, "queued": true})
 	}
 }
 
-var (
-	errQueueFull = errors.New("the event queue is full; retry later")
-	errStopping  = errors.New("the integration is stopping; retry later")
-)
+var errStopping = errors.New("the integration is stopping; retry later")
 
-func (m *Manager) enqueue(pt *path, it *item) error {
+func (m *Manager) put(ctx context.Context, pt *path, it *item) error {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	if m.closed {
 		return errStopping
 	}
-	select {
-	case pt.shards[shardOf(pt, it)] <- it:
-		return nil
-	default:
-		return errQueueFull
-	}
-}
-
-// shardOf sends the events of one group key to one worker; events without a
-// key go round the workers.
-func shardOf(pt *path, it *item) int {
-	n := uint64(len(pt.shards))
-	key := groupKey(it)
-	if key == "" {
-		return int(pt.next.Add(1) % n)
-	}
-	h := fnv.New64a()
-	h.Write([]byte(key))
-	return int(h.Sum64() % n)
+	return m.queue.put(ctx, pt, it)
 }
 
 func groupKey(it *item) string {
@@ -279,49 +266,7 @@ func (m *Manager) Run(ctx context.Context) error {
 		time.AfterFunc(m.opts.DrainBound, cancel)
 	})
 	defer stop()
-	var wg sync.WaitGroup
-	for _, name := range m.order {
-		pt := m.paths[name]
-		for _, q := range pt.shards {
-			wg.Go(func() { m.work(ctx, work, pt, q) })
-		}
-	}
-	wg.Wait()
-	left := 0
-	for _, pt := range m.paths {
-		for _, q := range pt.shards {
-			left += len(q)
-		}
-	}
-	entry := m.opts.Log.WithField("left", left)
-	if left > 0 {
-		entry.Warn("Stopped with webhook events still queued; they are lost")
-	} else {
-		entry.Info("Webhook events drained")
-	}
-	return nil
-}
-
-// work processes the events of q until ctx ends and q is empty, or work ends.
-func (m *Manager) work(ctx, work context.Context, pt *path, q chan *item) {
-	for work.Err() == nil { // past the bound, what is queued stays queued
-		select {
-		case it := <-q:
-			m.process(work, pt, it)
-			continue
-		case <-work.Done():
-			return
-		case <-ctx.Done():
-		}
-		select { // draining: until the queue is empty or the bound passed
-		case it := <-q:
-			m.process(work, pt, it)
-		case <-work.Done():
-			return
-		default:
-			return
-		}
-	}
+	return m.queue.run(ctx, work)
 }
 
 func (m *Manager) warnUnsigned(ctx context.Context) {
@@ -338,7 +283,7 @@ func (m *Manager) warnUnsigned(ctx context.Context) {
 
 // process handles one event: each processor, for each of its kinds the
 // mapping has, under the event's timeout.
-func (m *Manager) process(base context.Context, pt *path, it *item) {
+func (m *Manager) process(base context.Context, pt *path, it *item) error {
 	met := m.opts.Metrics
 	defer met.depth.WithLabelValues(pt.name).Dec()
 	ctx, end := m.opts.Context(base)
@@ -351,10 +296,11 @@ func (m *Manager) process(base context.Context, pt *path, it *item) {
 	if err != nil {
 		met.count(pt.name, failed)
 		log.WithError(err).Error("Finished processing the webhook event with an error")
-		return
+		return err
 	}
 	met.count(pt.name, processed)
 	log.Debug("Finished processing the webhook event")
+	return nil
 }
 
 func (m *Manager) handle(ctx context.Context, log logrus.FieldLogger, pt *path, it *item) error {

@@ -78,7 +78,7 @@ func newRig(t *testing.T, p handlers.WebhookProcessor, o Options) *rig {
 		r.synced = append(r.synced, updated...)
 		return nil
 	}
-	r.m.Configure(o)
+	require.NoError(t, r.m.Configure(o))
 	e := gin.New()
 	e.POST("/integration/hook", r.m.Handler("/hook"))
 	r.srv = httptest.NewServer(e)

@@ -17,6 +17,8 @@ const (
 	processed = "processed"
 	failed    = "failed"
 	retried   = "retried"
+	// deadLettered: failed for good and published to the dead-letter topic (Kafka queue).
+	deadLettered = "dead_lettered"
 )
 
 // NewMetrics registers the metrics on reg.
@@ -24,7 +26,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	m := &Metrics{
 		events: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "ocean_webhook_events_total",
-			Help: "Webhook events by path and outcome: received, accepted (queued), rejected (refused by the route), processed, failed, retried.",
+			Help: "Webhook events by path and outcome: received, accepted (queued), rejected (refused by the route), processed, failed, retried, dead_lettered.",
 		}, []string{"path", "outcome"}),
 		depth: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "ocean_webhook_queue_depth",

@@ -69,6 +69,22 @@
 //	OCEAN__EVENT_WORKERS_COUNT                         1 (workers per webhook      EventWorkersCount
 //	                                                   path)
 //	OCEAN__MAX_EVENT_PROCESSING_SECONDS                90 (s, per live event)      MaxEventProcessingTime
+//	OCEAN__LIVE_EVENTS__QUEUE                          MEMORY (or KAFKA; not in    LiveEvents.Queue
+//	                                                   Ocean)
+//	OCEAN__LIVE_EVENTS__KAFKA__BROKERS                 none (KAFKA: required)      LiveEvents.Kafka.Brokers
+//	OCEAN__LIVE_EVENTS__KAFKA__TOPIC                   ocean.{type}.{identifier}   LiveEvents.Kafka.Topic
+//	                                                   .live-events
+//	OCEAN__LIVE_EVENTS__KAFKA__DEAD_LETTER_TOPIC       {topic}.dead-letter         LiveEvents.Kafka.DeadLetterTopic
+//	OCEAN__LIVE_EVENTS__KAFKA__GROUP_ID                {topic}                     LiveEvents.Kafka.GroupID
+//	OCEAN__LIVE_EVENTS__KAFKA__PARTITIONS              12 (topics created when     LiveEvents.Kafka.Partitions
+//	                                                   missing; >= replicas)
+//	OCEAN__LIVE_EVENTS__KAFKA__REPLICATION_FACTOR      -1 (the brokers' default)   LiveEvents.Kafka.ReplicationFactor
+//	OCEAN__LIVE_EVENTS__KAFKA__SECURITY_PROTOCOL       PLAINTEXT (SASL_PLAINTEXT,  LiveEvents.Kafka.SecurityProtocol
+//	                                                   SASL_SSL, SSL)
+//	OCEAN__LIVE_EVENTS__KAFKA__AUTHENTICATION_MECHANISM SCRAM-SHA-512 (SCRAM-SHA-256, LiveEvents.Kafka.AuthenticationMechanism
+//	                                                   PLAIN)
+//	OCEAN__LIVE_EVENTS__KAFKA__USERNAME                none                        LiveEvents.Kafka.Username
+//	OCEAN__LIVE_EVENTS__KAFKA__PASSWORD                none                        LiveEvents.Kafka.Password (sensitive)
 //	OCEAN__METRICS__ENABLED                            false (true needs the URL)  Metrics.Enabled
 //	OCEAN__METRICS__WEBHOOK_URL                        none (URL)                  Metrics.WebhookURL (sensitive)
 //	OCEAN__MAX_WAIT_SECONDS_BEFORE_SHUTDOWN            5 (s)                       MaxWaitBeforeShutdown

@@ -21,19 +21,54 @@ func (a *Applier) Register(ctx context.Context, entities []port.Entity, opts Opt
 // entities of several sources at once: keys[i] is the key Port wrote
 // entities[i] under (a search identifier resolved), errs[i] why it was not
 // written. Both are zero for an entity dropped because its search identifier
-// matched nothing.
+// matched nothing. Entities go to Port in the order writeOrder gives.
 func (a *Applier) RegisterEach(ctx context.Context, entities []port.Entity, opts Options) (keys []port.Key, errs []error) {
-	res, written, at, _ := a.write(ctx, entities, nil, opts)
 	keys = make([]port.Key, len(entities))
 	errs = make([]error, len(entities))
-	for k, i := range at {
-		keys[i] = written[k].Key()
-	}
-	// The error of a write that stopped early is also each unwritten entity's.
-	for _, f := range res.Failures {
-		errs[f.at] = f.Err
+	for _, layer := range a.writeOrder(ctx, entities, opts) {
+		batch := make([]port.Entity, len(layer))
+		for n, i := range layer {
+			batch[n] = entities[i]
+		}
+		res, written, at, _ := a.write(ctx, batch, nil, opts)
+		for k, n := range at {
+			keys[layer[n]] = written[k].Key()
+		}
+		// The error of a write that stopped early is also each unwritten entity's.
+		for _, f := range res.Failures {
+			errs[layer[f.at]] = f.Err
+		}
 	}
 	return keys, errs
+}
+
+// writeOrder splits the positions of entities into layers to write one after
+// the other, usually one. Unless Port creates missing related entities, it
+// refuses an entity whose relation target does not exist yet, so targets go
+// before the entities relating to them, as if each source's entities were
+// written in turn. Copies of one key keep their order.
+func (a *Applier) writeOrder(ctx context.Context, entities []port.Entity, opts Options) [][]int {
+	if opts.CreateMissingRelatedEntities {
+		all := make([]int, len(entities))
+		for i := range all {
+			all[i] = i
+		}
+		return [][]int{all}
+	}
+	keys := make([]port.Key, len(entities))
+	refs := make([][]relRef, len(entities))
+	for i := range entities {
+		keys[i], refs[i] = entities[i].Key(), relRefs(&entities[i], false)
+	}
+	deps := a.targets(ctx).dependencyEdges(keys, refs)
+	previous := make(map[port.Key]int, len(keys))
+	for i, k := range keys {
+		if j, ok := previous[k]; ok {
+			deps[i] = append(deps[i], j)
+		}
+		previous[k] = i
+	}
+	return layers(deps)
 }
 
 // Unregister deletes those of entities that the integration owns in Port;

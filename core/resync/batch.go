@@ -34,18 +34,22 @@ func (e *Engine) SyncRawResults(ctx context.Context, kind string, updated, delet
 // them (search identifiers as Port resolved them); entities identified by a
 // search query are never deleted. Across changes only the last operation on an
 // entity counts: a deletion never beats a later upsert, nor an upsert a later
-// deletion. What is left goes to Port in one Applier.Register (bulk requests,
-// several at a time) and one Applier.Unregister; a change with a search
-// identifier is synced apart, since what it resolves to depends on the
-// changes before it.
+// deletion (with merge, an earlier upsert setting a field the later one does
+// not set is kept, before it). What is left goes to Port in one
+// Applier.RegisterEach (bulk requests, several at a time; relation targets
+// first when Port does not create missing ones) and one
+// Applier.UnregisterEach. A change with a search identifier is synced apart,
+// since what it resolves to depends on the changes before it.
 //
-// A change fails alone, and deletes nothing then, as on its own:
+// A change fails alone, and then deletes nothing, as on its own:
 //   - when a resource of its kind does not compile, it does nothing at all;
 //   - when some of its items do not map, it upserts what mapped;
-//   - when Port refuses one of its upserts (each entity's failure is its
-//     change's), it still counts as having upserted, so the operations it
-//     superseded in earlier changes are not sent either: retrying the change
-//     applies it.
+//   - when Port refuses one of its upserts. Port tells which entity failed,
+//     and only the change that entity came from fails. That change still
+//     supersedes the operations of earlier changes on the same entities,
+//     which are not sent: retrying it applies it.
+//
+// A deletion Port refuses fails the change it came from.
 func (e *Engine) SyncRawBatch(ctx context.Context, changes []RawChange) (errs []error) {
 	errs = make([]error, len(changes))
 	if len(changes) == 0 {

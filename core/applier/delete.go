@@ -57,13 +57,13 @@ func (a *Applier) deleteBulk(ctx context.Context, targets []target, opts Options
 	}
 	remain := map[port.Key]bool{}
 	if len(unconfirmed) > 0 {
-		left, lerr := a.owned(ctx, unconfirmed, false)
-		if lerr != nil {
-			err = errors.Join(err, lerr)
-			left = targetsOf(unconfirmed) // unknown: assume they remain
-		}
+		left, unchecked, lerr := a.owned(ctx, unconfirmed, false)
+		err = errors.Join(err, lerr)
 		for _, t := range left {
 			remain[t.Key] = true
+		}
+		for k := range unchecked { // unknown: assume they remain
+			remain[k] = true
 		}
 	}
 	errs := make([]error, len(keys))
@@ -73,14 +73,6 @@ func (a *Applier) deleteBulk(ctx context.Context, targets []target, opts Options
 		}
 	}
 	return errs
-}
-
-func targetsOf(keys []port.Key) []target {
-	out := make([]target, len(keys))
-	for i, k := range keys {
-		out[i] = target{Key: k}
-	}
-	return out
 }
 
 // deleteOrdered deletes one entity per request, each entity before the

@@ -60,6 +60,9 @@
 // The other sync operations follow the same rules: Unregister and ApplyDiff
 // delete only entities Port confirms the integration owns; ApplyDiff never
 // deletes what it just wrote; Sync reconciles like a resync.
+// RegisterEach and UnregisterEach report per entity, for writes gathered from
+// several sources (live events); RegisterEach writes relation targets before
+// the entities relating to them unless Port creates missing ones.
 //
 // Memory: a Reconciler keeps keys (and relation keys where protection or
 // ordering needs them), never whole entities, except failed upserts (bounded).

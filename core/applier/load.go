@@ -27,6 +27,7 @@ type Failure struct {
 	Kind   string // the kind whose load wrote it, when a Reconciler recorded it
 
 	copy portCopy // what change detection saw in Port, to count a retry
+	at   int      // position of the entity in the input of the write
 }
 
 func (r *LoadResult) add(o LoadResult) {
@@ -87,7 +88,7 @@ func (a *Applier) load(ctx context.Context, entities []port.Entity, opts Options
 			changedCopies = append(changedCopies, copies[i])
 		}
 	}
-	w, written, err := a.write(ctx, changed, changedCopies, opts)
+	w, written, _, err := a.write(ctx, changed, changedCopies, opts)
 	res.add(w)
 	a.log.WithFields(map[string]any{
 		"created": res.Created, "updated": res.Updated, "unchanged": res.Unchanged,
@@ -96,14 +97,15 @@ func (a *Applier) load(ctx context.Context, entities []port.Entity, opts Options
 	return res, append(written, found...), err
 }
 
-// write upserts entities, all of them, and returns the ones Port accepted.
-// copies[i] is what change detection saw of entities[i] (nil: nothing, the
-// writes count as Port says). When a key appears more than once, later copies
-// go in later rounds so that they apply in input order (with merge, each adds
-// its fields).
-func (a *Applier) write(ctx context.Context, entities []port.Entity, copies []portCopy, opts Options) (LoadResult, []port.Entity, error) {
+// write upserts entities, all of them, and returns the ones Port accepted;
+// at[k] is the position in entities of written[k]. copies[i] is what change
+// detection saw of entities[i] (nil: nothing, the writes count as Port says).
+// When a key appears more than once, later copies go in later rounds so that
+// they apply in input order (with merge, each adds its fields).
+func (a *Applier) write(ctx context.Context, entities []port.Entity, copies []portCopy, opts Options) (LoadResult, []port.Entity, []int, error) {
 	var res LoadResult
 	written := make([]port.Entity, 0, len(entities))
+	at := make([]int, 0, len(entities))
 	var errs []error
 	for _, round := range rounds(entities) {
 		batch := make([]port.Entity, len(round))
@@ -131,17 +133,18 @@ func (a *Applier) write(ctx context.Context, entities []port.Entity, copies []po
 				e := batch[n]
 				e.Identifier = r.Entity.Identifier
 				written = append(written, e)
+				at = append(at, i)
 			default:
 				ferr := firstErr(r.Err, err)
 				res.Failed++
-				res.Failures = append(res.Failures, Failure{Entity: batch[n], Err: fmt.Errorf("upsert %s: %w", batch[n].Key(), ferr), copy: c})
+				res.Failures = append(res.Failures, Failure{Entity: batch[n], Err: fmt.Errorf("upsert %s: %w", batch[n].Key(), ferr), copy: c, at: i})
 			}
 		}
 	}
 	if len(errs) > 0 {
-		return res, written, fmt.Errorf("upsert entities: %w", errors.Join(errs...))
+		return res, written, at, fmt.Errorf("upsert entities: %w", errors.Join(errs...))
 	}
-	return res, written, nil
+	return res, written, at, nil
 }
 
 // errNoResult explains a failure Port gave no reason for.

@@ -2,10 +2,13 @@ package applier
 
 import (
 	"fmt"
+	"net/http"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/ocean-go/ocean/clients/port"
+	"github.com/ocean-go/ocean/localport"
 )
 
 func TestApplyDiff(t *testing.T) {
@@ -131,6 +134,63 @@ func TestRegister(t *testing.T) {
 	_, err = e.a.Register(e.ctx, []port.Entity{ent("person", "p3", nil, map[string]any{"manager": "ghost"})}, Options{})
 	if err == nil {
 		t.Error("a refused entity is not reported")
+	}
+}
+
+// RegisterEach tells, per entity, under which key Port wrote it or why not.
+func TestRegisterEach(t *testing.T) {
+	e := newEnv(t)
+	e.seed(e.client, persons("p1")...)
+	bySearch := func(id string) port.Entity {
+		return port.Entity{Blueprint: "person", Properties: map[string]any{"name": "x"},
+			Identifier: port.And(port.Cond("$identifier", "=", id))}
+	}
+	keys, errs := e.a.RegisterEach(e.ctx, []port.Entity{
+		bySearch("p1"), person("p2", nil), ent("person", "p3", nil, map[string]any{"manager": "ghost"}), bySearch("nobody"),
+	}, Options{Merge: true})
+	want := []port.Key{{Blueprint: "person", Identifier: "p1"}, {Blueprint: "person", Identifier: "p2"}, {}, {}}
+	if !slices.Equal(keys, want) {
+		t.Errorf("keys %v, want %v", keys, want)
+	}
+	for i, err := range errs {
+		if (err != nil) != (i == 2) {
+			t.Errorf("entity %d: error %v; only the one relating to a missing target fails", i, err)
+		}
+	}
+}
+
+// UnregisterEach tells, per entity, why it may still be in Port.
+func TestUnregisterEach(t *testing.T) {
+	tests := []struct {
+		name   string
+		fault  localport.Fault
+		failed []int // positions of p1, p2, f1 that fail
+	}{
+		{"a refused deletion fails its entity alone",
+			localport.Fault{Method: http.MethodDelete, Path: "/v1/blueprints/person/entities/p2", Status: http.StatusForbidden}, []int{1}},
+		// Whether f1 is ours is unknown too.
+		{"a failed ownership check fails the entities it was for",
+			localport.Fault{Method: http.MethodPost, Path: "/v1/entities/search", Status: http.StatusForbidden}, []int{0, 1, 2}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			e.seed(e.client, persons("p1", "p2")...)
+			e.seed(e.newClient("someone-else"), persons("f1")...)
+			e.srv.InjectFault(tt.fault)
+			errs, err := e.a.UnregisterEach(e.ctx, persons("p1", "p2", "f1"), Options{})
+			if err == nil {
+				t.Error("no error for the call")
+			}
+			for i, err := range errs {
+				if (err != nil) != slices.Contains(tt.failed, i) {
+					t.Errorf("entity %d: error %v, want failure %v", i, err, slices.Contains(tt.failed, i))
+				}
+			}
+			if m := e.missing("person/f1"); m != nil {
+				t.Errorf("deleted an entity of someone else: %v", m)
+			}
+		})
 	}
 }
 

@@ -177,6 +177,9 @@ func (t *targetResolver) dependencyEdges(keys []port.Key, refs [][]relRef) [][]i
 	out := make([][]int, len(keys))
 	for i, rs := range refs {
 		for _, r := range rs {
+			if len(ix.byID[r.ID]) == 0 {
+				continue // no target among keys: spare reading the blueprint
+			}
 			for _, j := range ix.find(t.target(r.Blueprint, r.Relation), r.ID) {
 				if j != i {
 					out[i] = append(out[i], j)

@@ -43,22 +43,33 @@ func personResource(selector string, identifier any) map[string]any {
 
 // newEngine returns an Engine writing as the integration "fake/my-fake" to a
 // local Port holding the person blueprint and config (testMapping when nil).
-func newEngine(t *testing.T, config ...map[string]any) *Engine {
+func newEngine(t testing.TB, config ...map[string]any) *Engine {
 	t.Helper()
 	e, _ := newEngineOn(t, config...)
 	return e
 }
 
 // newEngineOn is newEngine, also returning the local Port (to inject faults).
-func newEngineOn(t *testing.T, config ...map[string]any) (*Engine, *localport.Server) {
+func newEngineOn(t testing.TB, config ...map[string]any) (*Engine, *localport.Server) {
+	t.Helper()
+	return newEngineVia(t, nil, config...)
+}
+
+// newEngineVia is newEngineOn sending the client's requests through via,
+// when set, around the real transport (to count them).
+func newEngineVia(t testing.TB, via func(http.RoundTripper) http.RoundTripper, config ...map[string]any) (*Engine, *localport.Server) {
 	t.Helper()
 	srv := localporttest.Start(t)
 	quiet := logrus.New()
 	quiet.SetOutput(io.Discard)
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	t.Cleanup(tr.CloseIdleConnections)
+	var rt http.RoundTripper = tr
+	if via != nil {
+		rt = via(tr)
+	}
 	c, err := port.New(port.Config{
-		HTTPClient: &http.Client{Transport: tr, Timeout: time.Minute},
+		HTTPClient: &http.Client{Transport: rt, Timeout: time.Minute},
 		BaseURL:    srv.URL(), ClientID: "id", ClientSecret: "secret",
 		UserAgent: port.UserAgent{Type: "fake", Version: "0.1.0", Identifier: "my-fake"},
 		Limiter:   rate.NewLimiter(rate.Inf, 0),
@@ -92,7 +103,7 @@ func people(ids ...string) []any {
 }
 
 // seed writes persons with the given ids as the integration.
-func seed(t *testing.T, e *Engine, ids ...string) {
+func seed(t testing.TB, e *Engine, ids ...string) {
 	t.Helper()
 	var es []port.Entity
 	for _, id := range ids {
@@ -110,7 +121,7 @@ func seed(t *testing.T, e *Engine, ids ...string) {
 }
 
 // names returns the name of every person in Port, by identifier.
-func names(t *testing.T, e *Engine) map[string]any {
+func names(t testing.TB, e *Engine) map[string]any {
 	t.Helper()
 	got, err := e.Client.SearchEntities(t.Context(), port.And(port.Cond("$blueprint", "=", "person")), "identifier", "properties.name")
 	if err != nil {

@@ -203,54 +203,6 @@ func (e *Engine) Sync(ctx context.Context, entities []port.Entity) error {
 	})
 }
 
-// SyncRawResults applies a live event's raw results for kind, as Ocean's
-// sync_raw_results: updated items whose entities pass a selector are
-// upserted; the entities a selector rejects and those of deleted items are
-// deleted if owned, unless the same event upserts them. With any mapping
-// error nothing is deleted and the error is returned.
-func (e *Engine) SyncRawResults(ctx context.Context, kind string, updated, deleted []any) error {
-	ctx, ev, end := e.ensureEvent(ctx)
-	defer end()
-	mapping, err := e.Mapping(ctx, false)
-	if err != nil {
-		return err
-	}
-	up, err := e.mapKind(ctx, mapping, kind, updated, true)
-	if err != nil {
-		return err
-	}
-	del, err := e.mapKind(ctx, mapping, kind, deleted, false)
-	if err != nil {
-		return err
-	}
-	opts := applierOptions(mapping, ev)
-	upserted, err := e.Applier.Register(ctx, up.passed, opts)
-	if err != nil {
-		return err
-	}
-	if errs := append(up.errs, del.errs...); len(errs) > 0 {
-		return fmt.Errorf("mapping %s: %w (nothing deleted)", kind, errors.Join(errs...))
-	}
-	keep := map[port.Key]bool{}
-	for _, list := range [][]port.Entity{up.passed, upserted} {
-		for i := range list {
-			keep[list[i].Key()] = true
-		}
-	}
-	var gone []port.Entity
-	for _, list := range [][]port.Entity{up.failed, del.passed} {
-		for _, en := range list {
-			if !keep[en.Key()] && !en.HasSearchIdentifier() {
-				gone = append(gone, en)
-			}
-		}
-	}
-	if len(gone) == 0 {
-		return nil
-	}
-	return e.Applier.Unregister(ctx, gone, opts)
-}
-
 // MappedKinds are the kinds of the mapping's resources.
 func (e *Engine) MappedKinds(ctx context.Context) (map[string]bool, error) {
 	mapping, err := e.Mapping(ctx, false)

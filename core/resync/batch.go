@@ -35,7 +35,8 @@ func (e *Engine) SyncRawResults(ctx context.Context, kind string, updated, delet
 // search query are never deleted. Across changes only the last operation on an
 // entity counts: a deletion never beats a later upsert, nor an upsert a later
 // deletion (with merge, an earlier upsert setting a field the later one does
-// not set is kept, before it). What is left goes to Port in one
+// not set is kept, before it, and an upsert after a deletion is sent after
+// it). What is left goes to Port in one
 // Applier.RegisterEach (bulk requests, several at a time; relation targets
 // first when Port does not create missing ones) and one
 // Applier.UnregisterEach. A change with a search identifier is synced apart,
@@ -71,15 +72,29 @@ func (e *Engine) SyncRawBatch(ctx context.Context, changes []RawChange) (errs []
 	// Port resolves a search identifier against what it holds when the
 	// entity is written, so a change with one is synced on its own, after the
 	// changes before it and before those after it.
+	//
+	// With merge, an upsert after a deletion of its entity must follow it
+	// (else the fields it does not set survive): the batch is cut before it.
+	opts := applierOptions(mapping, ev)
 	apply := func(from, to int) {
-		e.syncOps(ctx, applierOptions(mapping, ev), mapped[from:to], errs[from:to])
+		if from < to {
+			e.syncOps(ctx, opts, mapped[from:to], errs[from:to])
+		}
 	}
-	start := 0
+	start, deleted := 0, map[port.Key]bool{}
 	for i := range mapped {
-		if mapped[i].search {
+		switch {
+		case mapped[i].search:
 			apply(start, i)
 			apply(i, i+1)
-			start = i + 1
+			start, deleted = i+1, map[port.Key]bool{}
+			continue
+		case opts.Merge && mapped[i].upsertsAny(deleted):
+			apply(start, i)
+			start, deleted = i, map[port.Key]bool{}
+		}
+		for _, en := range mapped[i].deletes {
+			deleted[en.Key()] = true
 		}
 	}
 	apply(start, len(mapped))
@@ -90,6 +105,16 @@ func (e *Engine) SyncRawBatch(ctx context.Context, changes []RawChange) (errs []
 type changeOps struct {
 	upserts, deletes []port.Entity
 	search           bool // an upsert has a search identifier
+}
+
+// upsertsAny reports whether c upserts one of keys.
+func (c changeOps) upsertsAny(keys map[port.Key]bool) bool {
+	for i := range c.upserts {
+		if keys[c.upserts[i].Key()] {
+			return true
+		}
+	}
+	return false
 }
 
 // mapChange maps the items of c into what it upserts and deletes. With a

@@ -156,7 +156,8 @@ func TestSyncRawBatchOfNothing(t *testing.T) {
 }
 
 // With merge, an upsert setting fewer fields than an earlier one of the same
-// entity leaves the earlier one's other fields, as one at a time would.
+// entity leaves the earlier one's other fields, as one at a time would, and
+// one after a deletion leaves none.
 func TestSyncRawBatchMergesUpsertsOfDifferentFields(t *testing.T) {
 	nick := map[string]any{
 		"kind":     "nick",
@@ -184,6 +185,22 @@ func TestSyncRawBatchMergesUpsertsOfDifferentFields(t *testing.T) {
 	}
 	if props, _ := got["properties"].(map[string]any); props["name"] != "Zed" || props["nick"] != "zz" {
 		t.Errorf("entity %v, want name Zed and nick zz", got)
+	}
+
+	// A deletion then an upsert of fewer fields: the deletion goes first, and
+	// the other fields are gone, as one at a time.
+	errs = e.SyncRawBatch(ctx, []RawChange{
+		deleted("person", person("z", "Zed")),
+		upserted("nick", map[string]any{"id": "z", "nick": "zz2"}),
+	})
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	if got, _, err = srv.Entity("person", "z"); err != nil {
+		t.Fatal(err)
+	}
+	if props, _ := got["properties"].(map[string]any); props["name"] != nil || props["nick"] != "zz2" {
+		t.Errorf("entity %v, want only nick zz2", got)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ocean-go/ocean/config"
 	oceanctx "github.com/ocean-go/ocean/context"
+	"github.com/ocean-go/ocean/core/resync"
 	"github.com/ocean-go/ocean/handlers"
 	"github.com/ocean-go/ocean/internal/kafkaconn"
 	"github.com/ocean-go/ocean/internal/lifecycle"
@@ -47,12 +48,20 @@ func (a *App) configureWebhooks() error {
 		Workers:    s.EventWorkersCount,
 		Timeout:    s.MaxEventProcessingTime,
 		DrainBound: s.MaxWaitBeforeShutdown,
-		Sync: func(ctx context.Context, kind string, updated, deleted []any) error {
+		Sync: func(ctx context.Context, changes []liveevents.Change) []error {
 			e, err := a.engineReady(ctx)
 			if err != nil {
-				return err
+				errs := make([]error, len(changes))
+				for i := range errs {
+					errs[i] = err
+				}
+				return errs
 			}
-			return e.SyncRawResults(ctx, kind, updated, deleted)
+			raw := make([]resync.RawChange, len(changes))
+			for i, c := range changes {
+				raw[i] = resync.RawChange(c)
+			}
+			return e.SyncRawBatch(ctx, raw)
 		},
 		Kinds: func(ctx context.Context) (map[string]bool, error) {
 			e, err := a.engineReady(ctx)

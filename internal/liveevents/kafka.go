@@ -136,20 +136,20 @@ func newKafkaQueue(m *Manager, o KafkaOptions) (*kafkaQueue, error) {
 	}, nil
 }
 
-func (q *kafkaQueue) put(ctx context.Context, pt *path, it *item) error {
+func (q *kafkaQueue) put(ctx context.Context, it *item) error {
 	ctx, cancel := context.WithTimeout(ctx, publishTimeout)
 	defer cancel()
-	if err := q.w.WriteMessages(ctx, q.encode(pt, it)); err != nil {
+	if err := q.w.WriteMessages(ctx, q.encode(it)); err != nil {
 		return fmt.Errorf("the Kafka queue did not take the event (%w); retry later", err)
 	}
 	return nil
 }
 
-func (q *kafkaQueue) encode(pt *path, it *item) kafka.Message {
+func (q *kafkaQueue) encode(it *item) kafka.Message {
 	ev := it.ev
 	msg := kafka.Message{Topic: q.o.Topic, Value: ev.Body, Headers: []kafka.Header{
 		{Key: headerEventID, Value: []byte(ev.ID)},
-		{Key: headerPath, Value: []byte(pt.name)},
+		{Key: headerPath, Value: []byte(it.pt.name)},
 		{Key: headerReceivedAt, Value: []byte(ev.ReceivedAt.Format(time.RFC3339Nano))},
 	}}
 	if key := groupKey(it); key != "" {
@@ -196,7 +196,7 @@ func (q *kafkaQueue) decode(msg kafka.Message) (*path, *item, error) {
 	if ev.Payload, err = decodeObject(ev.Body); err != nil {
 		return pt, nil, err
 	}
-	it := &item{ev: ev}
+	it := &item{pt: pt, ev: ev}
 	for _, p := range pt.procs {
 		if p.ShouldProcess(ev) {
 			it.procs = append(it.procs, p)
@@ -381,18 +381,29 @@ func (q *kafkaQueue) fetch(gctx context.Context, a kafka.PartitionAssignment, wo
 	}
 }
 
-// work handles the events of one worker until the generation ends; those
-// still waiting then are left to the partition's next owner.
+// work handles the events of one worker until the generation ends, each it
+// takes with those waiting behind it (see Manager.process); those still
+// waiting then are left to the partition's next owner.
 func (q *kafkaQueue) work(gctx, events context.Context, in <-chan fetched, offsets *offsets) {
 	for f := range in {
+		fs := batch(f, in)
 		if gctx.Err() != nil {
-			q.abandon(f)
+			for _, f := range fs {
+				q.abandon(f)
+			}
 			continue
 		}
-		if q.handle(events, f) {
-			offsets.done(f.msg.Offset)
-		} else {
-			q.left.Add(1)
+		for i, err := range q.process(events, fs) {
+			switch {
+			case err == nil:
+			case events.Err() != nil: // cut short by a stop: the next owner processes it again
+				q.left.Add(1)
+				continue
+			case !q.deadLetter(events, fs[i], err):
+				q.left.Add(1)
+				continue
+			}
+			offsets.done(fs[i].msg.Offset)
 		}
 	}
 }
@@ -405,26 +416,31 @@ func (q *kafkaQueue) abandon(f fetched) {
 	}
 }
 
-// handle processes one event, dead-lettering it when it failed for good; it
-// reports whether the event is done with (its offset may be committed).
-func (q *kafkaQueue) handle(ctx context.Context, f fetched) bool {
-	err := f.err
-	switch {
-	case err != nil:
-		q.log.WithError(err).WithField("offset", f.msg.Offset).Error("Cannot process a live event of the Kafka queue")
-	case len(f.it.procs) == 0:
-		q.m.opts.Metrics.depth.WithLabelValues(f.pt.name).Dec()
-		return true // no processor handles it any more
-	default:
-		err = q.m.process(ctx, f.pt, f.it)
+// process processes the events of fs that this replica can; errs[i] is why
+// fs[i] failed (nil: done with, including an event no processor handles any
+// more).
+func (q *kafkaQueue) process(ctx context.Context, fs []fetched) (errs []error) {
+	errs = make([]error, len(fs))
+	var items []*item
+	var at []int
+	for i, f := range fs {
+		switch {
+		case f.err != nil:
+			q.log.WithError(f.err).WithField("offset", f.msg.Offset).Error("Cannot process a live event of the Kafka queue")
+			errs[i] = f.err
+		case len(f.it.procs) == 0:
+			q.m.opts.Metrics.depth.WithLabelValues(f.pt.name).Dec()
+		default:
+			items = append(items, f.it)
+			at = append(at, i)
+		}
 	}
-	if err == nil {
-		return true
+	if len(items) > 0 {
+		for j, err := range q.m.process(ctx, items) {
+			errs[at[j]] = err
+		}
 	}
-	if ctx.Err() != nil {
-		return false // cut short by a stop: the next owner processes it again
-	}
-	return q.deadLetter(ctx, f, err)
+	return errs
 }
 
 // deadLetter publishes a failed event to the dead-letter topic, with why; it

@@ -94,9 +94,11 @@ func startReplica(t *testing.T, k *KafkaOptions, cat *catalog, delay time.Durati
 		Workers: 2, Timeout: time.Minute, DrainBound: 10 * time.Second, Kafka: k, Log: log, Metrics: NewMetrics(r.reg),
 		Kinds:   func(context.Context) (map[string]bool, error) { return map[string]bool{"k": true}, nil },
 		Context: func(ctx context.Context) (context.Context, func()) { return ctx, func() {} },
-		Sync: func(_ context.Context, _ string, updated, _ []any) error {
-			cat.add(updated)
-			return nil
+		Sync: func(_ context.Context, changes []Change) []error {
+			for _, c := range changes {
+				cat.add(c.Updated)
+			}
+			return make([]error, len(changes))
 		},
 	}))
 	e := gin.New()

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"sync"
 	"time"
 
@@ -25,8 +24,9 @@ type Options struct {
 	Timeout    time.Duration // per event, retries included (OCEAN__MAX_EVENT_PROCESSING_SECONDS)
 	QueueSize  int           // events queued per path before the route answers 503
 	DrainBound time.Duration // how long queued events are still processed at shutdown
-	// Sync applies the raw results of one kind (upserts and deletions).
-	Sync func(ctx context.Context, kind string, updated, deleted []any) error
+	// Sync applies the changes of events in arrival order, as if one after
+	// the other; errs[i] is the error of changes[i].
+	Sync func(ctx context.Context, changes []Change) (errs []error)
 	// Kinds are the kinds the mapping has: a processor's other kinds are skipped.
 	Kinds func(ctx context.Context) (map[string]bool, error)
 	// Context gives the context events are processed in (an HTTP-request
@@ -62,7 +62,7 @@ func (m *Manager) Off(why string) { m.off = why }
 // queue holds accepted events until a worker processes them.
 type queue interface {
 	// put queues it; an error is why the route answers 503.
-	put(ctx context.Context, pt *path, it *item) error
+	put(ctx context.Context, it *item) error
 	// run processes the queued events until ctx ends, then those the drain
 	// bound leaves time for (work ends at the bound), and logs what is left.
 	run(ctx, work context.Context) error
@@ -97,6 +97,7 @@ func (l *logEvery) allow(now time.Time) (bool, int) {
 }
 
 type item struct {
+	pt    *path
 	ev    *handlers.WebhookEvent
 	procs []handlers.WebhookProcessor
 }
@@ -202,7 +203,7 @@ func (m *Manager) Handler(name string) gin.HandlerFunc {
 				return
 			}
 		}
-		if err := m.put(ctx, pt, &item{ev: ev, procs: procs}); err != nil {
+		if err := m.put(ctx, &item{pt: pt, ev: ev, procs: procs}); err != nil {
 			reject(http.StatusServiceUnavailable, "unavailable", err)
 			return
 		}
@@ -214,13 +215,13 @@ func (m *Manager) Handler(name string) gin.HandlerFunc {
 
 var errStopping = errors.New("the integration is stopping; retry later")
 
-func (m *Manager) put(ctx context.Context, pt *path, it *item) error {
+func (m *Manager) put(ctx context.Context, it *item) error {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	if m.closed {
 		return errStopping
 	}
-	return m.queue.put(ctx, pt, it)
+	return m.queue.put(ctx, it)
 }
 
 func groupKey(it *item) string {
@@ -279,99 +280,4 @@ func (m *Manager) warnUnsigned(ctx context.Context) {
 			}
 		}
 	}
-}
-
-// process handles one event: each processor, for each of its kinds the
-// mapping has, under the event's timeout.
-func (m *Manager) process(base context.Context, pt *path, it *item) error {
-	met := m.opts.Metrics
-	defer met.depth.WithLabelValues(pt.name).Dec()
-	ctx, end := m.opts.Context(base)
-	defer end()
-	ctx, cancel := context.WithTimeout(ctx, m.opts.Timeout)
-	defer cancel()
-	log := m.opts.Log.WithFields(logrus.Fields{"path": pt.name, "event_id": it.ev.ID})
-	err := m.handle(ctx, log, pt, it)
-	met.latency.WithLabelValues(pt.name).Observe(time.Since(it.ev.ReceivedAt).Seconds())
-	if err != nil {
-		met.count(pt.name, failed)
-		log.WithError(err).Error("Finished processing the webhook event with an error")
-		return err
-	}
-	met.count(pt.name, processed)
-	log.Debug("Finished processing the webhook event")
-	return nil
-}
-
-func (m *Manager) handle(ctx context.Context, log logrus.FieldLogger, pt *path, it *item) error {
-	mapped, err := m.opts.Kinds(ctx)
-	if err != nil {
-		return fmt.Errorf("mapping: %w", err)
-	}
-	var errs []error
-	matched := false
-	for _, p := range it.procs {
-		var done []string
-		for _, kind := range p.Kinds(it.ev) {
-			if !mapped[kind] || slices.Contains(done, kind) {
-				continue
-			}
-			done = append(done, kind)
-			matched = true
-			if err := m.match(ctx, pt, p, it.ev, kind); err != nil {
-				errs = append(errs, fmt.Errorf("kind %s: %w", kind, err))
-			}
-		}
-	}
-	if !matched {
-		log.Info("No resource of the mapping has a kind of this webhook event; nothing to sync")
-	}
-	return errors.Join(errs...)
-}
-
-// match runs one processor for one kind: hooks, Handle with retries, sync.
-// A panic of the processor fails the event, not the worker.
-func (m *Manager) match(ctx context.Context, pt *path, p handlers.WebhookProcessor, ev *handlers.WebhookEvent, kind string) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("processor panicked: %v", r)
-		}
-	}()
-	if h, ok := p.(handlers.BeforeHook); ok {
-		if err := h.BeforeProcessing(ctx, ev); err != nil {
-			return fmt.Errorf("before processing: %w", err)
-		}
-	}
-	policy := handlers.DefaultRetryPolicy
-	if r, ok := p.(handlers.Retrier); ok {
-		policy = r.RetryPolicy()
-	}
-	var res handlers.WebhookResults
-	for retry := 0; ; retry++ {
-		var err error
-		if res, err = p.Handle(ctx, ev, kind); err == nil {
-			break
-		}
-		if h, ok := p.(handlers.ErrorHook); ok {
-			h.OnError(ctx, ev, err)
-		}
-		if !handlers.IsRetryable(err) || retry >= policy.MaxRetries {
-			return err
-		}
-		m.opts.Metrics.count(pt.name, retried)
-		select {
-		case <-time.After(policy.Delay(retry)):
-		case <-ctx.Done():
-			return fmt.Errorf("%w (while waiting to retry: %w)", err, ctx.Err())
-		}
-	}
-	if err := m.opts.Sync(ctx, kind, res.Updated, res.Deleted); err != nil {
-		return fmt.Errorf("sync: %w", err)
-	}
-	if h, ok := p.(handlers.AfterHook); ok {
-		if err := h.AfterProcessing(ctx, ev); err != nil {
-			return fmt.Errorf("after processing: %w", err)
-		}
-	}
-	return nil
 }

@@ -60,6 +60,7 @@ type rig struct {
 	logs    *logtest.Hook
 	mu      sync.Mutex
 	synced  []any
+	batches []int // the number of changes of each Sync
 	stopped chan error
 	cancel  context.CancelFunc
 }
@@ -72,11 +73,14 @@ func newRig(t *testing.T, p handlers.WebhookProcessor, o Options) *rig {
 	o.Log, o.Metrics = log, NewMetrics(r.reg)
 	o.Kinds = func(context.Context) (map[string]bool, error) { return map[string]bool{"k": true}, nil }
 	o.Context = func(ctx context.Context) (context.Context, func()) { return ctx, func() {} }
-	o.Sync = func(_ context.Context, _ string, updated, _ []any) error {
+	o.Sync = func(_ context.Context, changes []Change) []error {
 		r.mu.Lock()
 		defer r.mu.Unlock()
-		r.synced = append(r.synced, updated...)
-		return nil
+		for _, c := range changes {
+			r.synced = append(r.synced, c.Updated...)
+		}
+		r.batches = append(r.batches, len(changes))
+		return make([]error, len(changes))
 	}
 	require.NoError(t, r.m.Configure(o))
 	e := gin.New()
@@ -128,6 +132,24 @@ func TestFullQueueAnswers503(t *testing.T) {
 	close(g.release)
 	require.Eventually(t, func() bool { return r.count(processed) == 2 }, 10*time.Second, 5*time.Millisecond)
 	assert.Equal(t, []any{"1", "2"}, r.syncedItems())
+}
+
+// A worker syncs the events queued behind the one it takes together, in
+// their order.
+func TestQueuedEventsAreSyncedTogether(t *testing.T) {
+	g := &gated{started: make(chan string, 10), release: make(chan struct{})}
+	r := newRig(t, g, Options{Workers: 1, Timeout: time.Minute, DrainBound: time.Second})
+	require.Equal(t, http.StatusAccepted, r.post(t, `{"n":"1"}`))
+	<-g.started // the worker holds the first event
+	for _, n := range []string{"2", "3", "4", "5"} {
+		require.Equal(t, http.StatusAccepted, r.post(t, `{"n":"`+n+`"}`))
+	}
+	close(g.release)
+	require.Eventually(t, func() bool { return r.count(processed) == 5 }, 10*time.Second, 5*time.Millisecond)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	assert.Equal(t, []any{"1", "2", "3", "4", "5"}, r.synced)
+	assert.Equal(t, []int{1, 4}, r.batches)
 }
 
 func TestShutdownDrainsTheQueue(t *testing.T) {

@@ -30,11 +30,11 @@ func newMemoryQueue(m *Manager) *memoryQueue {
 	return q
 }
 
-func (q *memoryQueue) put(_ context.Context, pt *path, it *item) error {
-	shards := q.shards[pt.name]
+func (q *memoryQueue) put(_ context.Context, it *item) error {
+	shards := q.shards[it.pt.name]
 	select {
 	case shards[shardOf(groupKey(it), len(shards), &q.next)] <- it:
-		q.m.opts.Metrics.depth.WithLabelValues(pt.name).Inc()
+		q.m.opts.Metrics.depth.WithLabelValues(it.pt.name).Inc()
 		return nil
 	default:
 		return errQueueFull
@@ -55,9 +55,8 @@ func shardOf(key string, n int, next *atomic.Uint64) int {
 func (q *memoryQueue) run(ctx, work context.Context) error {
 	var wg sync.WaitGroup
 	for _, name := range q.m.order {
-		pt := q.m.paths[name]
 		for _, shard := range q.shards[name] {
-			wg.Go(func() { q.work(ctx, work, pt, shard) })
+			wg.Go(func() { q.work(ctx, work, shard) })
 		}
 	}
 	wg.Wait()
@@ -77,12 +76,12 @@ func (q *memoryQueue) run(ctx, work context.Context) error {
 }
 
 // work processes the events of shard until ctx ends and shard is empty, or
-// work ends.
-func (q *memoryQueue) work(ctx, work context.Context, pt *path, shard chan *item) {
+// work ends: each it takes with those queued behind it (see process).
+func (q *memoryQueue) work(ctx, work context.Context, shard chan *item) {
 	for work.Err() == nil { // past the bound, what is queued stays queued
 		select {
 		case it := <-shard:
-			_ = q.m.process(work, pt, it) // counted and logged
+			_ = q.m.process(work, batch(it, shard)) // counted and logged
 			continue
 		case <-work.Done():
 			return
@@ -90,11 +89,28 @@ func (q *memoryQueue) work(ctx, work context.Context, pt *path, shard chan *item
 		}
 		select { // draining: until the queue is empty or the bound passed
 		case it := <-shard:
-			_ = q.m.process(work, pt, it)
+			_ = q.m.process(work, batch(it, shard))
 		case <-work.Done():
 			return
 		default:
 			return
 		}
 	}
+}
+
+// batch is first and what in holds already, up to maxBatch in all.
+func batch[T any](first T, in <-chan T) []T {
+	out := []T{first}
+	for len(out) < maxBatch {
+		select {
+		case next, ok := <-in:
+			if !ok {
+				return out
+			}
+			out = append(out, next)
+		default:
+			return out
+		}
+	}
+	return out
 }

@@ -148,8 +148,3 @@ func resolveAlias(n *yaml.Node) *yaml.Node {
 	}
 	return n
 }
-
-// yamlErrText keeps the parser's own words without its "yaml: " prefix.
-func yamlErrText(err error) string {
-	return strings.TrimPrefix(err.Error(), "yaml: ")
-}

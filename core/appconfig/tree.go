@@ -8,7 +8,6 @@ import (
 	"io"
 	"math"
 	"strconv"
-	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -63,27 +62,13 @@ func readJSON(data []byte) (any, error) {
 func readYAML(data []byte) (any, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, yamlError(data, err)
+		return nil, yamlpos.Error(data, err) // the parser's line is often that of the enclosing block
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, errors.New("empty document")
 	}
 	c := yamlConv{budget: maxNodes}
 	return c.value(doc.Content[0], 0)
-}
-
-// yamlError names the line of each fault (the parser's own line is often
-// that of the enclosing block).
-func yamlError(data []byte, err error) error {
-	var parts []string
-	for _, p := range yamlpos.Problems(data, err) {
-		if p.Line > 0 {
-			parts = append(parts, fmt.Sprintf("line %d: %s", p.Line, p.Msg))
-		} else {
-			parts = append(parts, p.Msg)
-		}
-	}
-	return errors.New(strings.Join(parts, "; "))
 }
 
 type yamlConv struct{ budget int }

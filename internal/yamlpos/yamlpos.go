@@ -3,6 +3,7 @@ package yamlpos
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -39,6 +40,20 @@ func Problems(data []byte, err error) []Problem {
 		p.Line = line
 	}
 	return []Problem{p}
+}
+
+// Error is err with each problem at its line: "line 4: did not find
+// expected key".
+func Error(data []byte, err error) error {
+	var parts []string
+	for _, p := range Problems(data, err) {
+		if p.Line > 0 {
+			parts = append(parts, fmt.Sprintf("line %d: %s", p.Line, p.Msg))
+		} else {
+			parts = append(parts, p.Msg)
+		}
+	}
+	return errors.New(strings.Join(parts, "; "))
 }
 
 // split takes the "line N: " prefix off a parser message.

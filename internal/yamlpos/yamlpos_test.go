@@ -32,3 +32,10 @@ func TestProblems(t *testing.T) {
 	}
 	assert.Nil(t, Problems([]byte("a: 1\n"), nil))
 }
+
+func TestError(t *testing.T) {
+	doc := []byte("a: 1\nb: 2\na: 3\nb: 4\n")
+	var v any
+	assert.EqualError(t, Error(doc, yaml.Unmarshal(doc, &v)),
+		`line 3: mapping key "a" already defined at line 1; line 4: mapping key "b" already defined at line 2`)
+}

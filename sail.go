@@ -65,7 +65,7 @@ func (so SailOptions) overrides() map[string]any {
 	return o
 }
 
-// Run parses the command line (sail [--once], version) and runs it; it exits
+// Run parses the command line (sail [--once] [--strict], version) and runs it; it exits
 // the process with status 0 only on success. SIGINT and SIGTERM stop it
 // gracefully; a second one stops it at once.
 func (a *App) Run() {

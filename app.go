@@ -364,6 +364,7 @@ func (a *App) start(ctx context.Context, so SailOptions) (_ eventListener, err e
 		Redact:            logging.MaskerOf(a.log).Full().MaskJSON,
 		MappingTTL:        s.Port.PortAppConfigCacheTTL,
 		Observer:          newSyncReporter(a),
+		StrictMapping:     s.Strict,
 	}
 
 	if listener.routes != nil {

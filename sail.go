@@ -33,6 +33,9 @@ type SailOptions struct {
 	Port                    *int   // HTTP port (APPLICATION__PORT)
 	LogLevel                string // APPLICATION__LOG_LEVEL
 	InitializePortResources *bool  // OCEAN__INITIALIZE_PORT_RESOURCES
+	// Strict makes unknown keys errors: settings, spec.yaml and the mapping
+	// (OCEAN__STRICT).
+	Strict bool
 	// SummaryOut receives the per-kind table printed after a resync; default
 	// standard output.
 	SummaryOut io.Writer
@@ -56,10 +59,13 @@ func (so SailOptions) overrides() map[string]any {
 	if so.InitializePortResources != nil {
 		o["initialize_port_resources"] = *so.InitializePortResources
 	}
+	if so.Strict {
+		o["strict"] = true
+	}
 	return o
 }
 
-// Run parses the command line (sail [--once], version) and runs it; it exits
+// Run parses the command line (sail [--once] [--strict], version) and runs it; it exits
 // the process with status 0 only on success. SIGINT and SIGTERM stop it
 // gracefully; a second one stops it at once.
 func (a *App) Run() {
@@ -104,6 +110,7 @@ func (a *App) Execute(ctx context.Context, args []string) error {
 	sail.Flags().BoolVarP(&so.Once, "once", "O", false, "run one resync and exit")
 	sail.Flags().IntVarP(&port, "port", "p", 0, "HTTP port of the integration (default 8000; with --once a free port on 127.0.0.1)")
 	sail.Flags().StringVarP(&so.LogLevel, "log-level", "l", "", "log level: DEBUG, INFO, WARNING, ERROR")
+	sail.Flags().BoolVar(&so.Strict, "strict", false, "refuse unknown keys (OCEAN__ variables, config.yaml, spec.yaml, the mapping) instead of warning")
 	initialize = true
 	sail.Flags().VarP((*valueBool)(&initialize), "initialize-port-resources", "i",
 		"create the default blueprints and mapping on first start: true or false")

@@ -46,7 +46,7 @@ func readActionsProcessor(r *reader) ActionsProcessorSettings {
 	// Ocean caps each action's share of the runs buffer; the processor here
 	// claims only as many runs as it has free workers, so there is no buffer
 	// to share, and a cap set for it would silently do nothing.
-	if e := r.root.get("actions_processor.max_runs_buffer_util_pct_per_action"); !e.unset() {
+	if e := r.get("actions_processor.max_runs_buffer_util_pct_per_action"); !e.unset() {
 		r.fail(e, "unset (ocean-go buffers no runs: it claims as many as it has free workers)", false)
 	}
 	return a

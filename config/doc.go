@@ -15,7 +15,14 @@
 //     is dropped when NAME is unset. Any other provider is an error.
 //  4. The defaults below.
 //
-// Unknown keys are allowed and readable with Settings.Lookup. Booleans accept
+// A key no setting reads (OCEAN__EVENT_LISTNER__TYPE, eventListener.intreval,
+// a spec.yaml key or an integration config key the spec does not declare) is
+// a warning in Settings.Warnings naming the known key it likely meant; with
+// OCEAN__STRICT (sail --strict) it is an error. The known keys are the ones
+// read: a setting is declared by reading it, so a new one is known at once.
+// A key that only another event listener type reads is ignored with a
+// warning, even when strict. Unknown keys stay readable with
+// Settings.Lookup. Booleans accept
 // true/false, yes/no, on/off, 1/0 in any case. Durations are a number in the
 // unit shown or a Go duration ("90s", "2m"). An empty env value means "use the
 // default". OCEAN__PROCESS_EXECUTION_MODE is obsolete: it is ignored with a warning.
@@ -107,6 +114,7 @@
 //	OCEAN__MAX_REQUEST_BODY_SIZE_IN_BYTES              4194304 (4 MiB)             MaxRequestBodySizeInBytes (/integration
 //	                                                                               routes; 413 beyond)
 //	OCEAN__LOCAL_PORT__DIR                             .ocean                      LocalPort.Dir
+//	OCEAN__STRICT                                      false (sail --strict)       Strict (unknown keys are errors)
 //	APPLICATION__LOG_LEVEL                             INFO                        Application.LogLevel
 //	APPLICATION__PORT                                  8000 (ONCE: 0, a free port) Application.Port
 //	APPLICATION__ENABLE_HTTP_LOGGING                   true                        Application.EnableHTTPLogging
@@ -146,8 +154,10 @@
 //
 // # Errors and secrets
 //
-// Load fails with one *Error line naming the key as written, its source and
-// what was expected; a value that starts like JSON ({ or [) where an object or
+// Load fails with Errors: every problem at once, one *Error line each (found
+// by errors.As), naming the key as written, its source (with its line for
+// .env, config.yaml and spec.yaml, YAML syntax errors included) and what was
+// expected; a value that starts like JSON ({ or [) where an object or
 // list is expected but does not parse is reported as invalid JSON, with the
 // byte offset of the fault. Sensitive values (see Settings.Secrets) never
 // appear in an error; Settings.Redacted is the effective config fit for a log

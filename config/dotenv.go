@@ -8,9 +8,11 @@ import (
 // parseDotenv reads a .env file: KEY=value lines, optional `export`, # comments,
 // single quotes (literal) and double quotes (\n, \t, \", \\ escapes), both of
 // which may span lines. Errors never quote the line: it may hold a secret.
-func parseDotenv(data string) ([]envVar, *Error) {
+// A bad line is reported and skipped, so that all are reported at once.
+func parseDotenv(data string) ([]envVar, Errors) {
 	lines := strings.Split(strings.ReplaceAll(data, "\r\n", "\n"), "\n")
 	var vars []envVar
+	var errs Errors
 	for i := 0; i < len(lines); i++ {
 		where := fmt.Sprintf(".env line %d", i+1)
 		line := strings.TrimSpace(lines[i])
@@ -23,7 +25,8 @@ func parseDotenv(data string) ([]envVar, *Error) {
 		name, rest, ok := strings.Cut(line, "=")
 		name = strings.TrimSpace(name)
 		if !ok || !validEnvName(name) {
-			return nil, &Error{Source: where, Expected: "KEY=value"}
+			errs = append(errs, &Error{Source: where, Expected: "KEY=value"})
+			continue
 		}
 		rest = strings.TrimLeft(rest, " \t")
 		var value string
@@ -37,7 +40,8 @@ func parseDotenv(data string) ([]envVar, *Error) {
 				end = closingQuote(body, q)
 			}
 			if end < 0 {
-				return nil, &Error{Key: name, Source: where, Expected: "a closing " + string(q) + " quote"}
+				errs = append(errs, &Error{Key: name, Source: where, Expected: "a closing " + string(q) + " quote"})
+				break // the quoted value ran to the end of the file
 			}
 			value = body[:end]
 			if q == '"' {
@@ -52,7 +56,7 @@ func parseDotenv(data string) ([]envVar, *Error) {
 		}
 		vars = append(vars, envVar{name: name, value: value, where: where})
 	}
-	return vars, nil
+	return vars, errs
 }
 
 func validEnvName(s string) bool {

@@ -32,6 +32,40 @@ type Error struct {
 	// Detail then says what is wrong and at which byte, without quoting the
 	// value (it may hold credentials). Expected is unused.
 	Invalid, Detail string
+	// Unknown is set for a key no setting reads (a warning, unless strict);
+	// Suggestion is then the known key, spelt as the source writes keys, that
+	// Key most likely meant ("" when none is close).
+	Unknown    bool
+	Suggestion string
+	// Other names what reads Unknown's key when it is read, but not in this
+	// run: "the KAFKA event listener". It is then ignored even when strict.
+	Other string
+}
+
+// Errors is every problem Load found, in the order the settings are read, so
+// that one run shows them all. errors.As finds each *Error in it.
+type Errors []*Error
+
+func (es Errors) Error() string {
+	lines := make([]string, len(es))
+	for i, e := range es {
+		lines[i] = e.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Unwrap lets errors.As and errors.Is see each error.
+func (es Errors) Unwrap() []error {
+	out := make([]error, len(es))
+	for i, e := range es {
+		out[i] = e
+	}
+	return out
+}
+
+// warning is the text of an Unknown error logged as a warning.
+func (e *Error) warning() string {
+	return strings.TrimPrefix(e.Error(), "config: ")
 }
 
 func (e *Error) Error() string {
@@ -39,6 +73,18 @@ func (e *Error) Error() string {
 	b.WriteString("config: ")
 	if e.Missing {
 		fmt.Fprintf(&b, "%s: required by %s, set %s to %s", e.Key, e.Source, e.Hint, e.Expected)
+		return b.String()
+	}
+	if e.Unknown {
+		fmt.Fprintf(&b, "%s (%s): ", e.Key, e.Source)
+		switch {
+		case e.Other != "":
+			b.WriteString("ignored: only " + e.Other + " reads it")
+		case e.Suggestion != "":
+			fmt.Fprintf(&b, "unknown setting; did you mean %s?", e.Suggestion)
+		default:
+			b.WriteString("unknown setting")
+		}
 		return b.String()
 	}
 	if e.Invalid != "" {

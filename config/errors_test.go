@@ -76,7 +76,7 @@ configurations:
 		{"unknown provider", setup{files: map[string]string{"config.yaml": "port:\n  clientId: \"{{ from vault port/id }}\"\n"}},
 			`config: port.clientId (config.yaml line 2): expected a value or "{{ from env NAME }}" (the only provider is env), got "{{ from vault port/id }}"`},
 		{"invalid YAML", setup{files: map[string]string{"config.yaml": "port:\n  clientId: a\n bad: [\n"}},
-			`config: config.yaml: expected valid YAML, got "line 2: did not find expected key"`},
+			`config: config.yaml line 3: expected valid YAML, got "did not find expected key"`},
 		{"alias bomb", setup{files: map[string]string{"config.yaml": aliasBomb()}},
 			`config: config.yaml: expected valid YAML, got "document contains excessive aliasing"`},
 		{"config.yaml not a mapping", setup{files: map[string]string{"config.yaml": "- a\n- b\n"}},

@@ -10,13 +10,18 @@ import (
 // free-form map. With one, each declared setting is looked up by its name
 // (case and '_' ignored), coerced to its type or defaulted, and undeclared
 // keys are dropped.
-func integrationConfig(r *reader, spec *Spec) map[string]any {
+func integrationConfig(r *reader, spec *Spec, specBroken bool) map[string]any {
 	e := r.root.get("integration.config")
 	var given tree
 	if e != nil && e.isObject() {
 		given = e.sub
 	}
 	if spec == nil {
+		// Free-form (or a broken spec, reported already): every key is the integration's.
+		r.read["integration.config"] = true
+		if specBroken {
+			return nil
+		}
 		out := make(map[string]any, len(given))
 		for _, c := range given {
 			out[c.name] = plain(c)
@@ -25,6 +30,8 @@ func integrationConfig(r *reader, spec *Spec) map[string]any {
 	}
 	out := make(map[string]any, len(spec.Configurations))
 	for i, c := range spec.Configurations {
+		path := "integration.config." + fold(c.Name)
+		r.read[path], r.names[path] = true, c.Name
 		v := given[fold(c.Name)]
 		if v.unset() {
 			if c.Default == nil {
@@ -41,8 +48,8 @@ func integrationConfig(r *reader, spec *Spec) map[string]any {
 		}
 		if val, ok := coerceConfig(v, c.Type); ok {
 			out[c.Name] = val
-		} else if jerr := invalidJSON(v); jerr != nil && (c.Type == "object" || c.Type == "array") && r.err == nil {
-			r.err = jerr
+		} else if jerr := invalidJSON(v); jerr != nil && (c.Type == "object" || c.Type == "array") {
+			r.add(v, jerr)
 		} else {
 			r.fail(v, configTypes[c.Type], c.Sensitive)
 		}

@@ -68,6 +68,21 @@ func readListener(r *reader, readers map[ListenerType]ListenerReader, secrets *[
 	if read := readers[l.Type]; read != nil {
 		l.Options = read(ListenerKeys{r: r, typ: l.Type, secrets: secrets})
 	}
+	// The other types' keys are learnt by reading them aside, errors and
+	// secrets dropped: set, they are ignored (a compose file may set them
+	// all), not unknown.
+	for t, read := range readers {
+		if t == l.Type || read == nil {
+			continue
+		}
+		aside := newReader(r.root)
+		read(ListenerKeys{r: aside, typ: t, secrets: new([]string)})
+		for p := range aside.read {
+			if !r.read[p] {
+				r.others[p] = append(r.others[p], t)
+			}
+		}
+	}
 	return l
 }
 
@@ -123,7 +138,7 @@ func (k ListenerKeys) String(key, def string) string {
 func (k ListenerKeys) URL(key string, required bool) string {
 	path := listenerPrefix + key
 	u := k.r.url(path, "", k.sensitive)
-	if u == "" && required && k.r.err == nil {
+	if u == "" && required && !k.r.failed(path) {
 		k.r.missing(path, "a URL", "the "+string(k.typ)+" event listener", envName(path))
 	}
 	return k.keep(u)
@@ -134,13 +149,13 @@ func (k ListenerKeys) URL(key string, required bool) string {
 // when it is unset; given, it must hold at least one item.
 func (k ListenerKeys) List(key, what string, def []string) []string {
 	path := listenerPrefix + key
-	if k.r.root.get(path).unset() {
+	if k.r.get(path).unset() {
 		return slices.Clone(def)
 	}
 	expected := "a comma-separated list of " + what
 	out := k.r.list(path, expected, k.sensitive)
 	if len(out) == 0 {
-		k.r.fail(k.r.root.get(path), expected, k.sensitive)
+		k.r.fail(k.r.root.get(path), expected, k.sensitive) // one error per entry: not twice
 	}
 	for _, v := range out {
 		k.keep(v)

@@ -36,50 +36,63 @@ var objectPaths = []string{"port", "integration", "event_listener", "application
 
 // Load reads, merges and validates the settings of the integration in
 // opts.Dir. Sources, highest priority first: opts.Overrides; the process
-// environment; the .env file; config.yaml; defaults. An invalid or missing
-// value fails with a one-line *Error.
+// environment; the .env file; config.yaml; defaults. Every invalid or missing
+// value is reported at once, as Errors (one *Error each, in the order the
+// settings are read). A key no setting reads is a warning in
+// Settings.Warnings, naming the key it likely meant; with the strict setting
+// (sail --strict) it is an error.
 func Load(opts LoadOptions) (*Settings, error) {
 	environ := opts.Environ
 	if environ == nil {
 		environ = os.Environ()
 	}
-	spec, err := LoadSpec(opts.Dir)
+	spec, errs, err := loadSpec(opts.Dir)
 	if err != nil {
 		return nil, err
 	}
+	specBroken := len(errs) > 0
 	var dotenv []envVar
 	if data, err := readOptional(opts.Dir, ".env"); err != nil {
 		return nil, err
 	} else if data != nil {
-		var perr *Error
-		if dotenv, perr = parseDotenv(string(data)); perr != nil {
-			return nil, perr
-		}
+		var perrs Errors
+		dotenv, perrs = parseDotenv(string(data))
+		errs = append(errs, perrs...)
 	}
 	procEnv := parseEnviron(environ)
 	root := tree{}
 	if data, err := readOptional(opts.Dir, "config.yaml"); err != nil {
 		return nil, err
 	} else if data != nil {
-		yt, perr := yamlTree("config.yaml", data, lookupFunc(dotenv, procEnv))
-		if perr != nil {
-			return nil, perr
+		yt, perrs := yamlTree("config.yaml", data, lookupFunc(dotenv, procEnv))
+		errs = append(errs, perrs...)
+		if yt != nil {
+			root = yt
 		}
-		root = yt
 	}
 	et, warnings := envTree(dotenv, procEnv)
 	ot := fromPlain(opts.Overrides, nil, origin{where: "override"})
 	for _, src := range []tree{root, et, ot} {
-		if err := expandObjects(src); err != nil {
-			return nil, err
-		}
+		errs = append(errs, expandObjects(src)...)
 	}
 	merge(root, et)
 	merge(root, ot)
 
-	s, rerr := readSettings(root, spec, opts)
-	if rerr != nil {
-		return nil, rerr
+	s, r := readSettings(root, spec, specBroken, opts)
+	errs = append(errs, r.errs...)
+	unknown := r.unknownKeys()
+	if spec != nil {
+		unknown = append(unknown, spec.unknown...)
+	}
+	for _, u := range unknown {
+		if s.Strict && u.Other == "" {
+			errs = append(errs, u)
+		} else {
+			warnings = append(warnings, u.warning())
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
 	}
 	s.Warnings = append(warnings, s.Warnings...)
 	return s, nil
@@ -98,7 +111,8 @@ func readOptional(dir, name string) ([]byte, error) {
 
 // expandObjects decodes JSON strings given for object settings and drops
 // empty ones, so that sources deep-merge object by object.
-func expandObjects(t tree) *Error {
+func expandObjects(t tree) Errors {
+	var errs Errors
 	for _, path := range objectPaths {
 		parent, key := t, path
 		if i := strings.LastIndexByte(path, '.'); i >= 0 {
@@ -119,18 +133,23 @@ func expandObjects(t tree) *Error {
 		m, ok := jsonContainer[map[string]any](e.val)
 		if !ok {
 			if jerr := invalidJSON(e); jerr != nil {
-				return jerr
+				errs = append(errs, jerr)
+			} else {
+				// Never quoted: a malformed JSON object may well hold credentials.
+				errs = append(errs, &Error{Key: e.from.key, Source: e.from.where, Expected: "an object (JSON when given as a string)", Sensitive: true})
 			}
-			// Never quoted: a malformed JSON object may well hold credentials.
-			return &Error{Key: e.from.key, Source: e.from.where, Expected: "an object (JSON when given as a string)", Sensitive: true}
+			delete(parent, key) // reported: not read again as a setting
+			continue
 		}
 		e.sub, e.val = fromPlain(m.(map[string]any), strings.Split(path, "."), e.from), nil
 	}
-	return nil
+	return errs
 }
 
-func readSettings(root tree, spec *Spec, opts LoadOptions) (*Settings, *Error) {
-	r := &reader{root: root}
+// readSettings reads the typed settings; the reader holds the errors and the
+// keys read. A broken spec (reported already) checks no integration config.
+func readSettings(root tree, spec *Spec, specBroken bool, opts LoadOptions) (*Settings, *reader) {
+	r := newReader(root)
 	for _, p := range objectPaths {
 		r.object(p)
 	}
@@ -146,7 +165,7 @@ func readSettings(root tree, spec *Spec, opts LoadOptions) (*Settings, *Error) {
 		RateLimit:             r.number("port.rate_limit", 100),
 		RateBurst:             r.count("port.rate_burst", 100, 1),
 	}
-	if (s.Port.ClientID == "") != (s.Port.ClientSecret == "") && r.err == nil {
+	if (s.Port.ClientID == "") != (s.Port.ClientSecret == "") && !r.failed("port.client_id") && !r.failed("port.client_secret") {
 		missing := "port.client_secret"
 		if s.Port.ClientID == "" {
 			missing = "port.client_id"
@@ -162,21 +181,21 @@ func readSettings(root tree, spec *Spec, opts LoadOptions) (*Settings, *Error) {
 	if typ == "" && spec != nil {
 		typ = strings.ToLower(spec.Type)
 	}
-	if typ == "" && r.err == nil {
+	if typ == "" && !r.failed("integration.type") {
 		r.missing("integration.type", "a string", "the integration (ocean.WithType)", envName("integration.type"))
 	}
 	s.Integration = IntegrationSettings{
 		Identifier:              r.str("integration.identifier", strings.ToLower("my-"+typ+"-integration")),
 		Type:                    typ,
 		Version:                 r.str("integration.version", opts.DefaultVersion),
-		Config:                  integrationConfig(r, spec),
+		Config:                  integrationConfig(r, spec, specBroken),
 		IncrementalSyncEnabled:  r.boolean("integration.incremental_sync_enabled", false),
 		IncrementalSyncInterval: r.duration("integration.incremental_sync_interval", 15*time.Minute, time.Minute, true),
 	}
-	if s.Integration.Version == "" && r.err == nil { // Port's User-Agent and integration need it
+	if s.Integration.Version == "" && !r.failed("integration.version") { // Port's User-Agent and integration need it
 		r.missing("integration.version", "a string", "the integration (ocean.WithVersion)", envName("integration.version"))
 	}
-	if iv := s.Integration.IncrementalSyncInterval; iv != 15*time.Minute && iv != 30*time.Minute && iv != time.Hour && r.err == nil {
+	if iv := s.Integration.IncrementalSyncInterval; iv != 15*time.Minute && iv != 30*time.Minute && iv != time.Hour {
 		r.fail(root.get("integration.incremental_sync_interval"), "15, 30 or 60 minutes", false)
 	}
 
@@ -229,13 +248,11 @@ func readSettings(root tree, spec *Spec, opts LoadOptions) (*Settings, *Error) {
 	// Ocean has no such limit: its webhook routes read any body whole.
 	s.MaxRequestBodySizeInBytes = r.count("max_request_body_size_in_bytes", 4<<20, 1)
 
-	if s.Runtime == RuntimeSaas && (spec == nil || !spec.Saas.Enabled) && r.err == nil {
+	if s.Runtime == RuntimeSaas && (spec == nil || !spec.Saas.Enabled) && !specBroken {
 		r.fail(root.get("runtime"), "OnPrem: .port/spec.yaml does not enable saas", false)
 	}
-	if r.err != nil {
-		return nil, r.err
-	}
-	return s, nil
+	s.Strict = r.boolean("strict", false)
+	return s, r
 }
 
 // readMetrics reads METRICS__*: enabled needs a webhook to push to (a
@@ -245,7 +262,7 @@ func readMetrics(r *reader) MetricsSettings {
 		Enabled:    r.boolean("metrics.enabled", false),
 		WebhookURL: r.url("metrics.webhook_url", "", true),
 	}
-	if m.Enabled && m.WebhookURL == "" {
+	if m.Enabled && m.WebhookURL == "" && !r.failed("metrics.webhook_url") {
 		r.missing("metrics.webhook_url", "a URL", "metrics.enabled", envName("metrics.webhook_url"))
 	}
 	return m
@@ -254,7 +271,7 @@ func readMetrics(r *reader) MetricsSettings {
 var logLevels = []string{"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
 
 func readLogLevel(r *reader) string {
-	if e := r.root.get("application.log_level"); e != nil {
+	if e := r.get("application.log_level"); e != nil {
 		if s, ok := e.val.(string); ok && strings.EqualFold(strings.TrimSpace(s), "WARN") {
 			return "WARNING"
 		}
@@ -268,9 +285,10 @@ func readAllowedEnvVars(r *reader) []string {
 	const key, expected = "allowed_env_vars", "a comma-separated list of variable names or globs (MY_*)"
 	names := r.list(key, expected, false)
 	for _, n := range names {
-		if _, err := path.Match(n, ""); err != nil && r.err == nil {
-			r.fail(r.root.get(key), expected, false)
-			r.err.Got = gotText(n) // the bad glob, not the whole list
+		if _, err := path.Match(n, ""); err != nil {
+			e := r.root.get(key)
+			// The bad glob, not the whole list.
+			r.add(e, &Error{Key: e.from.key, Source: e.from.where, Expected: expected, Got: gotText(n)})
 			return nil
 		}
 	}

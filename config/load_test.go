@@ -215,7 +215,9 @@ func TestMissingType(t *testing.T) {
 	_, err := Load(LoadOptions{Dir: t.TempDir(), Environ: []string{}})
 	var cerr *Error
 	require.True(t, errors.As(err, &cerr))
-	assert.Equal(t, "config: integration.type: required by the integration (ocean.WithType), set OCEAN__INTEGRATION__TYPE to a string", err.Error())
+	// Both at once: the version is missing too.
+	assert.Equal(t, "config: integration.type: required by the integration (ocean.WithType), set OCEAN__INTEGRATION__TYPE to a string\n"+
+		"config: integration.version: required by the integration (ocean.WithVersion), set OCEAN__INTEGRATION__VERSION to a string", err.Error())
 }
 
 func TestMissingVersion(t *testing.T) {

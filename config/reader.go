@@ -7,17 +7,49 @@ import (
 	"time"
 )
 
-// reader reads typed settings from the merged tree. It keeps the first error
-// so that Load reports exactly one line, in a stable field order.
+// reader reads typed settings from the merged tree. It keeps every error, in
+// the order the settings are read, and every key it read: the keys no
+// setting read are the unknown ones, so reading a setting is what declares it.
 type reader struct {
 	root tree
-	err  *Error
+	errs Errors
+	bad  map[*entry]bool // the entries an error is about: one error each
+	read map[string]bool // canonical paths read as values
+	// names are the spec's spelling of the integration.config keys read.
+	names map[string]string
+	// others are the keys only other event listener types read, with them.
+	others map[string][]ListenerType
+}
+
+func newReader(root tree) *reader {
+	return &reader{root: root, bad: map[*entry]bool{}, read: map[string]bool{}, names: map[string]string{}, others: map[string][]ListenerType{}}
+}
+
+// get returns the entry at a canonical path and records it as a known key.
+func (r *reader) get(path string) *entry {
+	r.read[path] = true
+	return r.root.get(path)
+}
+
+// failed reports whether the value at path was refused, so that a check
+// depending on it does not report the same mistake twice.
+func (r *reader) failed(path string) bool {
+	e := r.get(path)
+	return e != nil && r.bad[e]
+}
+
+// add records err unless one about e is already recorded.
+func (r *reader) add(e *entry, err *Error) {
+	if e != nil {
+		if r.bad[e] {
+			return
+		}
+		r.bad[e] = true
+	}
+	r.errs = append(r.errs, err)
 }
 
 func (r *reader) fail(e *entry, expected string, sensitive bool) {
-	if r.err != nil {
-		return
-	}
 	err := &Error{Key: e.from.key, Source: e.from.where, Expected: expected, Sensitive: sensitive}
 	if !sensitive {
 		if e.isObject() {
@@ -26,14 +58,12 @@ func (r *reader) fail(e *entry, expected string, sensitive bool) {
 			err.Got = gotText(e.val)
 		}
 	}
-	r.err = err
+	r.add(e, err)
 }
 
 // missing records a required value that was not given; hint is the env var to set.
 func (r *reader) missing(path, expected, why, hint string) {
-	if r.err == nil {
-		r.err = &Error{Key: path, Source: why, Expected: expected, Missing: true, Hint: hint}
-	}
+	r.add(nil, &Error{Key: path, Source: why, Expected: expected, Missing: true, Hint: hint})
 }
 
 // envName is the env var that sets a canonical path.
@@ -54,7 +84,7 @@ func (r *reader) secret(path string) string {
 }
 
 func (r *reader) text(path, def string, sensitive bool) string {
-	e := r.root.get(path)
+	e := r.get(path)
 	if e == nil || (!e.isObject() && e.val == nil) {
 		return def
 	}
@@ -66,7 +96,7 @@ func (r *reader) text(path, def string, sensitive bool) string {
 }
 
 func (r *reader) boolean(path string, def bool) bool {
-	e := r.root.get(path)
+	e := r.get(path)
 	if e.unset() {
 		return def
 	}
@@ -79,7 +109,7 @@ func (r *reader) boolean(path string, def bool) bool {
 
 // count reads an integer of at least min.
 func (r *reader) count(path string, def, min int) int {
-	e := r.root.get(path)
+	e := r.get(path)
 	if e.unset() {
 		return def
 	}
@@ -98,7 +128,7 @@ func (r *reader) count(path string, def, min int) int {
 // port reads a TCP port; 0 asks the system for a free one (tests, --once runs
 // that need no fixed address).
 func (r *reader) port(path string, def int) int {
-	e := r.root.get(path)
+	e := r.get(path)
 	if e.unset() {
 		return def
 	}
@@ -112,7 +142,7 @@ func (r *reader) port(path string, def int) int {
 
 // number reads a non-negative float.
 func (r *reader) number(path string, def float64) float64 {
-	e := r.root.get(path)
+	e := r.get(path)
 	if e.unset() {
 		return def
 	}
@@ -127,7 +157,7 @@ func (r *reader) number(path string, def float64) float64 {
 // duration reads a positive number of units; a Go duration string ("90s",
 // "2m") is accepted too. integer rejects fractions, as Ocean's int fields do.
 func (r *reader) duration(path string, def, unit time.Duration, integer bool) time.Duration {
-	e := r.root.get(path)
+	e := r.get(path)
 	if e.unset() {
 		return def
 	}
@@ -155,7 +185,7 @@ func unitName(unit time.Duration) string {
 }
 
 func (r *reader) url(path, def string, sensitive bool) string {
-	e := r.root.get(path)
+	e := r.get(path)
 	if e.unset() {
 		return def
 	}
@@ -169,7 +199,7 @@ func (r *reader) url(path, def string, sensitive bool) string {
 
 // oneOf reads one of choices, case-insensitively, returning its canonical spelling.
 func (r *reader) oneOf(path, def string, choices ...string) string {
-	e := r.root.get(path)
+	e := r.get(path)
 	if e.unset() {
 		return def
 	}
@@ -194,7 +224,7 @@ func (r *reader) object(path string) {
 // list reads a list of strings: a YAML or JSON list, a JSON array in a string
 // or a comma-separated string. Blank entries are dropped.
 func (r *reader) list(path, expected string, sensitive bool) []string {
-	e := r.root.get(path)
+	e := r.get(path)
 	if e.unset() {
 		return nil
 	}
@@ -206,9 +236,7 @@ func (r *reader) list(path, expected string, sensitive bool) []string {
 		s := strings.TrimSpace(v)
 		if strings.HasPrefix(s, "[") {
 			if jerr := invalidJSON(e); jerr != nil {
-				if r.err == nil {
-					r.err = jerr
-				}
+				r.add(e, jerr)
 				return nil
 			}
 			if json.Unmarshal([]byte(s), &items) == nil {

@@ -53,6 +53,9 @@ type Settings struct {
 	// MaxRequestBodySizeInBytes bounds the body of a request to the
 	// integration's /integration routes (webhooks…); larger ones get a 413.
 	MaxRequestBodySizeInBytes int `json:"max_request_body_size_in_bytes"`
+	// Strict makes unknown keys (settings, .port/spec.yaml, the mapping)
+	// errors instead of warnings.
+	Strict bool `json:"strict"`
 
 	// Spec is the integration's .port/spec.yaml, nil when it has none.
 	Spec *Spec `json:"-"`

@@ -24,6 +24,7 @@ import (
 
 type mapOptions struct {
 	mapping, kind, input, blueprints, allowEnv string
+	strict                                     bool
 }
 
 func newMapCmd() *cobra.Command {
@@ -43,6 +44,11 @@ The input is a JSON array of items or a single item (.json), one item per line
 (.jsonl), or - for stdin (either form). The exit status is non-zero when an item
 failed.
 
+A key of the mapping that is not known (propertes:, itemToParse:) is an error,
+naming the key it likely meant. With --strict the settings of the integration
+in the current directory are checked too: an unknown OCEAN__ variable or
+config.yaml key is an error.
+
 env and $ENV are empty in mappings unless --allow-env (or
 OCEAN__ALLOWED_ENV_VARS) names the variables they may read; the settings of the
 integration in the current directory are then loaded, as sail loads them, and
@@ -57,6 +63,7 @@ a variable holding one of their secrets stays hidden.`,
 	f.StringVar(&o.kind, "kind", "", "kind whose resources to apply")
 	f.StringVar(&o.input, "input", "", "raw items: .json (array or object), .jsonl, or - for stdin")
 	f.StringVar(&o.blueprints, "blueprints", "", "blueprints file (JSON array, as .port/resources/blueprints.json)")
+	f.BoolVar(&o.strict, "strict", false, "check the integration's settings too: unknown keys are errors")
 	f.StringVar(&o.allowEnv, "allow-env", "", "variables env and $ENV may read: names or globs (MY_*), comma-separated (default $"+allowedEnvVars+")")
 	for _, name := range []string{"mapping", "kind", "input"} {
 		_ = cmd.MarkFlagRequired(name)
@@ -90,7 +97,7 @@ func runMap(ctx context.Context, o mapOptions, stdin io.Reader, stdout, stderr i
 		return err
 	}
 
-	popts, err := mapEnv(o.allowEnv)
+	popts, err := mapEnv(o.allowEnv, o.strict)
 	if err != nil {
 		return err
 	}
@@ -126,16 +133,23 @@ const allowedEnvVars = "OCEAN__ALLOWED_ENV_VARS"
 // mapEnv opens env and $ENV to the variables allow (default
 // OCEAN__ALLOWED_ENV_VARS) names, as sail does: the integration settings of
 // the current directory say which values are secret, and those stay hidden.
-// Without either, env and $ENV are {} and no settings are read.
-func mapEnv(allow string) (processor.Options, error) {
+// Without either, env and $ENV are {} and no settings are read, unless
+// strict asks for them to be checked.
+func mapEnv(allow string, strict bool) (processor.Options, error) {
 	overrides := map[string]any{}
+	if strict {
+		overrides["strict"] = true
+	}
 	if allow != "" {
 		overrides["allowed_env_vars"] = allow
-	} else if os.Getenv(allowedEnvVars) == "" {
+	} else if os.Getenv(allowedEnvVars) == "" && !strict {
 		return processor.Options{}, nil
 	}
 	s, err := config.Load(config.LoadOptions{Overrides: overrides, DefaultType: "map", DefaultVersion: currentVersion()})
 	if err != nil {
+		if strict {
+			return processor.Options{}, fmt.Errorf("the settings of the current directory:\n%w", err)
+		}
 		return processor.Options{}, fmt.Errorf("env access: the settings of the current directory name the secrets to hide: %w", err)
 	}
 	secrets := s.Secrets()
@@ -253,7 +267,8 @@ func readMapping(path string) (*appconfig.PortAppConfig, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mapping: %w", err)
 	}
-	cfg, err := appconfig.Parse(data)
+	// Here, where mappings are written, a misspelt key is an error.
+	cfg, err := appconfig.ParseStrict(data)
 	if err != nil {
 		return nil, fmt.Errorf("mapping %s: %w", path, err)
 	}

@@ -14,6 +14,9 @@ type PortAppConfig struct {
 	EntityDeletionThreshold      float64 // 0..1: the largest share of owned entities a resync may delete
 	Resources                    []ResourceConfig
 	Extra                        map[string]any // integration-specific top-level keys
+	// Unknown are the keys Parse ignored as misspelt or undeclared, each
+	// with the key it likely meant; ParseStrict refuses them.
+	Unknown []Problem
 }
 
 // New returns a config with Ocean's defaults and no resources.

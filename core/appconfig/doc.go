@@ -14,4 +14,10 @@
 // the model. Go has no subclassing, so unknown keys at the top level, on a
 // resource and on its selector are kept in Extra and written back; integrations
 // read them into their own structs with Decode.
+//
+// Keys below port are all declared, so any other there (propertes:,
+// itemToParse:) is a mistake; at the three open levels, a key close to a
+// declared one (selctor:) likely is. Parse ignores them, listing them in
+// PortAppConfig.Unknown with the key they likely meant; ParseStrict (ocean
+// map, sail --strict) refuses them. A YAML syntax error names its line.
 package appconfig

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/ocean-go/ocean/internal/pyvalue"
+	"github.com/ocean-go/ocean/internal/suggest"
 )
 
 // Parse reads a port app config from YAML or JSON, applies Ocean's defaults and
@@ -16,16 +17,37 @@ import (
 //
 // Top-level keys may be camelCase or snake_case (camelCase wins when both are
 // given); nested keys are camelCase, as in Ocean.
+//
+// Keys it does not know are ignored, as in Ocean, and listed in
+// PortAppConfig.Unknown with the key they likely meant: every unknown key
+// below port (a misspelt propertes: or itemToParse:), and those of the
+// top level, the resources and their selectors (where integrations add keys
+// of their own) that are close to a known one.
 func Parse(data []byte) (*PortAppConfig, error) {
+	return parse(data, false)
+}
+
+// ParseStrict is Parse with the unknown keys as problems of the
+// *ValidationError.
+func ParseStrict(data []byte) (*PortAppConfig, error) {
+	return parse(data, true)
+}
+
+func parse(data []byte, strict bool) (*PortAppConfig, error) {
 	tree, err := readTree(data)
 	if err != nil {
 		return nil, fmt.Errorf("port app config: %w", err)
 	}
 	var d decoder
 	c := d.config(tree)
-	if len(d.problems) > 0 {
-		return nil, &ValidationError{Problems: d.problems}
+	problems := d.problems
+	if strict {
+		problems = append(problems, d.unknown...)
 	}
+	if len(problems) > 0 {
+		return nil, &ValidationError{Problems: problems}
+	}
+	c.Unknown = d.unknown
 	return c, nil
 }
 
@@ -39,8 +61,9 @@ func (c *PortAppConfig) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// decoder turns a decoded document into the typed model, collecting problems.
-type decoder struct{ problems []Problem }
+// decoder turns a decoded document into the typed model, collecting problems
+// and unknown keys.
+type decoder struct{ problems, unknown []Problem }
 
 func (d *decoder) fail(path, format string, args ...any) {
 	d.problems = append(d.problems, Problem{Path: path, Msg: fmt.Sprintf(format, args...)})
@@ -62,34 +85,58 @@ type field struct {
 	read        func(path string, v any)
 }
 
-// read runs the readers of the declared keys in order and returns the other keys.
+// read runs the readers of the declared keys in order and returns the other
+// keys, the integration's own: only those close to a declared key are
+// reported as unknown (likely a slip).
 func (d *decoder) read(path string, m map[string]any, fs ...field) (extra map[string]any) {
-	used := make(map[string]bool, len(fs))
+	return d.readObject(path, m, fs, false)
+}
+
+// readClosed reads an object whose keys are all declared: every other key
+// is reported as unknown.
+func (d *decoder) readClosed(path string, m map[string]any, fs ...field) {
+	d.readObject(path, m, fs, true)
+}
+
+// readObject reports the undeclared keys (all of them, or those close to a
+// declared one), then runs the readers of the declared keys, so that unknown
+// keys come in document order with the problems below them.
+func (d *decoder) readObject(path string, m map[string]any, fs []field, all bool) (extra map[string]any) {
+	used := make(map[string]bool, 2*len(fs))
+	names := make([]string, 0, 2*len(fs))
 	for _, f := range fs {
-		key := f.name
-		v, ok := m[key]
-		if !ok && f.alias != "" {
-			key = f.alias
-			v, ok = m[key]
-		}
-		if ok {
-			used[key] = true
-		} else {
-			key = f.name
-		}
+		used[f.name] = true // the alias is ignored when both are given
+		names = append(names, f.name)
 		if f.alias != "" {
-			used[f.alias] = true // the alias is ignored when both are given
+			used[f.alias] = true
+			names = append(names, f.alias)
 		}
-		f.read(join(path, key), v)
 	}
-	for k, v := range m {
+	for _, k := range sortedKeys(m) {
 		if used[k] {
 			continue
 		}
 		if extra == nil {
 			extra = map[string]any{}
 		}
-		extra[k] = v
+		extra[k] = m[k]
+		meant, ok := suggest.Nearest(k, names)
+		switch {
+		case ok:
+			d.unknown = append(d.unknown, Problem{Path: join(path, k), Msg: fmt.Sprintf("unknown key; did you mean %s?", meant)})
+		case all:
+			d.unknown = append(d.unknown, Problem{Path: join(path, k), Msg: "unknown key"})
+		}
+	}
+	for _, f := range fs {
+		key := f.name
+		v, ok := m[key]
+		if !ok && f.alias != "" {
+			if av, aok := m[f.alias]; aok {
+				key, v, ok = f.alias, av, true
+			}
+		}
+		f.read(join(path, key), v)
 	}
 	return extra
 }
@@ -191,8 +238,8 @@ func (d *decoder) selector(path string, m map[string]any, s *Selector) {
 func (d *decoder) port(path string, m map[string]any, p *PortResource) {
 	p.ItemsToParseName = DefaultItemsToParseName
 	p.ItemsToParseTopLevelTransform = true
-	// Ocean ignores undeclared keys below port; so do we.
-	d.read(path, m,
+	// Ocean ignores undeclared keys below port; so do we, reporting them.
+	d.readClosed(path, m,
 		field{"itemsToParse", "", d.optionalString(func(_, s string) { p.ItemsToParse = s })},
 		field{"itemsToParseName", "", d.optionalString(func(path, s string) {
 			if s == "" {
@@ -203,7 +250,7 @@ func (d *decoder) port(path string, m map[string]any, p *PortResource) {
 		})},
 		field{"itemsToParseTopLevelTransform", "", d.boolInto(&p.ItemsToParseTopLevelTransform)},
 		field{"entity", "", d.requiredObject(func(path string, e map[string]any) {
-			d.read(path, e, field{"mappings", "", d.requiredObject(func(path string, m map[string]any) {
+			d.readClosed(path, e, field{"mappings", "", d.requiredObject(func(path string, m map[string]any) {
 				d.mappings(path, m, &p.Entity.Mappings)
 			})})
 		})},
@@ -211,7 +258,7 @@ func (d *decoder) port(path string, m map[string]any, p *PortResource) {
 }
 
 func (d *decoder) mappings(path string, m map[string]any, e *EntityMapping) {
-	d.read(path, m,
+	d.readClosed(path, m,
 		field{"identifier", "", func(path string, v any) {
 			if v == nil {
 				d.fail(path, "required")
@@ -302,7 +349,7 @@ func (d *decoder) mappingValue(path string, v any) (MappingValue, bool) {
 func (d *decoder) searchQuery(path string, m map[string]any) (*SearchQueryMapping, bool) {
 	before := len(d.problems)
 	q := &SearchQueryMapping{}
-	d.read(path, m,
+	d.readClosed(path, m,
 		field{"combinator", "", d.requiredString(&q.Combinator)},
 		field{"rules", "", func(path string, v any) {
 			if v == nil {
@@ -334,7 +381,7 @@ func (d *decoder) rule(path string, v any, r *RuleMapping) {
 		r.Group, _ = d.searchQuery(path, m)
 		return
 	}
-	d.read(path, m,
+	d.readClosed(path, m,
 		field{"property", "", d.requiredString(&r.Property)},
 		field{"operator", "", d.requiredString(&r.Operator)},
 		field{"value", "", d.requiredString(&r.Value)},

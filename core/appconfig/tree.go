@@ -10,6 +10,8 @@ import (
 	"strconv"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/ocean-go/ocean/internal/yamlpos"
 )
 
 // maxNodes bounds the values a document may expand to, so that YAML aliases
@@ -60,7 +62,7 @@ func readJSON(data []byte) (any, error) {
 func readYAML(data []byte) (any, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, err
+		return nil, yamlpos.Error(data, err) // the parser's line is often that of the enclosing block
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, errors.New("empty document")

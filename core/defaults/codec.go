@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/ocean-go/ocean/internal/yamlpos"
 )
 
 // toJSON returns a file's content as JSON: YAML (.yaml, .yml) is converted, JSON
@@ -22,7 +24,7 @@ func toJSON(data []byte, ext string) ([]byte, error) {
 	}
 	var v any
 	if err := yaml.Unmarshal(data, &v); err != nil {
-		return nil, fmt.Errorf("invalid YAML: %w", err)
+		return nil, fmt.Errorf("invalid YAML: %w", yamlpos.Error(data, err))
 	}
 	out, err := json.Marshal(jsonable(v))
 	if err != nil {

@@ -60,6 +60,8 @@ func TestLoadErrorsNameTheFile(t *testing.T) {
 		{"trailing data", map[string]string{"pages.json": `[] []`}, "pages.json", "after the first JSON value"},
 		{"blueprint without identifier", map[string]string{"blueprints.yml": "- title: X\n"}, "blueprints.yml", "entry 0: missing identifier"},
 		{"invalid YAML", map[string]string{"port-app-config.yaml": "resources: [\n"}, "port-app-config.yaml", "invalid YAML"},
+		{"invalid YAML at its line", map[string]string{"port-app-config.yml": "resources:\n  - kind: a\n    selector:\n      query: 'true'\n     port: {}\n"},
+			"port-app-config.yml", "invalid YAML: line 5: did not find expected key"},
 		{"mapping not an object", map[string]string{"port-app-config.json": `[1]`}, "port-app-config.json", "port app config"},
 		{"invalid mapping", map[string]string{"port-app-config.yml": "resources: 3\n"}, "port-app-config.yml", "invalid port app config"},
 		{"scorecards without blueprint", map[string]string{"scorecards.json": `[{"data": []}]`}, "scorecards.json", "missing blueprint"},

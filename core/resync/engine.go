@@ -47,6 +47,9 @@ type Engine struct {
 	MappingTTL time.Duration
 	// Observer, when set, is told how each full resync progresses.
 	Observer Observer
+	// StrictMapping refuses a mapping with unknown keys (misspelt ones,
+	// like propertes:); without it they are logged as warnings.
+	StrictMapping bool
 
 	mu          sync.Mutex
 	cached      *appconfig.PortAppConfig
@@ -77,9 +80,16 @@ func (e *Engine) Mapping(ctx context.Context, fresh bool) (*appconfig.PortAppCon
 	if !integ.HasConfig() {
 		return nil, ErrEmptyMapping
 	}
-	cfg, err := appconfig.Parse(integ.Config)
+	parse := appconfig.Parse
+	if e.StrictMapping {
+		parse = appconfig.ParseStrict
+	}
+	cfg, err := parse(integ.Config)
 	if err != nil {
 		return nil, fmt.Errorf("the integration's mapping in Port: %w", err) // %w says "invalid port app config"
+	}
+	for _, u := range cfg.Unknown {
+		e.Log.WithField("key", u.Path).Warn("Ignoring a key of the mapping: " + u.String())
 	}
 	e.mu.Lock()
 	e.cached, e.cachedUntil = cfg, time.Now().Add(e.MappingTTL)

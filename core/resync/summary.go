@@ -3,6 +3,7 @@ package resync
 import (
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 	"time"
 )
@@ -109,26 +110,57 @@ func (s *Summary) Totals() KindSummary {
 	return t
 }
 
-// WriteTable prints the per-kind summary table shown at the end of a resync.
+// WriteTable prints the per-kind summary table shown at the end of a resync:
+// one row per resource of the mapping (kind#index when a kind has several),
+// entities that failed to be written apart from raw batches that failed to
+// be fetched, and a closing line that counts both.
 func (s *Summary) WriteTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "KIND\tEXTRACTED\tFILTERED OUT\tCREATED\tUPDATED\tUNCHANGED\tUNCOMPARED\tDELETED\tFAILED\tFAILED BATCHES\tSECONDS\t")
+	fmt.Fprintln(tw, "KIND\tEXTRACTED\tFILTERED OUT\tCREATED\tUPDATED\tUNCHANGED\tUNCOMPARED\tDELETED\tFAILED ENTITIES\tFAILED FETCHES\tSECONDS\t")
 	row := func(name string, k KindSummary) {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%.2f\t\n", name, k.Extracted, k.FilteredOut,
 			k.Created, k.Updated, k.Unchanged, k.Uncompared, k.Deleted, k.Failed, k.FailedBatches, k.Duration.Seconds())
 	}
+	resources := map[string]int{}
 	for _, k := range s.Kinds {
-		row(k.Kind, k)
+		resources[k.Kind]++
+	}
+	for _, k := range s.Kinds {
+		name := k.Kind
+		if resources[k.Kind] > 1 {
+			name = fmt.Sprintf("%s#%d", k.Kind, k.Index)
+		}
+		row(name, k)
 	}
 	if s.Orphaned > 0 {
 		row("(no kind)", KindSummary{Deleted: s.Orphaned})
 	}
-	row("total", s.Totals())
+	tot := s.Totals()
+	row("total", tot)
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "%s %s: %s; %s\n", s.name(), s.EventID, s.Status, s.Deletion)
+	_, err := fmt.Fprintf(w, "%s %s: %s; %s%s\n", s.name(), s.EventID, s.Status, failures(tot), s.Deletion)
 	return err
+}
+
+// failures counts what failed, for the closing line: "" when nothing did.
+func failures(tot KindSummary) string {
+	var parts []string
+	if tot.Failed > 0 {
+		parts = append(parts, entityCount(tot.Failed)+" not written")
+	}
+	if tot.FailedBatches > 0 {
+		batches := "raw batches"
+		if tot.FailedBatches == 1 {
+			batches = "raw batch"
+		}
+		parts = append(parts, fmt.Sprintf("%d %s not fetched", tot.FailedBatches, batches))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return strings.Join(parts, ", ") + "; "
 }
 
 func (s *Summary) name() string {

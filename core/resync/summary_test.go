@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,12 +25,14 @@ func TestSummaryTable(t *testing.T) {
 		Kinds: []KindSummary{
 			{Kind: "fake-person", Extracted: 1000, FilteredOut: 10, Created: 900, Updated: 50, Unchanged: 30, Uncompared: 10, Deleted: 3, Failed: 0, Duration: 2 * time.Second},
 			{Kind: "fake-department", Index: 1, Extracted: 5, Created: 5, Failed: 1, FailedBatches: 2, Duration: 10 * time.Millisecond},
+			// A second resource of fake-person: its rows are told apart by index.
+			{Kind: "fake-person", Index: 2, Extracted: 4, Created: 4, Duration: 5 * time.Millisecond},
 		},
 		Orphaned: 2,
 		Deletion: "deleted 5 stale entities",
 	}
 	tot := sum.Totals()
-	assert.Equal(t, KindSummary{Extracted: 1005, FilteredOut: 10, Created: 905, Updated: 50, Unchanged: 30, Uncompared: 10,
+	assert.Equal(t, KindSummary{Extracted: 1009, FilteredOut: 10, Created: 909, Updated: 50, Unchanged: 30, Uncompared: 10,
 		Deleted: 5, Failed: 1, FailedBatches: 2, Duration: 2500 * time.Millisecond}, tot)
 
 	var out bytes.Buffer
@@ -41,6 +44,30 @@ func TestSummaryTable(t *testing.T) {
 	want, err := os.ReadFile(golden)
 	require.NoError(t, err)
 	assert.Equal(t, string(want), out.String())
+}
+
+func TestSummaryClosingLine(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		kinds []KindSummary
+		want  string
+	}{
+		{"nothing failed", []KindSummary{{Kind: "a", Created: 3}}, "resync e1: completed; deleted 0 stale entities\n"},
+		{"entities", []KindSummary{{Kind: "a", Failed: 1}, {Kind: "b", Failed: 2, Index: 1}},
+			"resync e1: completed; 3 entities not written; deleted 0 stale entities\n"},
+		{"one entity, one batch", []KindSummary{{Kind: "a", Failed: 1, FailedBatches: 1}},
+			"resync e1: completed; 1 entity not written, 1 raw batch not fetched; deleted 0 stale entities\n"},
+		{"batches", []KindSummary{{Kind: "a", FailedBatches: 2}},
+			"resync e1: completed; 2 raw batches not fetched; deleted 0 stale entities\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out bytes.Buffer
+			sum := &Summary{EventID: "e1", Status: Completed, Kinds: tc.kinds, Deletion: "deleted 0 stale entities"}
+			require.NoError(t, sum.WriteTable(&out))
+			lines := strings.SplitAfter(out.String(), "\n")
+			assert.Equal(t, tc.want, lines[len(lines)-2])
+		})
+	}
 }
 
 func TestAttributeDeletions(t *testing.T) {

@@ -41,25 +41,29 @@ type LiveEventsKafka struct {
 	Password                string `json:"password" sensitive:"true"`
 }
 
-func readLiveEvents(r *reader) LiveEventsSettings {
-	l := LiveEventsSettings{Queue: r.oneOf("live_events.queue", QueueMemory, QueueMemory, QueueKafka)}
-	if l.Queue != QueueKafka {
-		return l
+// readLiveEvents reads LIVE_EVENTS__*: the Kafka keys always (they are
+// known settings), required and used only by the KAFKA queue.
+func readLiveEvents(r *reader) (_ LiveEventsSettings, warnings []string) {
+	l := LiveEventsSettings{
+		Queue: r.oneOf("live_events.queue", QueueMemory, QueueMemory, QueueKafka),
+		Kafka: LiveEventsKafka{
+			Brokers:                 r.list("live_events.kafka.brokers", "host:port", false),
+			Topic:                   r.str("live_events.kafka.topic", ""),
+			DeadLetterTopic:         r.str("live_events.kafka.dead_letter_topic", ""),
+			GroupID:                 r.str("live_events.kafka.group_id", ""),
+			Partitions:              r.count("live_events.kafka.partitions", 12, 1),
+			ReplicationFactor:       r.count("live_events.kafka.replication_factor", -1, -1),
+			SecurityProtocol:        r.oneOf("live_events.kafka.security_protocol", "PLAINTEXT", "PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL", "SSL"),
+			AuthenticationMechanism: r.oneOf("live_events.kafka.authentication_mechanism", "SCRAM-SHA-512", "SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN"),
+			Username:                r.str("live_events.kafka.username", ""),
+			Password:                r.secret("live_events.kafka.password"),
+		},
 	}
-	l.Kafka = LiveEventsKafka{
-		Brokers:                 r.list("live_events.kafka.brokers", "host:port", false),
-		Topic:                   r.str("live_events.kafka.topic", ""),
-		DeadLetterTopic:         r.str("live_events.kafka.dead_letter_topic", ""),
-		GroupID:                 r.str("live_events.kafka.group_id", ""),
-		Partitions:              r.count("live_events.kafka.partitions", 12, 1),
-		ReplicationFactor:       r.count("live_events.kafka.replication_factor", -1, -1),
-		SecurityProtocol:        r.oneOf("live_events.kafka.security_protocol", "PLAINTEXT", "PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL", "SSL"),
-		AuthenticationMechanism: r.oneOf("live_events.kafka.authentication_mechanism", "SCRAM-SHA-512", "SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN"),
-		Username:                r.str("live_events.kafka.username", ""),
-		Password:                r.secret("live_events.kafka.password"),
-	}
-	if len(l.Kafka.Brokers) == 0 {
+	switch {
+	case l.Queue == QueueKafka && len(l.Kafka.Brokers) == 0:
 		r.missing("live_events.kafka.brokers", "a list of host:port", "the KAFKA queue of live events", envName("live_events.kafka.brokers"))
+	case l.Queue != QueueKafka && !r.root.get("live_events.kafka").unset():
+		warnings = append(warnings, envName("live_events.kafka")+"__* are ignored unless "+envName("live_events.queue")+" is "+QueueKafka)
 	}
-	return l
+	return l, warnings
 }

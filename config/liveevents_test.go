@@ -46,7 +46,8 @@ func TestLiveEventsQueue(t *testing.T) {
 		kafka LiveEventsKafka
 		err   string
 	}{
-		{"memory by default", nil, QueueMemory, LiveEventsKafka{}, ""},
+		{"memory by default", nil, QueueMemory, LiveEventsKafka{Partitions: 12, ReplicationFactor: -1, SecurityProtocol: "PLAINTEXT",
+			AuthenticationMechanism: "SCRAM-SHA-512"}, ""},
 		{"kafka", []string{"OCEAN__LIVE_EVENTS__QUEUE=kafka", "OCEAN__LIVE_EVENTS__KAFKA__BROKERS=a.invalid:1,b.invalid:2",
 			"OCEAN__LIVE_EVENTS__KAFKA__TOPIC=events", "OCEAN__LIVE_EVENTS__KAFKA__PARTITIONS=3",
 			"OCEAN__LIVE_EVENTS__KAFKA__SECURITY_PROTOCOL=sasl_ssl", "OCEAN__LIVE_EVENTS__KAFKA__USERNAME=u",
@@ -73,4 +74,11 @@ func TestLiveEventsQueue(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Kafka keys without the KAFKA queue do nothing, and the user is told.
+func TestLiveEventsKafkaKeysWithoutTheKafkaQueueWarn(t *testing.T) {
+	s, err := setup{env: []string{"OCEAN__LIVE_EVENTS__KAFKA__BROKERS=a.invalid:1"}}.load(t)
+	require.NoError(t, err)
+	assert.Contains(t, s.Warnings, "OCEAN__LIVE_EVENTS__KAFKA__* are ignored unless OCEAN__LIVE_EVENTS__QUEUE is KAFKA")
 }

@@ -218,7 +218,9 @@ func readSettings(root tree, spec *Spec, specBroken bool, opts LoadOptions) (*Se
 
 	s.Metrics = readMetrics(r)
 	s.ActionsProcessor = readActionsProcessor(r)
-	s.LiveEvents = readLiveEvents(r)
+	var liveWarnings []string
+	s.LiveEvents, liveWarnings = readLiveEvents(r)
+	s.Warnings = append(s.Warnings, liveWarnings...)
 	if !s.Metrics.Enabled && s.Metrics.WebhookURL != "" {
 		s.Warnings = append(s.Warnings, envName("metrics.webhook_url")+" is ignored unless "+envName("metrics.enabled")+" is true")
 	}

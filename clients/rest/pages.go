@@ -18,11 +18,23 @@ type Page struct {
 	Header http.Header // the answer's headers
 	Items  int         // how many items it held
 	body   []byte
+	top    map[string]json.RawMessage // the body's members, when split
+	tree   any                        // the decoded body, for pages of raw objects
 }
 
 // Field returns the raw JSON value at a dot-separated path of the page's body
 // ("meta.next_cursor"); false when it is absent. The empty path is the body.
-func (p Page) Field(path string) (json.RawMessage, bool) { return lookup(p.body, path) }
+func (p Page) Field(path string) (json.RawMessage, bool) {
+	if p.tree == nil {
+		return lookup(p.body, p.top, path)
+	}
+	v, ok := walkTree(p.tree, path)
+	if !ok {
+		return nil, false
+	}
+	b, err := json.Marshal(v)
+	return b, err == nil
+}
 
 // Strategy walks an API's pages. First sets the first page's parameters on
 // u; Next returns the URL of the page after p, or nil after the last one.
@@ -93,7 +105,18 @@ func fetchPage[T any](ctx context.Context, p Pager, u *url.URL) ([]T, Page, erro
 	if err != nil {
 		return nil, Page{}, err
 	}
-	raw, ok := lookup(body, p.Items)
+	if _, raw := any((*T)(nil)).(*any); raw {
+		return rawPage[T](u, hdr, body, p.Items)
+	}
+	// Members are split once: the items, a total and a cursor are all looked
+	// up in the same, possibly large, body.
+	var top map[string]json.RawMessage
+	if b := bytes.TrimSpace(body); len(b) > 0 && b[0] == '{' {
+		if err := json.Unmarshal(b, &top); err != nil {
+			return nil, Page{}, fmt.Errorf("rest: GET %s: decode answer: %w", Redact(u), err)
+		}
+	}
+	raw, ok := lookup(body, top, p.Items)
 	if !ok {
 		return nil, Page{}, fmt.Errorf("rest: GET %s: the answer has no %q", Redact(u), p.Items)
 	}
@@ -101,25 +124,66 @@ func fetchPage[T any](ctx context.Context, p Pager, u *url.URL) ([]T, Page, erro
 	if err := decode(raw, &items); err != nil {
 		return nil, Page{}, fmt.Errorf("rest: GET %s: decode items: %w", Redact(u), err)
 	}
-	return items, Page{URL: u, Header: hdr, Items: len(items), body: body}, nil
+	return items, Page{URL: u, Header: hdr, Items: len(items), body: body, top: top}, nil
 }
 
-// lookup walks a dot path of JSON objects.
-func lookup(body []byte, path string) (json.RawMessage, bool) {
-	raw := json.RawMessage(body)
+// rawPage reads a page of raw objects (T is any) in one decoding of the body:
+// pages can be large, and raw objects are what decoding gives.
+func rawPage[T any](u *url.URL, hdr http.Header, body []byte, path string) ([]T, Page, error) {
+	var tree any
+	if err := decode(body, &tree); err != nil {
+		return nil, Page{}, fmt.Errorf("rest: GET %s: decode answer: %w", Redact(u), err)
+	}
+	v, ok := walkTree(tree, path)
+	if !ok {
+		return nil, Page{}, fmt.Errorf("rest: GET %s: the answer has no %q", Redact(u), path)
+	}
+	var items []T
+	switch list := v.(type) {
+	case nil:
+	case []any:
+		items = any(list).([]T)
+	default:
+		return nil, Page{}, fmt.Errorf("rest: GET %s: decode items: %q is not an array", Redact(u), path)
+	}
+	return items, Page{URL: u, Header: hdr, Items: len(items), body: body, tree: tree}, nil
+}
+
+// walkTree walks a dot path of decoded JSON objects.
+func walkTree(v any, path string) (any, bool) {
 	if path == "" {
-		return raw, len(bytes.TrimSpace(raw)) > 0
+		return v, true
 	}
 	for _, key := range strings.Split(path, ".") {
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if v, ok = obj[key]; !ok {
+			return nil, false
+		}
+	}
+	return v, true
+}
+
+// lookup walks a dot path of JSON objects; top is body's members, if split.
+func lookup(body []byte, top map[string]json.RawMessage, path string) (json.RawMessage, bool) {
+	if path == "" {
+		return body, len(bytes.TrimSpace(body)) > 0
+	}
+	keys := strings.Split(path, ".")
+	raw, ok := top[keys[0]]
+	if !ok {
+		return nil, false
+	}
+	for _, key := range keys[1:] {
 		var obj map[string]json.RawMessage
 		if err := json.Unmarshal(raw, &obj); err != nil {
 			return nil, false
 		}
-		next, ok := obj[key]
-		if !ok {
+		if raw, ok = obj[key]; !ok {
 			return nil, false
 		}
-		raw = next
 	}
 	return raw, true
 }

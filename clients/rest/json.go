@@ -21,7 +21,7 @@ const maxBody = 256 << 20
 func GetJSON(ctx context.Context, c *http.Client, rawURL string, out any) (http.Header, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
-		return nil, fmt.Errorf("rest: %w", err)
+		return nil, fmt.Errorf("rest: %w", withoutURL(err))
 	}
 	return Do(c, req, out)
 }
@@ -54,12 +54,7 @@ func fetch(c *http.Client, req *http.Request) ([]byte, http.Header, error) {
 	where := req.Method + " " + Redact(req.URL)
 	resp, err := c.Do(req)
 	if err != nil {
-		// *url.Error quotes the whole URL, query included.
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return nil, nil, fmt.Errorf("rest: %s: %w", where, err)
+		return nil, nil, fmt.Errorf("rest: %s: %w", where, withoutURL(err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
@@ -75,6 +70,16 @@ func fetch(c *http.Client, req *http.Request) ([]byte, http.Header, error) {
 		return nil, resp.Header, fmt.Errorf("rest: %s: read answer: %w", where, err)
 	}
 	return b, resp.Header, nil
+}
+
+// withoutURL drops the *url.Error around err: it quotes the whole URL, query
+// secrets included.
+func withoutURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
 }
 
 func decode(b []byte, out any) error {

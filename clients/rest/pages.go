@@ -63,7 +63,7 @@ func Pages[T any](ctx context.Context, p Pager, rawURL string) iter.Seq2[[]T, er
 	return func(yield func([]T, error) bool) {
 		u, err := url.Parse(rawURL)
 		if err != nil {
-			yield(nil, fmt.Errorf("rest: %w", err))
+			yield(nil, fmt.Errorf("rest: invalid URL: %w", withoutURL(err)))
 			return
 		}
 		s := p.Strategy
@@ -96,7 +96,7 @@ func Pages[T any](ctx context.Context, p Pager, rawURL string) iter.Seq2[[]T, er
 func fetchPage[T any](ctx context.Context, p Pager, u *url.URL) ([]T, Page, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return nil, Page{}, fmt.Errorf("rest: %w", err)
+		return nil, Page{}, fmt.Errorf("rest: %w", withoutURL(err))
 	}
 	for k, v := range p.Header {
 		req.Header[k] = v

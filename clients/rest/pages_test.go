@@ -236,3 +236,17 @@ func TestPagesStopWithTheirContext(t *testing.T) {
 	assert.ErrorIs(t, errs[0], context.Canceled)
 	assert.Len(t, a.calls(), 1)
 }
+
+func TestInvalidURLsKeepTheirSecrets(t *testing.T) {
+	const bad = "http://api.example.com/x?key=s3cret&\x7f"
+	errs := 0
+	for _, err := range rest.Pages[any](context.Background(), rest.Pager{}, bad) {
+		require.Error(t, err)
+		assert.NotContains(t, err.Error(), "s3cret")
+		errs++
+	}
+	assert.Equal(t, 1, errs)
+	_, err := rest.GetJSON(context.Background(), nil, bad, nil)
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "s3cret")
+}

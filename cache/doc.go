@@ -14,7 +14,7 @@
 // nothing is cached and calls go through.
 //
 // Concurrent callers of one key wait for the first (or for their context):
-// one API call, not one per goroutine. Errors are not cached, nor is an
+// one API call, not one per goroutine; so a call must not ask for its own key. Errors are not cached, nor is an
 // iterator that failed, was stopped early, or yielded nothing: the next caller
 // tries again. Entries live in memory (go-cache) until the event ends; a
 // cached list costs what the list weighs, so cache lists that are reused, not

@@ -223,6 +223,7 @@ type PageNumber struct {
 	ZeroBased bool // the first page is page 0, not 1
 }
 
+// First asks for the first page.
 func (s PageNumber) First(u *url.URL) {
 	start := 1
 	if s.ZeroBased {
@@ -234,6 +235,7 @@ func (s PageNumber) First(u *url.URL) {
 	}
 }
 
+// Next asks for the following page number, unless p was short.
 func (s PageNumber) Next(p Page) (*url.URL, error) {
 	if p.Items == 0 || (s.Size > 0 && p.Items < s.Size) {
 		return nil, nil
@@ -255,6 +257,7 @@ type Offset struct {
 	Total       string
 }
 
+// First asks for the items from offset 0.
 func (s Offset) First(u *url.URL) {
 	set(u, or(s.OffsetParam, "offset"), "0")
 	if s.Limit > 0 {
@@ -262,6 +265,7 @@ func (s Offset) First(u *url.URL) {
 	}
 }
 
+// Next asks for the items after p's, unless p ended the list.
 func (s Offset) Next(p Page) (*url.URL, error) {
 	param := or(s.OffsetParam, "offset")
 	offset := intParam(p.URL, param, 0)
@@ -295,12 +299,14 @@ type Cursor struct {
 	Size      int
 }
 
+// First sets the page size; the first page takes no cursor.
 func (s Cursor) First(u *url.URL) {
 	if s.SizeParam != "" && s.Size > 0 {
 		set(u, s.SizeParam, strconv.Itoa(s.Size))
 	}
 }
 
+// Next follows p's cursor.
 func (s Cursor) Next(p Page) (*url.URL, error) {
 	raw, ok := p.Field(or(s.Token, "next"))
 	if !ok {
@@ -336,8 +342,10 @@ func (s Cursor) Next(p Page) (*url.URL, error) {
 // against the page's URL, until a page has none.
 type Link struct{}
 
+// First leaves the URL as it is.
 func (Link) First(*url.URL) {}
 
+// Next follows p's rel="next" link.
 func (Link) Next(p Page) (*url.URL, error) {
 	for _, h := range p.Header.Values("Link") {
 		if target, ok := nextLink(h); ok {

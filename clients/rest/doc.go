@@ -9,7 +9,8 @@
 // (GET, HEAD, PUT, DELETE, OPTIONS, TRACE), and others sent with a context
 // from MarkRetryable, are retried on transport errors, timed-out attempts
 // (Options.AttemptTimeout), 408, 429, 500, 502, 503, 504, and on a 403 that is
-// a rate limit (X-RateLimit-Remaining: 0 or Retry-After, as GitHub sends).
+// a rate limit (X-RateLimit-Remaining: 0 or Retry-After, as GitHub sends);
+// Options.RetryOn changes which answers are retried.
 // Before retry n the client waits what the server asks for, from Retry-After
 // (seconds or an HTTP date), X-RateLimit-Reset or RateLimit-Reset (seconds, or
 // a UNIX epoch when larger than 10000), else BaseDelay × 2^(n-1) ± 10 %; every

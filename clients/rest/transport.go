@@ -24,6 +24,10 @@ type Options struct {
 	// Retry says how often and how long to retry; zero fields take the
 	// defaults of retry.Policy (10 retries, 500 ms doubling, capped at 60 s).
 	Retry retry.Policy
+	// RetryOn says which answers of a retryable request are retried; nil =
+	// RetryableAnswer. An API that answers 409 while it is busy, for one,
+	// adds it there.
+	RetryOn func(*http.Response) bool
 	// Limiter, when set, is waited on before every attempt. Clients that
 	// share one API quota share one limiter.
 	Limiter *rate.Limiter
@@ -48,6 +52,9 @@ func NewTransport(o Options) http.RoundTripper {
 	t := &transport{opts: o, policy: o.Retry.WithDefaults(), base: o.Transport, log: o.Logger}
 	if t.base == nil {
 		t.base = http.DefaultTransport
+	}
+	if t.opts.RetryOn == nil {
+		t.opts.RetryOn = RetryableAnswer
 	}
 	if t.log == nil {
 		l := logrus.New()
@@ -78,9 +85,10 @@ type transport struct {
 	pausedUntil time.Time // a response said the quota is spent until then
 }
 
-// retryStatus says whether an answer is worth another attempt: timeouts, rate
-// limits and server errors, and a 403 that is a rate limit (GitHub's way).
-func retryStatus(resp *http.Response) bool {
+// RetryableAnswer says whether an answer is worth another attempt: 408, 429,
+// 500, 502, 503, 504, and a 403 that is a rate limit (GitHub's way: with
+// X-RateLimit-Remaining: 0 or a Retry-After).
+func RetryableAnswer(resp *http.Response) bool {
 	switch resp.StatusCode {
 	case http.StatusRequestTimeout, http.StatusTooManyRequests,
 		http.StatusInternalServerError, http.StatusBadGateway,
@@ -139,7 +147,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 				continue
 			}
 		}
-		if retryable && retryStatus(resp) && attempt < t.policy.MaxRetries {
+		if retryable && t.opts.RetryOn(resp) && attempt < t.policy.MaxRetries {
 			hdr := resp.Header
 			discard(resp, cancel)
 			if err := t.sleep(ctx, where, attempt+1, hdr, fmt.Errorf("status %s", resp.Status)); err != nil {

@@ -116,6 +116,10 @@ func TestRetries(t *testing.T) {
 		{name: "404 is not", replies: []reply{{status: 404}, ok}, wantStatus: 404, wantCalls: 1},
 		{name: "501 is not", replies: []reply{{status: 501}, ok}, wantStatus: 501, wantCalls: 1},
 		{name: "retries run out: the last answer", replies: []reply{{status: 503}}, wantStatus: 503, wantCalls: 4},
+		{name: "an answer of one's own", replies: []reply{{status: 409}, ok}, wantStatus: 200, wantCalls: 2,
+			opts: func(o *rest.Options) {
+				o.RetryOn = func(r *http.Response) bool { return r.StatusCode == 409 || rest.RetryableAnswer(r) }
+			}},
 		{name: "no retries", replies: []reply{{status: 503}, ok}, opts: func(o *rest.Options) { o.Retry.MaxRetries = -1 }, wantStatus: 503, wantCalls: 1},
 		{name: "POST is not retried", method: "POST", replies: []reply{{status: 503}, ok}, wantStatus: 503, wantCalls: 1},
 		{name: "a marked POST is", method: "POST", mark: true, replies: []reply{{status: 503}, ok}, wantStatus: 200, wantCalls: 2},

@@ -127,7 +127,7 @@ func TestRetries(t *testing.T) {
 		{name: "PUT and DELETE are", method: "DELETE", replies: []reply{{status: 502}, ok}, wantStatus: 200, wantCalls: 2},
 		{name: "a dropped connection", replies: []reply{{drop: true}, ok}, wantStatus: 200, wantCalls: 2},
 		{name: "a timed-out attempt", replies: []reply{{hang: time.Minute}, ok},
-			opts: func(o *rest.Options) { o.AttemptTimeout = 200 * time.Millisecond }, wantStatus: 200, wantCalls: 2},
+			opts: func(o *rest.Options) { o.AttemptTimeout = time.Second }, wantStatus: 200, wantCalls: 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

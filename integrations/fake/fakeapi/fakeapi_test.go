@@ -242,7 +242,7 @@ func TestPersonsSurviveFaults(t *testing.T) {
 	}{
 		{"429 with Retry-After", []func(*gin.Context) bool{status(429, "Retry-After", "1")}, 10 * time.Second, 4},
 		{"503 twice, then OK", []func(*gin.Context) bool{nil, status(503), status(503)}, 10 * time.Second, 5},
-		{"a timed-out call", []func(*gin.Context) bool{nil, nil, hang}, 300 * time.Millisecond, 4},
+		{"a timed-out call", []func(*gin.Context) bool{nil, nil, hang}, 2 * time.Second, 4},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

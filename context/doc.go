@@ -8,6 +8,9 @@
 // cancelled with ErrAborted as the cause, stops between batches, is reported as
 // aborted and deletes nothing.
 //
+// An event can keep state of its own (Event.Scoped) and run callbacks when it
+// ends (Event.OnEnd); package cache keeps its per-event results that way.
+//
 // The package shares its name with the standard library's context; importers
 // usually alias it:
 //

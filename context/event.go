@@ -50,6 +50,12 @@ type Event struct {
 	attrs     map[string]any
 	appConfig *appconfig.PortAppConfig
 	cancel    stdctx.CancelCauseFunc
+	ended     bool
+	onEnd     []func()
+
+	// scopedMu is apart from mu so that a value's create may call OnEnd.
+	scopedMu sync.Mutex
+	scoped   map[any]any
 }
 
 // Attribute returns the value of an attribute, set on this event or inherited.
@@ -80,6 +86,52 @@ func (e *Event) SetPortAppConfig(c *appconfig.PortAppConfig) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.appConfig = c
+}
+
+// Scoped returns the value the event keeps under key, made by create on the
+// first call. Such state lives exactly as long as the event and is not
+// inherited by child events: caches use it to hold results for one event,
+// which for a resync means from its start to its end.
+func (e *Event) Scoped(key any, create func() any) any {
+	e.scopedMu.Lock()
+	defer e.scopedMu.Unlock()
+	if v, ok := e.scoped[key]; ok {
+		return v
+	}
+	if e.scoped == nil {
+		e.scoped = map[any]any{}
+	}
+	v := create()
+	e.scoped[key] = v
+	return v
+}
+
+// OnEnd registers f to run when the event ends, or runs it now if it has.
+func (e *Event) OnEnd(f func()) {
+	e.mu.Lock()
+	if !e.ended {
+		e.onEnd = append(e.onEnd, f)
+		e.mu.Unlock()
+		return
+	}
+	e.mu.Unlock()
+	f()
+}
+
+// end runs the OnEnd callbacks once, in the order they were registered.
+func (e *Event) end() {
+	e.mu.Lock()
+	if e.ended {
+		e.mu.Unlock()
+		return
+	}
+	e.ended = true
+	fs := e.onEnd
+	e.onEnd = nil
+	e.mu.Unlock()
+	for _, f := range fs {
+		f()
+	}
 }
 
 // Abort cancels the event's context with the given cause (ErrAborted when nil).
@@ -146,12 +198,14 @@ func (t *Tracker) Begin(parent stdctx.Context, typ EventType, trigger Trigger, a
 	return stdctx.WithValue(ctx, eventKey{}, e), e
 }
 
-// End marks the event done and releases its context. It is safe to call twice.
+// End marks the event done, releases its context and runs its OnEnd
+// callbacks. It is safe to call twice.
 func (t *Tracker) End(e *Event) {
 	t.mu.Lock()
 	delete(t.running, e)
 	t.mu.Unlock()
 	e.cancel(stdctx.Canceled)
+	e.end()
 }
 
 // Running returns the events that have begun and not ended.

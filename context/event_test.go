@@ -127,3 +127,31 @@ func TestResourceAndIntegrationConfig(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, at, got)
 }
+
+func TestScopedStateLivesAsLongAsTheEvent(t *testing.T) {
+	var tr oceanctx.Tracker
+	ctx, ev := tr.Begin(stdctx.Background(), oceanctx.Resync, oceanctx.Machine, nil)
+	var ended []string
+	made := 0
+	create := func() any {
+		made++
+		// create may register an end callback: the state releases itself.
+		ev.OnEnd(func() { ended = append(ended, "state") })
+		return &made
+	}
+	first := ev.Scoped("k", create)
+	assert.Same(t, first, ev.Scoped("k", create), "made once per event")
+	assert.Equal(t, 1, made)
+
+	_, child := tr.Begin(ctx, oceanctx.HTTPRequest, oceanctx.Request, nil)
+	assert.NotSame(t, first, child.Scoped("k", func() any { return new(int) }), "not inherited by child events")
+	tr.End(child)
+
+	ev.OnEnd(func() { ended = append(ended, "second") })
+	assert.Empty(t, ended)
+	tr.End(ev)
+	tr.End(ev)
+	assert.Equal(t, []string{"state", "second"}, ended, "callbacks run once, in order")
+	ev.OnEnd(func() { ended = append(ended, "late") })
+	assert.Equal(t, []string{"state", "second", "late"}, ended, "a callback registered after the end runs at once")
+}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/ocean-go/ocean/clients/retry"
 )
 
 // GetBlueprint returns a blueprint, served from a cache for BlueprintCacheTTL.
@@ -123,7 +125,7 @@ func (c *Client) WaitMigration(ctx context.Context, id string, every time.Durati
 		if m.Done() {
 			return m, nil
 		}
-		if err := sleep(ctx, every); err != nil {
+		if err := retry.Sleep(ctx, every); err != nil {
 			return nil, err
 		}
 	}

@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/ocean-go/ocean/clients/retry"
 )
 
 // call describes one logical request; do turns it into attempts.
@@ -101,7 +103,7 @@ func (c *Client) do(ctx context.Context, cl call, out any) (int, error) {
 			logPath = u.Path
 		}
 	}
-	retryable := cl.retryable || idempotent(cl.method)
+	retryable := cl.retryable || retry.Idempotent(cl.method)
 	ua := c.uaPlain
 	if cl.feature {
 		ua = c.uaFeature
@@ -208,7 +210,7 @@ func (c *Client) backoff(ctx context.Context, method, path string, n, status int
 	} else {
 		entry.Debug("Retrying Port request")
 	}
-	if err := sleep(ctx, d); err != nil {
+	if err := retry.Sleep(ctx, d); err != nil {
 		// The caller gave up: say why the attempts failed, not just that.
 		last := cause
 		if last == nil {

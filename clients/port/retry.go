@@ -1,13 +1,10 @@
 package port
 
 import (
-	"context"
-	"math"
-	"math/rand/v2"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/ocean-go/ocean/clients/retry"
 )
 
 // RetryPolicy controls retries of retryable requests (see the package doc).
@@ -20,83 +17,42 @@ type RetryPolicy struct {
 	MaxDelay   time.Duration // cap of any wait, server hints included; default 300 s
 }
 
+// Port's own defaults, where they differ from a third party's (package retry).
+const (
+	defaultBaseDelay = 300 * time.Millisecond
+	defaultMaxDelay  = 300 * time.Second
+)
+
+// hintHeaders are the wait hints Port sends (port-api.md §3.3); x-ratelimit-reset
+// ≤ 10000 is seconds, larger a UNIX epoch, as Port's docs disagree on which.
+var hintHeaders = []string{"Retry-After", "X-Ratelimit-Reset"}
+
 func (p RetryPolicy) withDefaults() RetryPolicy {
-	if p.MaxRetries == 0 {
-		p.MaxRetries = 10
-	}
-	if p.MaxRetries < 0 {
-		p.MaxRetries = 0
-	}
 	if p.BaseDelay <= 0 {
-		p.BaseDelay = 300 * time.Millisecond
-	}
-	if p.Multiplier < 1 {
-		p.Multiplier = 2
-	}
-	if p.Jitter == 0 {
-		p.Jitter = 0.1
-	}
-	if p.Jitter < 0 {
-		p.Jitter = 0
+		p.BaseDelay = defaultBaseDelay
 	}
 	if p.MaxDelay <= 0 {
-		p.MaxDelay = 300 * time.Second
+		p.MaxDelay = defaultMaxDelay
 	}
-	return p
+	q := p.policy().WithDefaults()
+	return RetryPolicy{MaxRetries: q.MaxRetries, BaseDelay: q.BaseDelay, Multiplier: q.Multiplier, Jitter: q.Jitter, MaxDelay: q.MaxDelay}
+}
+
+func (p RetryPolicy) policy() retry.Policy {
+	return retry.Policy{MaxRetries: p.MaxRetries, BaseDelay: p.BaseDelay, Multiplier: p.Multiplier,
+		Jitter: p.Jitter, MaxDelay: p.MaxDelay, HintHeaders: hintHeaders}
 }
 
 // backoff is the wait before retry n (n ≥ 1): BaseDelay × Multiplier^(n-1),
 // ± Jitter, capped at MaxDelay. rnd returns a value in [0, 1).
 func (p RetryPolicy) backoff(n int, rnd func() float64) time.Duration {
-	d := float64(p.BaseDelay) * math.Pow(p.Multiplier, float64(n-1))
-	d *= 1 + p.Jitter*(2*rnd()-1)
-	if d > float64(p.MaxDelay) || math.IsInf(d, 0) || math.IsNaN(d) {
-		return p.MaxDelay
-	}
-	return time.Duration(d)
+	return p.policy().BackoffWith(n, rnd)
 }
 
 // wait is the delay before retry n after a response with header h (nil after a
 // transport error): the server's hint when there is one, else the backoff.
 func (p RetryPolicy) wait(n int, h http.Header, now time.Time) time.Duration {
-	if d, ok := retryHint(h, now); ok {
-		return min(d, p.MaxDelay)
-	}
-	return p.backoff(n, rand.Float64)
-}
-
-// retryHint reads Retry-After, then x-ratelimit-reset. A number ≤ 10000 is
-// seconds to wait, a larger one a UNIX epoch (Port's docs disagree on which it
-// sends, port-api.md §3.3); otherwise an HTTP or ISO-8601 date. A past instant
-// means no wait.
-func retryHint(h http.Header, now time.Time) (time.Duration, bool) {
-	for _, name := range []string{"Retry-After", "X-Ratelimit-Reset"} {
-		if v := strings.TrimSpace(h.Get(name)); v != "" {
-			if d, ok := parseHint(v, now); ok {
-				return d, true
-			}
-		}
-	}
-	return 0, false
-}
-
-func parseHint(v string, now time.Time) (time.Duration, bool) {
-	if f, err := strconv.ParseFloat(v, 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
-		if f <= 10000 {
-			return max(time.Duration(f*float64(time.Second)), 0), true
-		}
-		at := time.Unix(0, int64(f*float64(time.Second)))
-		return max(at.Sub(now), 0), true
-	}
-	for _, parse := range []func(string) (time.Time, error){
-		http.ParseTime,
-		func(s string) (time.Time, error) { return time.Parse(time.RFC3339Nano, s) },
-	} {
-		if t, err := parse(v); err == nil {
-			return max(t.Sub(now), 0), true
-		}
-	}
-	return 0, false
+	return p.policy().Wait(n, h, now)
 }
 
 // retryableStatus lists the statuses worth another attempt (Ocean's set minus
@@ -108,28 +64,4 @@ func retryableStatus(status int) bool {
 		return true
 	}
 	return false
-}
-
-// idempotent methods are retried without being marked retryable.
-func idempotent(method string) bool {
-	switch method {
-	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
-		return true
-	}
-	return false
-}
-
-// sleep waits d or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

@@ -5,7 +5,6 @@ import (
 	"net"
 	"net/http"
 	"slices"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -53,36 +52,6 @@ func TestBackoff(t *testing.T) {
 	}
 }
 
-func TestParseHint(t *testing.T) {
-	now := time.Date(2025, 1, 1, 10, 0, 0, 0, time.UTC)
-	tests := []struct {
-		name  string
-		value string
-		want  time.Duration
-		ok    bool
-	}{
-		{"seconds", "3", 3 * time.Second, true},
-		{"zero", "0", 0, true},
-		{"fraction", "1.5", 1500 * time.Millisecond, true},
-		{"10000 is still seconds", "10000", 10000 * time.Second, true},
-		{"epoch in the future", strconv.FormatInt(now.Unix()+7, 10), 7 * time.Second, true},
-		{"epoch in the past", strconv.FormatInt(now.Unix()-60, 10), 0, true},
-		{"negative", "-5", 0, true},
-		{"http date", now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second, true},
-		{"iso date", now.Add(2 * time.Second).Format(time.RFC3339Nano), 2 * time.Second, true},
-		{"iso date with offset", "2025-01-01T12:00:05+02:00", 5 * time.Second, true},
-		{"garbage", "soon", 0, false},
-		{"NaN", "NaN", 0, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, ok := parseHint(tt.value, now)
-			assert.Equal(t, tt.ok, ok)
-			assert.Equal(t, tt.want, got)
-		})
-	}
-}
-
 func TestRetryHintPrecedenceAndCap(t *testing.T) {
 	now := time.Now()
 	p := RetryPolicy{MaxDelay: 10 * time.Second}.withDefaults()
@@ -107,17 +76,12 @@ func TestRetryHintPrecedenceAndCap(t *testing.T) {
 	assert.InDelta(t, float64(300*time.Millisecond), float64(p.wait(1, nil, now)), float64(30*time.Millisecond))
 }
 
-func TestRetryableStatusAndMethods(t *testing.T) {
+func TestRetryableStatus(t *testing.T) {
 	for status, want := range map[int]bool{
 		429: true, 408: true, 502: true, 503: true, 504: true,
 		400: false, 401: false, 403: false, 404: false, 409: false, 413: false, 422: false, 500: false,
 	} {
 		assert.Equal(t, want, retryableStatus(status), "status %d", status)
-	}
-	for method, want := range map[string]bool{
-		"GET": true, "HEAD": true, "PUT": true, "DELETE": true, "OPTIONS": true, "POST": false, "PATCH": false,
-	} {
-		assert.Equal(t, want, idempotent(method), method)
 	}
 }
 

@@ -17,4 +17,8 @@
 // offset. A page holds at most MaxPageKB of bios: a larger limit is clamped,
 // and "limit" in the answer is the page size used. latency (milliseconds)
 // delays every answer.
+//
+// The client is built on clients/rest, as a real integration's would be: calls
+// are retried on overload and timeouts, and persons are paged by offset up to
+// the department's total.
 package fakeapi

@@ -20,8 +20,9 @@ import (
 // records the query of every call.
 type server struct {
 	*httptest.Server
-	mu    sync.Mutex
-	calls []string
+	mu     sync.Mutex
+	calls  []string
+	faults []func(*gin.Context) bool // fault i answers call i instead of the API when it returns true
 }
 
 func start(t *testing.T) *server {
@@ -31,8 +32,16 @@ func start(t *testing.T) *server {
 	e := gin.New()
 	g := e.Group("/integration", func(c *gin.Context) {
 		s.mu.Lock()
+		n := len(s.calls)
 		s.calls = append(s.calls, c.Request.URL.Path+"?"+c.Request.URL.RawQuery)
+		var fault func(*gin.Context) bool
+		if n < len(s.faults) {
+			fault = s.faults[n]
+		}
 		s.mu.Unlock()
+		if fault != nil && fault(c) {
+			c.Abort()
+		}
 	})
 	Register(g)
 	s.Server = httptest.NewServer(e)
@@ -40,7 +49,7 @@ func start(t *testing.T) *server {
 	return s
 }
 
-func (s *server) client() *Client { return NewClient(s.URL+"/integration", 10*time.Second) }
+func (s *server) client() *Client { return NewClient(s.URL+"/integration", 10*time.Second, nil) }
 
 func (s *server) callCount() int {
 	s.mu.Lock()
@@ -201,7 +210,7 @@ func TestServerCapsPageSize(t *testing.T) {
 
 func TestPersonsReportFailedPages(t *testing.T) {
 	s := start(t)
-	c := NewClient(s.URL+"/elsewhere", time.Second)
+	c := NewClient(s.URL+"/elsewhere", time.Second, nil)
 	var errs int
 	for batch, err := range c.Persons(context.Background(), fakeorg.Config{EntityAmount: 10}) {
 		assert.Nil(t, batch)
@@ -210,6 +219,62 @@ func TestPersonsReportFailedPages(t *testing.T) {
 		errs++
 	}
 	assert.Equal(t, 5, errs, "one error per department, then the next department")
+}
+
+// The client is a third-party client: overload and failures of the API are
+// retried, and the persons arrive complete.
+func TestPersonsSurviveFaults(t *testing.T) {
+	status := func(code int, header ...string) func(*gin.Context) bool {
+		return func(c *gin.Context) bool {
+			for i := 0; i+1 < len(header); i += 2 {
+				c.Header(header[i], header[i+1])
+			}
+			c.Status(code)
+			return true
+		}
+	}
+	hang := func(c *gin.Context) bool { <-c.Request.Context().Done(); return true }
+	tests := []struct {
+		name    string
+		faults  []func(*gin.Context) bool
+		timeout time.Duration
+		calls   int // three pages and the retries
+	}{
+		{"429 with Retry-After", []func(*gin.Context) bool{status(429, "Retry-After", "1")}, 10 * time.Second, 4},
+		{"503 twice, then OK", []func(*gin.Context) bool{nil, status(503), status(503)}, 10 * time.Second, 5},
+		{"a timed-out call", []func(*gin.Context) bool{nil, nil, hang}, 2 * time.Second, 4},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := start(t)
+			s.faults = tt.faults
+			cfg := fakeorg.Config{EntityAmount: 25, ThirdPartyBatchSize: 10, SingleDepartmentRun: true}
+			var n int
+			for batch, err := range NewClient(s.URL+"/integration", tt.timeout, nil).Persons(context.Background(), cfg) {
+				require.NoError(t, err)
+				n += len(batch)
+			}
+			assert.Equal(t, 25, n)
+			assert.Equal(t, tt.calls, s.callCount())
+		})
+	}
+}
+
+func TestPersonsReportAnEmptyPageBeforeTheTotal(t *testing.T) {
+	s := start(t)
+	s.faults = []func(*gin.Context) bool{nil, func(c *gin.Context) bool {
+		c.JSON(http.StatusOK, gin.H{"results": []any{}, "total": 25})
+		return true
+	}}
+	var errs []error
+	for _, err := range s.client().Persons(context.Background(), fakeorg.Config{EntityAmount: 25, ThirdPartyBatchSize: 10, SingleDepartmentRun: true}) {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	require.Len(t, errs, 1)
+	assert.Contains(t, errs[0].Error(), "fake API: department hr:")
+	assert.Contains(t, errs[0].Error(), "empty page at offset 10 of 25")
 }
 
 func TestPersonsStopWhenTheConsumerStops(t *testing.T) {

@@ -41,7 +41,7 @@ func (f *fake) client() *fakeapi.Client {
 		base += "/" + prefix
 	}
 	// OCEAN__CLIENT_TIMEOUT bounds each call to the third-party API.
-	return fakeapi.NewClient(base+f.app.Router().BasePath(), f.app.Settings().ClientTimeout)
+	return fakeapi.NewClient(base+f.app.Router().BasePath(), f.app.Settings().ClientTimeout, f.app.Logger())
 }
 
 func (f *fake) list(fetch func(*fakeapi.Client, context.Context, fakeorg.Config) ([]any, error)) handlers.ResyncHandler {

@@ -75,6 +75,11 @@ func (c *catalog) items() []string {
 	return append([]string(nil), c.synced...)
 }
 
+// startBenchReplica is a replica that syncs nowhere.
+func startBenchReplica(b *testing.B, k *KafkaOptions) *replica {
+	return startReplica(b, k, &catalog{}, 0)
+}
+
 func kafkaOptions(c *kafkatest.Cluster, topic string) *KafkaOptions {
 	o := &KafkaOptions{Brokers: c.Brokers, Topic: topic, DeadLetterTopic: topic + ".dead-letter", GroupID: topic,
 		Partitions: 4, ReplicationFactor: -1}
@@ -85,7 +90,7 @@ func kafkaOptions(c *kafkatest.Cluster, topic string) *KafkaOptions {
 	return o
 }
 
-func startReplica(t *testing.T, k *KafkaOptions, cat *catalog, delay time.Duration) *replica {
+func startReplica(t testing.TB, k *KafkaOptions, cat *catalog, delay time.Duration) *replica {
 	t.Helper()
 	log, hook := logtest.NewNullLogger()
 	r := &replica{m: New(), reg: prometheus.NewRegistry(), logs: hook, stopped: make(chan error, 1)}

@@ -36,14 +36,17 @@ func main() {
 	events := flag.Int("webhooks", 0, "instead, post this many signed webhook events: accept rate, latency to Port")
 	clients := flag.Int("clients", 16, "concurrent webhook clients (with -webhooks)")
 	workers := flag.Int("workers", 1, "OCEAN__EVENT_WORKERS_COUNT (with -webhooks)")
+	var q queueFlags
+	flag.StringVar(&q.kind, "queue", "memory", "live-events queue (with -webhooks): memory or kafka")
+	flag.StringVar(&q.brokers, "kafka-brokers", "", "with -queue kafka: the brokers (host:port,...); default an in-process kfake cluster")
 	flag.Parse()
-	if err := run(*amounts, *keep, *startups, *events, *clients, *workers); err != nil {
+	if err := run(*amounts, *keep, *startups, *events, *clients, *workers, q); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(amounts string, keep bool, startups, events, clients, workers int) error {
+func run(amounts string, keep bool, startups, events, clients, workers int, q queueFlags) error {
 	work, err := os.MkdirTemp("", "ocean-bench-")
 	if err != nil {
 		return err
@@ -61,7 +64,7 @@ func run(amounts string, keep bool, startups, events, clients, workers int) erro
 		return startup(bin, work, startups)
 	}
 	if events > 0 {
-		return webhooks(bin, work, events, clients, workers)
+		return webhooks(bin, work, events, clients, workers, q)
 	}
 	fmt.Println("| persons | run | wall (s) | peak RSS (MiB) | created | updated | unchanged | deleted | entities/s |")
 	fmt.Println("|---:|---|---:|---:|---:|---:|---:|---:|---:|")

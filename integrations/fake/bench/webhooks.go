@@ -6,13 +6,17 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/ocean-go/ocean/localport"
 )
@@ -25,8 +29,14 @@ const webhookSecret = "bench-webhook-secret-0123456789"
 // retry while the queue is full, so the rate is the sustained one), with the
 // rate at which they are accepted (202) and, for a sample, the time from
 // sending the request until the entity is in Port. Port is a local Port in
-// this process.
-func webhooks(bin, work string, events, clients, workers int) error {
+// this process. With the Kafka queue, the events go through a topic of 12
+// partitions on the given brokers, or on a kfake cluster in this process.
+func webhooks(bin, work string, events, clients, workers int, q queueFlags) error {
+	queueEnv, stopQueue, err := q.env()
+	if err != nil {
+		return err
+	}
+	defer stopQueue()
 	dir := filepath.Join(work, "webhooks")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -37,11 +47,11 @@ func webhooks(bin, work string, events, clients, workers int) error {
 	}
 	defer logs.Close()
 	sl, stop, err := startSailing(bin, dir, localport.Options{DBPath: filepath.Join(dir, "port.db")}, logs,
-		"OCEAN__EVENT_LISTENER__TYPE=WEBHOOKS_ONLY", "OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET="+webhookSecret,
-		"OCEAN__EVENT_WORKERS_COUNT="+strconv.Itoa(workers), "APPLICATION__LOG_LEVEL=ERROR",
-		// Port's rate limit would bound the figures (one request per event):
-		// this measures the integration, not the limit.
-		"OCEAN__PORT__RATE_LIMIT=0")
+		append(queueEnv, "OCEAN__EVENT_LISTENER__TYPE=WEBHOOKS_ONLY", "OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET="+webhookSecret,
+			"OCEAN__EVENT_WORKERS_COUNT="+strconv.Itoa(workers), "APPLICATION__LOG_LEVEL=ERROR",
+			// Port's rate limit would bound the figures: this measures the
+			// integration, not the limit.
+			"OCEAN__PORT__RATE_LIMIT=0")...)
 	if err != nil {
 		return err
 	}
@@ -101,9 +111,9 @@ func webhooks(bin, work string, events, clients, workers int) error {
 	}
 	slices.Sort(latencies)
 	pct := func(p float64) time.Duration { return latencies[int(p*float64(len(latencies)-1))] }
-	fmt.Println("| events | clients | workers | accepted/s | request → entity p50 (ms) | p99 (ms) | max (ms) |")
-	fmt.Println("|---:|---:|---:|---:|---:|---:|---:|")
-	fmt.Printf("| %d | %d | %d | %.0f | %.1f | %.1f | %.1f |\n", events, clients, workers, float64(events)/accepted.Seconds(),
+	fmt.Println("| queue | events | clients | workers | accepted/s | request → entity p50 (ms) | p99 (ms) | max (ms) |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Printf("| %s | %d | %d | %d | %.0f | %.1f | %.1f | %.1f |\n", q.kind, events, clients, workers, float64(events)/accepted.Seconds(),
 		ms(pct(0.5)), ms(pct(0.99)), ms(latencies[len(latencies)-1]))
 	return nil
 }
@@ -118,6 +128,8 @@ func post(client *http.Client, url string, body []byte) bool {
 		if err != nil {
 			return false
 		}
+		// Read to the end, so that the connection is reused.
+		_, _ = io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusServiceUnavailable {
 			return resp.StatusCode == http.StatusAccepted
@@ -135,4 +147,30 @@ func sign(body []byte) string {
 	m := hmac.New(sha256.New, []byte(webhookSecret))
 	m.Write(body)
 	return hex.EncodeToString(m.Sum(nil))
+}
+
+// queueFlags choose the live-events queue of the benchmark.
+type queueFlags struct{ kind, brokers string }
+
+// env is the integration's environment for the queue, and what stops what
+// it started.
+func (q queueFlags) env() ([]string, func(), error) {
+	switch q.kind {
+	case "memory":
+		return nil, func() {}, nil
+	case "kafka":
+	default:
+		return nil, nil, fmt.Errorf("unknown queue %q (memory or kafka)", q.kind)
+	}
+	stop := func() {}
+	brokers := q.brokers
+	if brokers == "" {
+		c, err := kfake.NewCluster(kfake.NumBrokers(1))
+		if err != nil {
+			return nil, nil, fmt.Errorf("start kfake: %w", err)
+		}
+		stop, brokers = c.Close, strings.Join(c.ListenAddrs(), ",")
+	}
+	return []string{"OCEAN__LIVE_EVENTS__QUEUE=KAFKA", "OCEAN__LIVE_EVENTS__KAFKA__BROKERS=" + brokers,
+		"OCEAN__LIVE_EVENTS__KAFKA__TOPIC=bench-" + strconv.FormatInt(time.Now().UnixNano(), 36)}, stop, nil
 }

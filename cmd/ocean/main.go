@@ -25,6 +25,6 @@ func newRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newPortCmd(), newVersionCmd(), newMapCmd())
+	root.AddCommand(newPortCmd(), newVersionCmd(), newMapCmd(), newNewCmd())
 	return root
 }

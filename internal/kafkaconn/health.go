@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/sirupsen/logrus"
+
+	"github.com/ocean-go/ocean/clients/retry"
 )
 
 // Health follows one kind of operation against the brokers: the first
@@ -40,12 +42,12 @@ func (h *Health) Fail(err error) time.Duration {
 	} else {
 		h.log.WithError(err).WithField("attempt", h.failures).Debugf("Kafka: %s failed again", h.what)
 	}
-	d := BackoffMin
-	for i := 1; i < h.failures && d < BackoffMax; i++ {
-		d *= 2
-	}
-	return min(d, BackoffMax)
+	return backoff.Backoff(h.failures)
 }
+
+// backoff doubles from BackoffMin to BackoffMax, without jitter: the waits
+// the logs show are the ones taken.
+var backoff = retry.Policy{BaseDelay: BackoffMin, MaxDelay: BackoffMax, Jitter: -1}.WithDefaults()
 
 // OK records a success, which ends an outage.
 func (h *Health) OK() {
@@ -58,13 +60,4 @@ func (h *Health) OK() {
 }
 
 // Sleep waits d or until ctx ends; false when ctx ended.
-func Sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
-}
+func Sleep(ctx context.Context, d time.Duration) bool { return retry.Sleep(ctx, d) == nil }

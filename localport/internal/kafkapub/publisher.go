@@ -10,6 +10,7 @@ import (
 	"github.com/segmentio/kafka-go"
 	"github.com/sirupsen/logrus"
 
+	"github.com/ocean-go/ocean/clients/retry"
 	"github.com/ocean-go/ocean/internal/kafkaconn"
 )
 
@@ -19,11 +20,10 @@ const (
 	DefaultFlushTimeout = 5 * time.Second
 )
 
-const (
-	maxBatch   = 100
-	backoffMin = 100 * time.Millisecond
-	backoffMax = 5 * time.Second
-)
+const maxBatch = 100
+
+// backoff doubles from 100 ms to 5 s between attempts to publish.
+var backoff = retry.Policy{BaseDelay: 100 * time.Millisecond, MaxDelay: 5 * time.Second, Jitter: -1}.WithDefaults()
 
 // Config says where and how to publish.
 type Config struct {
@@ -190,7 +190,7 @@ func (p *Publisher) run() {
 // deliver writes batch, retrying what failed, and returns what is still
 // unwritten when the flush bound passed (nil otherwise).
 func (p *Publisher) deliver(batch []kafka.Message) []kafka.Message {
-	backoff, warned := backoffMin, false
+	warned := false
 	for attempt := 1; ; attempt++ {
 		err := p.w.WriteMessages(p.ctx, batch...)
 		if err == nil {
@@ -234,14 +234,12 @@ func (p *Publisher) deliver(batch []kafka.Message) []kafka.Message {
 			level = logrus.DebugLevel
 		}
 		warned = warned || level == logrus.WarnLevel
-		p.log.WithError(err).WithFields(logrus.Fields{"attempt": attempt, "retryIn": backoff, "messages": len(batch)}).
+		wait := backoff.Backoff(attempt)
+		p.log.WithError(err).WithFields(logrus.Fields{"attempt": attempt, "retryIn": wait, "messages": len(batch)}).
 			Log(level, "Kafka publish failed; retrying")
-		select {
-		case <-time.After(backoff):
-		case <-p.ctx.Done():
+		if retry.Sleep(p.ctx, wait) != nil {
 			return batch
 		}
-		backoff = min(2*backoff, backoffMax)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/ocean-go/ocean/clients/retry"
 	"github.com/ocean-go/ocean/handlers"
 )
 
@@ -132,7 +133,7 @@ func (m *Manager) run(ctx context.Context, it *item, p handlers.WebhookProcessor
 	if r, ok := p.(handlers.Retrier); ok {
 		policy = r.RetryPolicy()
 	}
-	for retry := 0; ; retry++ {
+	for n := 0; ; n++ {
 		var err error
 		if res, err = p.Handle(ctx, ev, kind); err == nil {
 			return res, nil
@@ -140,14 +141,12 @@ func (m *Manager) run(ctx context.Context, it *item, p handlers.WebhookProcessor
 		if h, ok := p.(handlers.ErrorHook); ok {
 			h.OnError(ctx, ev, err)
 		}
-		if !handlers.IsRetryable(err) || retry >= policy.MaxRetries {
+		if !handlers.IsRetryable(err) || n >= policy.MaxRetries {
 			return res, err
 		}
 		m.opts.Metrics.count(it.pt.name, retried)
-		select {
-		case <-time.After(policy.Delay(retry)):
-		case <-ctx.Done():
-			return res, fmt.Errorf("%w (while waiting to retry: %w)", err, ctx.Err())
+		if werr := retry.Sleep(ctx, policy.Delay(n)); werr != nil {
+			return res, fmt.Errorf("%w (while waiting to retry: %w)", err, werr)
 		}
 	}
 }

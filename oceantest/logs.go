@@ -37,6 +37,9 @@ func (l LogLine) String() string {
 // settings (INFO unless Env sets APPLICATION__LOG_LEVEL).
 func (h *Harness) Logs() []LogLine { return parseLogs(h.logs.String()) }
 
+// LogOutput is the integration's log output so far, as it printed it.
+func (h *Harness) LogOutput() string { return h.logs.String() }
+
 // Errors are the lines logged at ERROR or above.
 func (h *Harness) Errors() []LogLine { return h.logsAtLeast(logrus.ErrorLevel) }
 
@@ -80,11 +83,11 @@ func parseLogs(text string) []LogLine {
 		if line == "" {
 			continue
 		}
-		l := LogLine{Fields: map[string]string{}}
+		l := LogLine{Level: logrus.InfoLevel, Fields: map[string]string{}} // a line without a level is no error
 		for k, v := range logfmt(line) {
 			switch k {
 			case "time":
-				l.Time, _ = time.Parse("2006-01-02 15:04:05.000", v)
+				l.Time, _ = time.ParseInLocation("2006-01-02 15:04:05.000", v, time.Local) // the logger prints local time
 			case "level":
 				l.Level, _ = logrus.ParseLevel(v)
 			case "msg":

@@ -55,7 +55,8 @@ func (r *Result) Kind(kind string) resync.KindSummary {
 // Resync runs a full resync of every kind of the mapping now, as a listener
 // triggers one (without reporting the resync state to Port), and returns
 // what it did with its error: nil only when it completed. A resync that
-// fails still has its Result.
+// failed has its Result too; one that could not run (the App stopped) has
+// none.
 func (h *Harness) Resync(ctx context.Context) (*Result, error) {
 	h.t.Helper()
 	before := h.snapshot()

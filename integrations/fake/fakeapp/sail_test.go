@@ -16,6 +16,7 @@ import (
 	ocean "github.com/ocean-go/ocean"
 	"github.com/ocean-go/ocean/core/resync"
 	"github.com/ocean-go/ocean/integrations/fake/fakeapp"
+	"github.com/ocean-go/ocean/oceantest"
 )
 
 // sail runs the fake integration once on the embedded local Port kept in
@@ -61,12 +62,22 @@ func TestSailOnceOnTheEmbeddedLocalPort(t *testing.T) {
 	assert.Equal(t, 5*20, third.Totals().Unchanged-statics)
 }
 
-func TestSailReachesItsAPIUnderAPathPrefix(t *testing.T) {
+func TestResyncReachesItsAPIUnderAPathPrefix(t *testing.T) {
 	for _, prefix := range []string{"fake", "/team/fake/"} {
 		t.Run(prefix, func(t *testing.T) {
-			s := sail(t, t.TempDir(), 3, "OCEAN__PATH_PREFIX="+prefix)
+			h := oceantest.New(t, fakeapp.Setup, oceantest.Dir(".."), oceantest.Env(
+				"OCEAN__PATH_PREFIX="+prefix,
+				"OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT=3",
+				"OCEAN__INTEGRATION__CONFIG__THIRD_PARTY_BATCH_SIZE=7",
+			))
+			s, err := h.Resync(context.Background())
+			require.NoError(t, err)
+			var table bytes.Buffer
+			require.NoError(t, s.WriteTable(&table))
+			assert.Contains(t, table.String(), "fake-person")
 			assert.Equal(t, resync.Completed, s.Status)
 			assert.Equal(t, 5+8+12+40+5*3, s.Totals().Created)
+			assert.Len(t, s.Created, 5+8+12+40+5*3)
 		})
 	}
 }

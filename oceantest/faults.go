@@ -2,7 +2,7 @@ package oceantest
 
 import "github.com/ocean-go/ocean/localport"
 
-// Routes of the Port API the App writes to, as localport.Fault paths (globs
+// Routes of the Port API the App calls, as localport.Fault paths (globs
 // on the request path, "*" one segment).
 const (
 	RouteToken       = "/v1/auth/access_token"

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	ocean "github.com/ocean-go/ocean"
 	"github.com/ocean-go/ocean/core/resync"
 	"github.com/ocean-go/ocean/localport"
 	"github.com/ocean-go/ocean/oceantest"
@@ -211,4 +212,16 @@ func TestEnvOverridesTheDefaults(t *testing.T) {
 	assert.Equal(t, http.StatusAccepted, h.PostWebhook("/push", body, sign(token, body)).Status, "routes are reached under the prefix")
 	h.WaitWebhooks()
 	assert.NotNil(t, h.Entity("repo", "p"))
+}
+
+func TestSettingsAndAppOptionsReachTheApp(t *testing.T) {
+	h := tiny(t, 1, oceantest.Settings(map[string]any{"integration": map[string]any{"identifier": "tiny-two"}}),
+		oceantest.AppOptions(ocean.WithVersion("1.2.3")))
+	integ, err := h.Port().Integration("tiny-two")
+	require.NoError(t, err)
+	require.NotNil(t, integ, "the integration exists in Port under the identifier the settings give")
+	assert.Equal(t, "1.2.3", integ["version"])
+	res, err := h.Resync(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, 1, res.Kind("repo").Created, "IntegrationConfig merges with Settings")
 }

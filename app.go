@@ -371,7 +371,7 @@ func (a *App) start(ctx context.Context, so SailOptions) (_ eventListener, err e
 		listener.routes(a)
 	}
 	a.startWebhooks(ctx)
-	srv, err := a.listenHTTP(s.Application.Port)
+	srv, err := a.listenHTTP(so.Host, s.Application.Port)
 	if err != nil {
 		return listener, err // the deferred Stop closes the local Port
 	}
@@ -410,12 +410,11 @@ func (a *App) startLocalPort() (string, error) {
 }
 
 // listenHTTP binds the integration's HTTP server (its routes, health,
-// metrics) on every interface, or, for a ONCE run on a free port, on the
-// loopback interface only: nothing outside needs to reach it. The returned
-// runnable serves until its context ends, then shuts down gracefully.
-func (a *App) listenHTTP(p int) (lifecycle.Runnable, error) {
-	host := ""
-	if p == 0 && a.settings.EventListener.Type == config.ListenerOnce {
+// metrics) on host, by default every interface or, for a ONCE run on a free
+// port, the loopback interface only: nothing outside needs to reach it. The
+// returned runnable serves until its context ends, then shuts down gracefully.
+func (a *App) listenHTTP(host string, p int) (lifecycle.Runnable, error) {
+	if host == "" && p == 0 && a.settings.EventListener.Type == config.ListenerOnce {
 		host = "127.0.0.1"
 	}
 	ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(p)))

@@ -29,8 +29,12 @@ import (
 // other source of settings (Ocean lets APPLICATION__* env vars win over the
 // flags; a flag typed on the command line is the user's latest word).
 type SailOptions struct {
-	Once                    bool   // run one resync (or incremental sync, when enabled), then exit
-	Port                    *int   // HTTP port (APPLICATION__PORT)
+	Once bool // run one resync (or incremental sync, when enabled), then exit
+	Port *int // HTTP port (APPLICATION__PORT)
+	// Host is the address the HTTP server binds, e.g. "127.0.0.1" to stay
+	// unreachable from other machines (tests); "" is every interface, or
+	// the loopback one for a ONCE run on a free port.
+	Host                    string
 	LogLevel                string // APPLICATION__LOG_LEVEL
 	InitializePortResources *bool  // OCEAN__INITIALIZE_PORT_RESOURCES
 	// Strict makes unknown keys errors: settings, spec.yaml and the mapping

@@ -3,12 +3,14 @@ package fakeapp_test
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -16,6 +18,8 @@ import (
 	ocean "github.com/ocean-go/ocean"
 	"github.com/ocean-go/ocean/core/resync"
 	"github.com/ocean-go/ocean/integrations/fake/fakeapp"
+	"github.com/ocean-go/ocean/localport"
+	"github.com/ocean-go/ocean/oceantest"
 )
 
 // sail runs the fake integration once on the embedded local Port kept in
@@ -61,12 +65,22 @@ func TestSailOnceOnTheEmbeddedLocalPort(t *testing.T) {
 	assert.Equal(t, 5*20, third.Totals().Unchanged-statics)
 }
 
-func TestSailReachesItsAPIUnderAPathPrefix(t *testing.T) {
+func TestResyncReachesItsAPIUnderAPathPrefix(t *testing.T) {
 	for _, prefix := range []string{"fake", "/team/fake/"} {
 		t.Run(prefix, func(t *testing.T) {
-			s := sail(t, t.TempDir(), 3, "OCEAN__PATH_PREFIX="+prefix)
+			h := oceantest.New(t, fakeapp.Setup, oceantest.Dir(".."), oceantest.Env(
+				"OCEAN__PATH_PREFIX="+prefix,
+				"OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT=3",
+				"OCEAN__INTEGRATION__CONFIG__THIRD_PARTY_BATCH_SIZE=7",
+			))
+			s, err := h.Resync(context.Background())
+			require.NoError(t, err)
+			var table bytes.Buffer
+			require.NoError(t, s.WriteTable(&table))
+			assert.Contains(t, table.String(), "fake-person")
 			assert.Equal(t, resync.Completed, s.Status)
 			assert.Equal(t, 5+8+12+40+5*3, s.Totals().Created)
+			assert.Len(t, s.Created, 5+8+12+40+5*3)
 		})
 	}
 }
@@ -110,4 +124,28 @@ func (l *lockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
+}
+
+// Port answering 503 to bulk upserts and 429 to the reconciliation's query
+// for a while costs retries, not entities.
+func TestResyncRidesOutPortFaults(t *testing.T) {
+	h := oceantest.New(t, fakeapp.Setup, oceantest.Dir(".."), oceantest.Env("OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT=4"))
+	h.InjectFault(localport.Fault{Method: http.MethodPost, Path: oceantest.RouteBulkUpsert, Status: http.StatusServiceUnavailable, Count: 3})
+	h.InjectFault(localport.Fault{Method: http.MethodPost, Path: oceantest.RouteOwned, Status: http.StatusTooManyRequests,
+		RetryAfter: time.Second, Count: 1})
+	s, err := h.Resync(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, resync.Completed, s.Status)
+	assert.Equal(t, 5+8+12+40+5*4, s.Totals().Created)
+	assert.Zero(t, s.Totals().Failed)
+	assert.Len(t, h.Entities(fakeapp.KindPerson), 5*4)
+	assert.Empty(t, h.Errors())
+	retried := map[string]bool{}
+	for _, l := range h.Warnings() {
+		if l.Message == "Retrying Port request" {
+			retried[l.Fields["path"]+" "+l.Fields["status"]] = true
+		}
+	}
+	assert.True(t, retried["/blueprints/fake-department/entities/bulk 503"], "the departments' upsert met the 503s: %v", retried)
+	assert.True(t, retried["/blueprints/entities/datasource-entities 429"], "the reconciliation met the 429: %v", retried)
 }

@@ -1,7 +1,6 @@
 package fakeapp_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -13,13 +12,13 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	ocean "github.com/ocean-go/ocean"
 	"github.com/ocean-go/ocean/handlers"
 	"github.com/ocean-go/ocean/integrations/fake/fakeapp"
 	"github.com/ocean-go/ocean/integrations/fake/fakeorg"
 	"github.com/ocean-go/ocean/internal/kafkatest"
 	"github.com/ocean-go/ocean/localport"
 	"github.com/ocean-go/ocean/localport/localporttest"
+	"github.com/ocean-go/ocean/oceantest"
 )
 
 const webhookSecret = "fake-webhook-secret-0123456789"
@@ -47,80 +46,50 @@ func sign(body []byte) string {
 	return handlers.Signature{Prefix: "sha256=", Secret: webhookSecret}.Sign(body)
 }
 
-// replica is one process of the fake integration, serving its webhooks.
-type replica struct {
-	app  *ocean.App
-	logs *lockedBuffer
-	stop func() // stops it and checks it stopped cleanly; once
-}
-
-func startReplica(t *testing.T, port *localport.Server, env ...string) *replica {
+// startReplica starts a process of the fake integration serving its
+// webhooks, on port (nil: a fresh local Port of its own).
+func startReplica(t *testing.T, port *localport.Server, env ...string) *oceantest.Harness {
 	t.Helper()
-	r := &replica{logs: &lockedBuffer{}}
-	r.app = ocean.New(ocean.WithType("fake-integration"), ocean.WithVersion("0.1.0"), ocean.WithDir(".."),
-		ocean.WithLogOutput(r.logs), ocean.WithEnviron(append([]string{
-			"OCEAN__PORT__CLIENT_ID=fake-client", "OCEAN__PORT__CLIENT_SECRET=fake-client-secret-0123456789",
-			"OCEAN__PORT__BASE_URL=" + port.URL(),
-			"OCEAN__EVENT_LISTENER__TYPE=WEBHOOKS_ONLY", "OCEAN__EVENT_WORKERS_COUNT=3",
-			"OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET=" + webhookSecret,
-			"APPLICATION__LOG_LEVEL=DEBUG",
-		}, env...)))
-	fakeapp.Setup(r.app)
-	ctx, cancel := context.WithCancel(context.Background())
-	zero := 0
-	done := make(chan error, 1)
-	go func() { done <- r.app.Sail(ctx, ocean.SailOptions{Port: &zero}) }()
-	var once sync.Once
-	r.stop = func() {
-		once.Do(func() {
-			cancel()
-			require.NoError(t, <-done)
-		})
+	opts := []oceantest.Option{oceantest.Dir(".."), oceantest.Env(append([]string{
+		"OCEAN__EVENT_WORKERS_COUNT=3",
+		"OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET=" + webhookSecret,
+		"APPLICATION__LOG_LEVEL=DEBUG",
+	}, env...)...)}
+	if port != nil {
+		opts = append(opts, oceantest.WithPort(port))
 	}
-	t.Cleanup(r.stop)
-	select {
-	case <-r.app.Ready():
-	case err := <-done:
-		t.Fatalf("the integration stopped at start: %v", err)
-	}
-	return r
+	return oceantest.New(t, fakeapp.Setup, opts...)
 }
 
-// post sends a webhook event; 503 (a queue not ready yet) is retried, as a
+// postEvent sends a webhook event; 503 (a queue not ready yet) is retried, as a
 // sender does.
-func (r *replica) post(t *testing.T, body []byte, signature string) int {
+func postEvent(t *testing.T, h *oceantest.Harness, body []byte, signature string) int {
 	t.Helper()
+	var headers []string
+	if signature != "" {
+		headers = append(headers, fakeapp.SignatureHeader+": "+signature)
+	}
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		req, err := http.NewRequest(http.MethodPost, r.app.URL()+"/integration/webhook", strings.NewReader(string(body)))
-		require.NoError(t, err)
-		if signature != "" {
-			req.Header.Set(fakeapp.SignatureHeader, signature)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		_ = resp.Body.Close()
-		if resp.StatusCode != http.StatusServiceUnavailable || time.Now().After(deadline) {
-			return resp.StatusCode
+		a := h.PostWebhook("/webhook", body, headers...)
+		if a.Status != http.StatusServiceUnavailable || time.Now().After(deadline) {
+			return a.Status
 		}
 	}
 }
 
 // titles are the persons in Port: identifier → title.
-func titles(t *testing.T, port *localport.Server) map[string]string {
-	es, err := port.Entities(fakeapp.KindPerson)
-	require.NoError(t, err)
+func titles(h *oceantest.Harness) map[string]string {
 	out := map[string]string{}
-	for _, e := range es {
-		out[e["identifier"].(string)] = fmt.Sprint(e["title"])
+	for _, e := range h.Entities(fakeapp.KindPerson) {
+		id, _ := e.ID()
+		out[id] = fmt.Sprint(*e.Title)
 	}
 	return out
 }
 
 func TestSignedWebhookEventsReachPortInOrderPerPerson(t *testing.T) {
-	port := localporttest.Start(t)
-	r := startReplica(t, port)
-	post := func(body []byte, signature string) int { return r.post(t, body, signature) }
-	names := func() map[string]string { return titles(t, port) }
+	r := startReplica(t, nil)
+	post := func(body []byte, signature string) int { return postEvent(t, r, body, signature) }
 
 	const persons, versions = 3, 20
 	for v := 1; v <= versions; v++ {
@@ -133,8 +102,8 @@ func TestSignedWebhookEventsReachPortInOrderPerPerson(t *testing.T) {
 	for i := range persons {
 		want[person(t, i, 0)["id"].(string)] = fmt.Sprintf("v%d", versions)
 	}
-	require.Eventually(t, func() bool { return assert.ObjectsAreEqual(want, names()) }, 20*time.Second, 20*time.Millisecond,
-		"every person ends at its last version")
+	r.WaitWebhooks()
+	require.Equal(t, want, titles(r), "every person ends at its last version")
 
 	intruder := event(t, "upsert", person(t, 9, 1))
 	for _, tc := range []struct {
@@ -156,10 +125,10 @@ func TestSignedWebhookEventsReachPortInOrderPerPerson(t *testing.T) {
 	body := event(t, "delete", gone)
 	require.Equal(t, http.StatusAccepted, post(body, sign(body)))
 	delete(want, gone["id"].(string))
-	require.Eventually(t, func() bool { return assert.ObjectsAreEqual(want, names()) }, 20*time.Second, 20*time.Millisecond,
-		"the deleted person is gone, the refused events wrote nothing")
-	r.stop()
-	assert.NotContains(t, r.logs.String(), webhookSecret, "the secret never reaches a log line")
+	r.WaitWebhooks()
+	require.Equal(t, want, titles(r), "the deleted person is gone, the refused events wrote nothing")
+	require.NoError(t, r.Stop())
+	assert.NotContains(t, r.LogOutput(), webhookSecret, "the secret never reaches a log line")
 }
 
 // With the Kafka queue, two replicas share the events; stopping one of them
@@ -176,7 +145,7 @@ func TestKafkaQueueReplicasLoseNoEvent(t *testing.T) {
 		want := map[string]string{}
 		for v := 1; v <= versions; v++ {
 			if v == versions/2 {
-				b.stop() // the events it accepted and did not process yet stay on Kafka
+				require.NoError(t, b.Stop()) // the events it accepted and did not process yet stay on Kafka
 			}
 			var wg sync.WaitGroup
 			for i := range persons {
@@ -186,15 +155,15 @@ func TestKafkaQueueReplicasLoseNoEvent(t *testing.T) {
 				}
 				body := event(t, "upsert", person(t, i, v))
 				want[person(t, i, 0)["id"].(string)] = fmt.Sprintf("v%d", v)
-				wg.Go(func() { assert.Equal(t, http.StatusAccepted, to.post(t, body, sign(body))) })
+				wg.Go(func() { assert.Equal(t, http.StatusAccepted, postEvent(t, to, body, sign(body))) })
 			}
 			wg.Wait()
 		}
-		require.Eventually(t, func() bool { return assert.ObjectsAreEqual(want, titles(t, port)) }, 60*time.Second, 50*time.Millisecond,
+		require.Eventually(t, func() bool { return assert.ObjectsAreEqual(want, titles(a)) }, 60*time.Second, 50*time.Millisecond,
 			"every person ends at its last version")
-		a.stop()
-		for _, r := range []*replica{a, b} {
-			assert.NotContains(t, r.logs.String(), webhookSecret, "the secret never reaches a log line")
+		require.NoError(t, a.Stop())
+		for _, r := range []*oceantest.Harness{a, b} {
+			assert.NotContains(t, r.LogOutput(), webhookSecret, "the secret never reaches a log line")
 		}
 	})
 }

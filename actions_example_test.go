@@ -8,7 +8,8 @@ import (
 	"github.com/ocean-go/ocean"
 )
 
-// An executor for Port's "restart" integration action. With
+// An executor for Port's "restart" integration action: it executes the
+// action's runs and the runs of workflow nodes that invoke it. With
 // OCEAN__EVENT_LISTENER__TYPE=ACTIONS_ONLY the integration only executes
 // action runs; with another listener it also does when
 // OCEAN__ACTIONS_PROCESSOR__ENABLED is true.

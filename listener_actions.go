@@ -9,7 +9,7 @@ import (
 )
 
 // ACTIONS_ONLY: no resync, no webhooks; the integration executes Port's action
-// runs with the executors registered by OnAction.
+// runs and workflow-node runs with the executors registered by OnAction.
 func init() {
 	registerListener(config.ListenerActionsOnly, eventListener{
 		check: func(a *App) error {

@@ -44,6 +44,16 @@
 //	PATCH  /v1/actions/runs/{runId}                     status SUCCESS|FAILURE (once), statusLabel, summary, link, externalRunId
 //	POST   /v1/actions/runs/{runId}/logs                {"message","terminationStatus"?,"statusLabel"?} → 201
 //	GET    /v1/actions/runs?external_run_id=            {"runs"}; GET /v1/actions/runs/{runId} → {"run"} (with its "logs")
+//	POST   /v1/workflows/runs/claim-pending             reserved; same body as the action claim → {"nodeRuns"} (each
+//	                                                    with its "config"), same visibility timeout
+//	PATCH  /v1/workflows/runs/ack                       reserved; {"nodeRunIdentifier"}; 409 when acknowledged already
+//	PATCH  /v1/workflows/nodes/runs/{id}                status IN_PROGRESS, or COMPLETED with result SUCCESS|FAILED|CANCELLED
+//	                                                    (once); externalRunId, output (object), links (strings)
+//	POST   /v1/workflows/nodes/runs/{id}/logs           {"logs":[{"level":INFO|WARN|ERROR|DEBUG,"message"}]} → 201
+//	GET    /v1/workflows/nodes/runs?external_run_id=&include=nodeConfig  reserved; {"nodeRuns"} (config under "node"
+//	                                                    with include=nodeConfig); GET .../runs/{id} → {"nodeRun"} with "logs"
+//
+// Reserved routes answer 403 forbidden without the header x-port-reserved-usage: true.
 //
 // Ingest sinks (no token; accept any body; inspect with Server.Sinks):
 //
@@ -62,10 +72,14 @@
 //	GET    /_admin/sinks                                same as Server.Sinks
 //	POST   /_admin/actions/runs                         same as Server.CreateRun: {"installationId","action",
 //	                                                    "integrationActionType"? (default: action),"properties"?} → 201 {"run"}
+//	POST   /_admin/workflows/nodes/runs                 same as Server.CreateNodeRun: {"installationId",
+//	                                                    "integrationActionType","nodeUid"?,"properties"?} → 201 {"nodeRun"}
 //
 // Action runs are what a user triggering an integration action creates: one
 // per CreateRun, for the installation (integration id) that executes it.
-// Server.GetRun shows a run with its status and logs.
+// Server.GetRun shows a run with its status and logs. Workflow-node runs are
+// what a workflow reaching an integration-action node creates (CreateNodeRun);
+// Server.GetNodeRun shows one.
 //
 // Routing matches the escaped path, so "%2F" inside an identifier never splits
 // it; segments are path-unescaped ("+" stays "+"). A literal segment beats a

@@ -21,6 +21,14 @@ type client struct {
 	base  string
 	token string
 	ua    string
+	hdr   http.Header // sent with every request
+}
+
+// reserved is a copy of c that sends x-port-reserved-usage: true.
+func (c *client) reserved() *client {
+	r := *c
+	r.hdr = http.Header{"X-Port-Reserved-Usage": {"true"}}
+	return &r
 }
 
 // start runs a server and returns a client holding a token.
@@ -63,6 +71,9 @@ func (c *client) do(method, path string, body any) response {
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
 	req.Header.Set("User-Agent", c.ua)
+	for k, v := range c.hdr {
+		req.Header[k] = v
+	}
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(c.t, err)
 	defer resp.Body.Close()

@@ -19,6 +19,7 @@ const (
 	codeInvalidJSON      = "invalid_json"        // 400: the body is not JSON
 	codeBadCursor        = "invalid_cursor"      // 400: a paging cursor or resource index this server did not give
 	codeUnauthorized     = "unauthorized"        // 401
+	codeForbidden        = "forbidden"           // 403: a reserved route without x-port-reserved-usage
 	codeNotFound         = "not_found"           // 404
 	codeConflict         = "conflict"            // 409: already exists
 	codeHasDependents    = "has_dependents"      // 409: a delete would orphan required relations

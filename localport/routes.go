@@ -2,7 +2,7 @@ package localport
 
 import "net/http"
 
-// routes registers the API (port-api.md rows 1–37), the ingest sinks and the
+// routes registers the API (port-api.md rows 1–42), the ingest sinks and the
 // admin routes. See doc.go for the table.
 func (s *Server) routes() {
 	a := &s.api
@@ -41,6 +41,12 @@ func (s *Server) routes() {
 	a.add(http.MethodGet, "/v1/actions/runs/{runId}", s.getRun)
 	a.add(http.MethodPatch, "/v1/actions/runs/{runId}", s.patchRun)
 	a.add(http.MethodPost, "/v1/actions/runs/{runId}/logs", s.postRunLog)
+	a.add(http.MethodPost, "/v1/workflows/runs/claim-pending", s.claimPendingNodeRuns)
+	a.add(http.MethodPatch, "/v1/workflows/runs/ack", s.ackNodeRun)
+	a.add(http.MethodGet, "/v1/workflows/nodes/runs", s.listNodeRuns)
+	a.add(http.MethodGet, "/v1/workflows/nodes/runs/{id}", s.getNodeRun)
+	a.add(http.MethodPatch, "/v1/workflows/nodes/runs/{id}", s.patchNodeRun)
+	a.add(http.MethodPost, "/v1/workflows/nodes/runs/{id}/logs", s.postNodeRunLogs)
 
 	a.add(http.MethodPost, "/v1/blueprints/{bp}/entities", s.upsertEntity)
 	a.add(http.MethodPost, "/v1/blueprints/{bp}/entities/bulk", s.bulkUpsert)
@@ -63,4 +69,5 @@ func (s *Server) routes() {
 	ad.add(http.MethodPost, "/_admin/integrations/{id}/resync-request", s.adminRequestResync)
 	ad.add(http.MethodGet, "/_admin/sinks", s.adminSinks)
 	ad.add(http.MethodPost, "/_admin/actions/runs", s.adminCreateRun)
+	ad.add(http.MethodPost, "/_admin/workflows/nodes/runs", s.adminCreateNodeRun)
 }

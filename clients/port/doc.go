@@ -1,6 +1,7 @@
 // Package port is a typed client of Port's REST API (v1): authentication,
 // entities (bulk upsert, bulk delete, search, owned-entity listing), blueprints
-// and their defaults, the integration record, the organization and the ingest
+// and their defaults, the integration record, the organization, the runs an
+// integration executes (action runs and workflow-node runs) and the ingest
 // sinks for logs and metrics. The wire contract is port-api.md.
 //
 // # Authentication
@@ -30,7 +31,7 @@
 //
 // Idempotent methods (GET, HEAD, PUT, DELETE) and the POSTs that are safe to
 // repeat (token, single and bulk upsert, bulk delete, search, datasource
-// search) are retried on 408, 429, 502, 503, 504, connection errors and
+// search, the claims of pending action and node runs) are retried on 408, 429, 502, 503, 504, connection errors and
 // timeouts; PATCH and other POSTs never are. Before retry n the client waits
 // for Retry-After (seconds or an HTTP date), else x-ratelimit-reset (≤ 10000 =
 // seconds, larger = UNIX epoch), else 300 ms × 2^(n-1) ± 10 %; every wait is

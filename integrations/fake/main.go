@@ -10,6 +10,8 @@ import (
 
 	ocean "github.com/ocean-go/ocean"
 	"github.com/ocean-go/ocean/integrations/fake/fakeapp"
+	// Without Port credentials, sync into the embedded local Port.
+	_ "github.com/ocean-go/ocean/localport/embedded"
 )
 
 // version is reported to Port as the integration's version.

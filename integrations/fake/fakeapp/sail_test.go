@@ -16,6 +16,7 @@ import (
 	ocean "github.com/ocean-go/ocean"
 	"github.com/ocean-go/ocean/core/resync"
 	"github.com/ocean-go/ocean/integrations/fake/fakeapp"
+	_ "github.com/ocean-go/ocean/localport/embedded" // the target of these runs
 )
 
 // sail runs the fake integration once on the embedded local Port kept in

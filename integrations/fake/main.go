@@ -14,8 +14,9 @@ import (
 	_ "github.com/ocean-go/ocean/localport/embedded"
 )
 
-// version is reported to Port as the integration's version.
-const version = "0.1.0"
+// version is reported to Port as the integration's version; the image build
+// sets it with -ldflags "-X main.version=...".
+var version = "0.1.0"
 
 func main() {
 	app := ocean.New(

@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"sync"
@@ -30,7 +29,6 @@ import (
 	"github.com/ocean-go/ocean/handlers"
 	"github.com/ocean-go/ocean/internal/lifecycle"
 	"github.com/ocean-go/ocean/internal/liveevents"
-	"github.com/ocean-go/ocean/localport"
 	"github.com/ocean-go/ocean/logging"
 )
 
@@ -57,7 +55,7 @@ type App struct {
 	log      *logrus.Logger
 	client   *port.Client
 	engine   *resync.Engine
-	local    *localport.Server
+	local    LocalPort // the embedded local Port, when it is the target
 	server   *http.Server
 	url      string
 	ready    chan struct{} // closed when start set the fields above
@@ -383,30 +381,25 @@ func (a *App) start(ctx context.Context, so SailOptions) (_ eventListener, err e
 // finishes the requests in flight (up to 5 s) and closes its database.
 const localPortStopBound = 10 * time.Second
 
-// startLocalPort starts the embedded Port-compatible server, persisted under the
-// local Port directory, and says so: it is the default for anyone without Port
-// credentials.
+// startLocalPort starts the registered local Port and says so: it is the
+// target of anyone without Port credentials. Without one registered (the
+// integration does not import EmbeddedLocalPortImport) it is ErrNoLocalPort.
 func (a *App) startLocalPort() (string, error) {
+	start := localPortStarter.Load()
+	if start == nil {
+		return "", ErrNoLocalPort
+	}
 	dir := a.settings.LocalPort.Dir
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("local Port: %w", err)
-	}
-	db := filepath.Join(dir, "port.db")
-	srv, err := localport.New(localport.Options{DBPath: db, Logger: a.log.WithFields(logrus.Fields{"component": "localport", logging.LocalOnly: true})})
+	srv, err := (*start)(LocalPortOptions{Dir: dir, Logger: a.log.WithFields(logrus.Fields{"component": "localport", logging.LocalOnly: true})})
 	if err != nil {
-		return "", fmt.Errorf("local Port: %w", err)
-	}
-	url, err := srv.Start("127.0.0.1:0")
-	if err != nil {
-		_ = srv.Close()
 		return "", fmt.Errorf("local Port: %w", err)
 	}
 	a.local = srv
-	a.log.WithFields(logrus.Fields{"url": url, "database": db}).Info(
+	a.log.WithFields(logrus.Fields{"url": srv.URL(), "dir": dir}).Info(
 		"No Port credentials configured: syncing into the embedded local Port. " +
 			"To sync into Port, set OCEAN__PORT__CLIENT_ID and OCEAN__PORT__CLIENT_SECRET " +
 			"(and OCEAN__PORT__BASE_URL for the EU or US region)")
-	return url, nil
+	return srv.URL(), nil
 }
 
 // listenHTTP binds the integration's HTTP server (its routes, health,

@@ -19,5 +19,10 @@
 //
 // Without Port credentials, sail syncs into a local Port-compatible server
 // persisted under ./.ocean/, so an integration can be tried and tested without a
-// Port account.
+// Port account, when its main package imports it (EmbeddedLocalPortImport):
+//
+//	import _ "github.com/ocean-go/ocean/localport/embedded"
+//
+// Without that import the binary links neither the server nor SQLite, and
+// starting without credentials fails with ErrNoLocalPort.
 package ocean

@@ -9,6 +9,8 @@ import (
 
 	"github.com/ocean-go/ocean"
 	"github.com/ocean-go/ocean/handlers"
+	// The embedded local Port, the target without Port credentials.
+	_ "github.com/ocean-go/ocean/localport/embedded"
 )
 
 // An integration with one kind, synced once into the embedded local Port (no

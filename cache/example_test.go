@@ -14,6 +14,7 @@ import (
 	"github.com/ocean-go/ocean"
 	"github.com/ocean-go/ocean/cache"
 	"github.com/ocean-go/ocean/clients/rest"
+	_ "github.com/ocean-go/ocean/localport/embedded" // the target without Port credentials
 )
 
 // Two kinds built from one third-party list: the resync fetches it once.

@@ -1,10 +1,10 @@
 // Package localport is a Port-compatible REST API server persisted in SQLite.
 //
 // Why it exists: nobody should need a Port account to try, develop or test an
-// integration. It is the embedded default target of sail when no Port
-// credentials are configured (data under ./.ocean/), the standalone
-// `ocean port serve`, and the Port every test of the framework talks to over
-// real HTTP (see package localporttest). It follows port-api.md: same paths,
+// integration. It is the target of sail when no Port credentials are
+// configured in an integration that imports package localport/embedded (data
+// under ./.ocean/), the standalone `ocean port serve`, and the Port every test
+// of the framework talks to over real HTTP (see package localporttest). It follows port-api.md: same paths,
 // query parameters, JSON keys, status codes and error envelopes.
 //
 // # Routes

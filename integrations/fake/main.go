@@ -10,10 +10,13 @@ import (
 
 	ocean "github.com/ocean-go/ocean"
 	"github.com/ocean-go/ocean/integrations/fake/fakeapp"
+	// Without Port credentials, sync into the embedded local Port.
+	_ "github.com/ocean-go/ocean/localport/embedded"
 )
 
-// version is reported to Port as the integration's version.
-const version = "0.1.0"
+// version is reported to Port as the integration's version; the image build
+// sets it with -ldflags "-X main.version=...".
+var version = "0.1.0"
 
 func main() {
 	app := ocean.New(

@@ -19,6 +19,7 @@ import (
 	"github.com/ocean-go/ocean/core/resync"
 	"github.com/ocean-go/ocean/integrations/fake/fakeapp"
 	"github.com/ocean-go/ocean/localport"
+	_ "github.com/ocean-go/ocean/localport/embedded" // the target of these runs
 	"github.com/ocean-go/ocean/oceantest"
 )
 

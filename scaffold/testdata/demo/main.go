@@ -15,6 +15,9 @@ import (
 	ocean "github.com/ocean-go/ocean"
 	"github.com/ocean-go/ocean/clients/rest"
 	"github.com/ocean-go/ocean/handlers"
+	// Without Port credentials, sail syncs into an embedded local Port
+	// (under .ocean/). Remove this import to build without it (~5 MiB less).
+	_ "github.com/ocean-go/ocean/localport/embedded"
 )
 
 // version is reported to Port as the integration's version.

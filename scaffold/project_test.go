@@ -1,6 +1,7 @@
 package scaffold_test
 
 import (
+	"debug/elf"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -42,6 +43,41 @@ func TestAGeneratedProjectBuildsTestsAndSails(t *testing.T) {
 	assert.Contains(t, sail, "completed")
 	_, err = os.Stat(filepath.Join(dir, ".ocean", "port.db"))
 	assert.NoError(t, err, "the embedded local Port keeps its data in the project")
+
+	// The Dockerfile's build command makes a static binary that runs.
+	bin := filepath.Join(t.TempDir(), "demo")
+	build := dockerBuild(t, filepath.Join(dir, "Dockerfile"), bin)
+	cmd := exec.Command("sh", "-c", build)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s:\n%s", build, out)
+	f, err := elf.Open(bin)
+	require.NoError(t, err)
+	defer f.Close()
+	for _, p := range f.Progs {
+		assert.NotEqual(t, elf.PT_INTERP, p.Type, "a static binary has no dynamic loader")
+	}
+	version, err := exec.Command(bin, "version").CombinedOutput()
+	require.NoError(t, err, "%s", version)
+	assert.Contains(t, string(version), "demo 0.1.0")
+}
+
+// dockerBuild is the go build command of the Dockerfile's RUN line, writing
+// to bin rather than /out/.
+func dockerBuild(t *testing.T, dockerfile, bin string) string {
+	t.Helper()
+	text, err := os.ReadFile(dockerfile)
+	require.NoError(t, err)
+	_, run, ok := strings.Cut(strings.ReplaceAll(string(text), "\\\n", " "), "CGO_ENABLED=0 go build")
+	require.True(t, ok, "the Dockerfile builds with CGO_ENABLED=0 go build")
+	line, _, _ := strings.Cut(run, "\n")
+	fields := strings.Fields(line)
+	for i, f := range fields {
+		if f == "-o" && i+1 < len(fields) {
+			fields[i+1] = bin
+		}
+	}
+	return "CGO_ENABLED=0 go build " + strings.Join(fields, " ")
 }
 
 // withoutPortCredentials is env without the variables that would point the

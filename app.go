@@ -71,6 +71,10 @@ type App struct {
 	runCtx     context.Context  // Sail's ctx: resyncs the HTTP routes start belong to the App
 	summaryOut io.Writer        // where listener resyncs print their summary
 	listening  atomic.Bool      // the event listener runs (for /health/ready)
+	// dryRun: sail --dry-run, which writes nothing to Port; initPlan is what
+	// initialising the integration would have done.
+	dryRun   bool
+	initPlan []string
 
 	sailedAt    time.Time // when Sail began: scheduled resyncs count from it
 	lastSummary atomic.Pointer[resync.Summary]
@@ -322,6 +326,7 @@ func (a *App) start(ctx context.Context, so SailOptions) (_ eventListener, err e
 		BlueprintCacheTTL:    s.Port.BlueprintCacheTTL,
 		FeatureFlagsCacheTTL: s.Port.FeatureFlagsCacheTTL,
 		Logger:               a.log,
+		ReadOnly:             a.dryRun,
 	}
 	if s.Port.HasCredentials() {
 		limit := rate.Limit(s.Port.RateLimit)
@@ -356,14 +361,15 @@ func (a *App) start(ctx context.Context, so SailOptions) (_ eventListener, err e
 			Hidden:      secretValue(s.Secrets(), logging.MaskerOf(a.log)),
 			Logger:      a.log,
 		}),
-		Applier:           applier.New(a.client, a.log),
+		Applier:           a.newApplier(),
+		DryRun:            a.dryRun,
 		Events:            &a.events,
 		Log:               a.log,
 		IntegrationConfig: s.Integration.Config,
 		SendExamples:      s.SendRawDataExamples,
 		Redact:            logging.MaskerOf(a.log).Full().MaskJSON,
 		MappingTTL:        s.Port.PortAppConfigCacheTTL,
-		Observer:          newSyncReporter(a),
+		Observer:          a.resyncObserver(),
 		StrictMapping:     s.Strict,
 	}
 
@@ -377,6 +383,22 @@ func (a *App) start(ctx context.Context, so SailOptions) (_ eventListener, err e
 	}
 	a.parts.Go(ctx, "HTTP server", srv, s.MaxWaitBeforeShutdown+time.Second)
 	return listener, nil
+}
+
+func (a *App) newApplier() *applier.Applier {
+	if a.dryRun {
+		return applier.NewDryRun(a.client, a.log)
+	}
+	return applier.New(a.client, a.log)
+}
+
+// resyncObserver is what full resyncs report to: Port's sync metrics (not
+// from a dry run, which writes nothing to Port).
+func (a *App) resyncObserver() resync.Observer {
+	if a.dryRun {
+		return nil
+	}
+	return newSyncReporter(a)
 }
 
 // localPortStopBound is how long the embedded local Port gets to close: it

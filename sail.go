@@ -2,6 +2,7 @@ package ocean
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -36,6 +38,12 @@ type SailOptions struct {
 	// Strict makes unknown keys errors: settings, spec.yaml and the mapping
 	// (OCEAN__STRICT).
 	Strict bool
+	// DryRun runs one resync read-only and prints its plan: per kind what it
+	// would create, update and delete. Nothing is written to Port: no entity,
+	// no resync state, no defaults (their creation is part of the plan). It
+	// implies Once, and plans a full resync even when incremental syncs are
+	// enabled.
+	DryRun bool
 	// SummaryOut receives the per-kind table printed after a resync; default
 	// standard output.
 	SummaryOut io.Writer
@@ -44,7 +52,7 @@ type SailOptions struct {
 func (so SailOptions) overrides() map[string]any {
 	o := map[string]any{}
 	app := map[string]any{}
-	if so.Once {
+	if so.Once || so.DryRun {
 		o["event_listener"] = map[string]any{"type": "ONCE"}
 	}
 	if so.Port != nil {
@@ -108,6 +116,7 @@ func (a *App) Execute(ctx context.Context, args []string) error {
 		},
 	}
 	sail.Flags().BoolVarP(&so.Once, "once", "O", false, "run one resync and exit")
+	sail.Flags().BoolVar(&so.DryRun, "dry-run", false, "run one resync read-only and print what it would create, update and delete; writes nothing to Port (implies --once)")
 	sail.Flags().IntVarP(&port, "port", "p", 0, "HTTP port of the integration (default 8000; with --once a free port on 127.0.0.1)")
 	sail.Flags().StringVarP(&so.LogLevel, "log-level", "l", "", "log level: DEBUG, INFO, WARNING, ERROR")
 	sail.Flags().BoolVar(&so.Strict, "strict", false, "refuse unknown keys (OCEAN__ variables, config.yaml, spec.yaml, the mapping) instead of warning")
@@ -178,6 +187,7 @@ func (a *App) Sail(ctx context.Context, so SailOptions) error {
 		return errors.New("ocean: an App sails once; create a new App to sail again")
 	}
 	a.sailedAt = time.Now()
+	a.dryRun = so.DryRun
 	a.runCtx = ctx
 	a.summaryOut = so.SummaryOut
 	if a.summaryOut == nil {
@@ -195,7 +205,9 @@ func (a *App) Sail(ctx context.Context, so SailOptions) error {
 		return err
 	}
 	a.finishInit(nil)
-	a.startLogShipping(ctx)
+	if !a.dryRun { // shipping logs to Port is a write
+		a.startLogShipping(ctx)
+	}
 	endStart, err := a.runStartHooks(ctx)
 	defer endStart()
 	if err != nil {
@@ -208,7 +220,9 @@ func (a *App) Sail(ctx context.Context, so SailOptions) error {
 			a.listenerStopBound())
 		a.log.WithField("interval", s.ScheduledResyncInterval.String()).Info("Scheduled resyncs enabled")
 	}
-	a.startActionsBeside(ctx)
+	if !a.dryRun {
+		a.startActionsBeside(ctx)
+	}
 	a.log.WithField("event_listener", s.EventListener.Type).Info("Starting the event listener")
 	r, err := listener.build(ctx, a, func() { a.listening.Store(true) })
 	if err != nil {
@@ -243,7 +257,11 @@ func (a *App) resyncJob(run func(context.Context) (*resync.Summary, error)) func
 
 func (a *App) printedResync(ctx context.Context, run func(context.Context) (*resync.Summary, error)) (*resync.Summary, error) {
 	sum, err := a.listenerResync(ctx, run)
-	if sum != nil {
+	switch {
+	case sum != nil && a.dryRun:
+		_ = writeInitPlan(a.summaryOut, a.initPlan)
+		_ = sum.WritePlan(a.summaryOut)
+	case sum != nil:
 		_ = sum.WriteTable(a.summaryOut)
 	}
 	// The resync's batches are garbage now and the integration idles until
@@ -276,7 +294,7 @@ func (a *App) checkListener() (eventListener, error) {
 // only ONCE runs them, and then instead of a resync.
 func (a *App) incremental() bool {
 	s := a.settings
-	return s.EventListener.Type == config.ListenerOnce && s.Integration.IncrementalSyncEnabled
+	return s.EventListener.Type == config.ListenerOnce && s.Integration.IncrementalSyncEnabled && !a.dryRun
 }
 
 // finishInit records the outcome of initialisation and releases whoever waits
@@ -299,6 +317,11 @@ const outcomeReportTimeout = 10 * time.Second
 // listener: it reports the resync state to Port before and after, and records
 // metrics.
 func (a *App) listenerResync(ctx context.Context, run func(context.Context) (*resync.Summary, error)) (*resync.Summary, error) {
+	if a.dryRun { // the resync state is Port's to keep: a plan reports nothing
+		sum, err := run(ctx)
+		a.lastSummary.Store(sum)
+		return sum, err
+	}
 	gen := a.listenerResyncs.Add(1)
 	start := isoNow()
 	running := a.resyncState("running")
@@ -378,6 +401,9 @@ func (a *App) initialize(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if a.dryRun {
+		return a.planDefaults(ctx, res)
+	}
 	if err := a.initializeDefaults(ctx, res); err != nil {
 		return err
 	}
@@ -394,8 +420,46 @@ func (a *App) initialize(ctx context.Context) error {
 }
 
 func (a *App) initializeDefaults(ctx context.Context, res *defaults.Resources) error {
+	return defaults.Initialize(ctx, a.client, a.defaultsParams(), res, a.log)
+}
+
+// planDefaults is initialize for a dry run: it records what initialisation
+// would do, for the plan, and lets the resync use the default mapping when
+// Port has none yet.
+func (a *App) planDefaults(ctx context.Context, res *defaults.Resources) error {
+	plan, err := defaults.Plan(ctx, a.client, a.defaultsParams(), res, a.log)
+	if err != nil {
+		return err
+	}
+	a.initPlan = plan
+	if res.PortAppConfig != nil {
+		raw, err := json.Marshal(res.PortAppConfig)
+		if err != nil {
+			return fmt.Errorf("the default mapping: %w", err)
+		}
+		a.engine.FallbackMapping = raw
+	}
+	return nil
+}
+
+// writeInitPlan prints what initialising the integration in Port would do.
+func writeInitPlan(w io.Writer, plan []string) error {
+	if len(plan) == 0 {
+		_, err := fmt.Fprintln(w, "Port: the integration and its defaults are in place")
+		return err
+	}
+	var b strings.Builder
+	b.WriteString("Port: initialising the integration would\n")
+	for _, line := range plan {
+		b.WriteString("  " + line + "\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func (a *App) defaultsParams() defaults.Params {
 	s := a.settings
-	return defaults.Initialize(ctx, a.client, defaults.Params{
+	return defaults.Params{
 		Identifier:               s.Integration.Identifier,
 		Type:                     s.Integration.Type,
 		Version:                  s.Integration.Version,
@@ -408,7 +472,7 @@ func (a *App) initializeDefaults(ctx context.Context, res *defaults.Resources) e
 		// processor: Ocean's "ocean-core" mode.
 		ProcessingMode: "ocean-core",
 		Runtime:        string(s.Runtime),
-	}, res, a.log)
+	}
 }
 
 // runStartHooks runs the OnStart hooks in a start event, in registration

@@ -226,8 +226,14 @@ func (s *Summary) WritePlan(w io.Writer) error {
 		planLine(&b, "delete", s.Orphaned, s.OrphanedKeys, port.Key.String)
 	}
 	tot := s.Totals()
-	fmt.Fprintf(&b, "%s %s: %s; would create %d, update %d, delete %d; %s%s; nothing was written to Port\n",
-		s.name(), s.EventID, s.Status, tot.Created, tot.Updated, tot.Deleted, failures(tot), s.Deletion)
+	// The deletion count is said already; what reconciliation adds (kept
+	// blueprints, why nothing would be deleted) is not.
+	note := strings.TrimPrefix(s.Deletion, fmt.Sprintf("would delete %d stale entities", tot.Deleted))
+	if note = strings.TrimPrefix(note, "; "); note != "" {
+		note += "; "
+	}
+	fmt.Fprintf(&b, "%s %s: %s; would create %d, update %d, delete %d; %s%snothing was written to Port\n",
+		s.name(), s.EventID, s.Status, tot.Created, tot.Updated, tot.Deleted, failures(tot), note)
 	_, err := io.WriteString(w, b.String())
 	return err
 }

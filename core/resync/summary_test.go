@@ -127,3 +127,32 @@ func TestAttributeDeletionsOfADryRunNamesThem(t *testing.T) {
 	assert.Equal(t, keys("office", "o"), sum.OrphanedKeys)
 	assert.Equal(t, "would delete 3 stale entities", sum.Deletion)
 }
+
+func TestSummaryPlanClosingLine(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		deletion string
+		kinds    []KindSummary
+		want     string
+	}{
+		{"deletions", "would delete 2 stale entities", []KindSummary{{Kind: "a", Deleted: 2}},
+			"dry run e1: completed; would create 0, update 0, delete 2; nothing was written to Port\n"},
+		{"a kept blueprint", "would delete 0 stale entities; kept team: would delete 10 of 10 team entities (100% > threshold 90%)",
+			[]KindSummary{{Kind: "team"}},
+			"dry run e1: completed; would create 0, update 0, delete 0; kept team: would delete 10 of 10 team entities (100% > threshold 90%); nothing was written to Port\n"},
+		{"a failed kind", "nothing deleted: some kinds failed", []KindSummary{{Kind: "a", Created: 1, FailedBatches: 1}},
+			"dry run e1: failed; would create 1, update 0, delete 0; 1 raw batch not fetched; nothing deleted: some kinds failed; nothing was written to Port\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			status := Completed
+			if tc.kinds[0].FailedBatches > 0 {
+				status = Failed
+			}
+			var out bytes.Buffer
+			sum := &Summary{EventID: "e1", Status: status, DryRun: true, Kinds: tc.kinds, Deletion: tc.deletion}
+			require.NoError(t, sum.WritePlan(&out))
+			lines := strings.SplitAfter(out.String(), "\n")
+			assert.Equal(t, tc.want, lines[len(lines)-2])
+		})
+	}
+}

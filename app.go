@@ -34,9 +34,6 @@ import (
 	"github.com/ocean-go/ocean/logging"
 )
 
-// Version is the framework's version, reported to Port as the Ocean core version.
-const Version = "0.1.0"
-
 // App is an integration: the handlers it registered, its HTTP server, and, once
 // started, its settings, Port client and resync engine.
 type App struct {
@@ -95,6 +92,7 @@ type options struct {
 	overrides         map[string]any
 	environ           []string
 	logOut            io.Writer
+	out, in           *os.File
 }
 
 // WithType sets the integration type (e.g. "github"): it names the integration in
@@ -122,6 +120,12 @@ func WithEnviron(env []string) Option { return func(o *options) { o.environ = en
 
 // WithLogOutput sends the integration's logs to w instead of standard error.
 func WithLogOutput(w io.Writer) Option { return func(o *options) { o.logOut = w } }
+
+// WithStdio sets the files Execute's commands read (a confirmation) and
+// print to (the summary, the plan, the version) instead of standard input
+// and output; whether they are terminals decides on prompts and live
+// progress.
+func WithStdio(in, out *os.File) Option { return func(o *options) { o.in, o.out = in, out } }
 
 // New returns an App. Nothing is read or started until Run (or Sail).
 func New(opts ...Option) *App {
@@ -275,12 +279,9 @@ func ResourceConfig(ctx context.Context) (*appconfig.ResourceConfig, bool) {
 // incremental sync.
 func IncrementalCursor(ctx context.Context) (time.Time, bool) { return oceanctx.CursorFrom(ctx) }
 
-// start loads and checks the settings, then brings up everything a listener
-// needs: the Port target (the embedded local Port runs from here), the client,
-// the engine and the HTTP server, as runnables of a.parts. It returns the
-// event listener to start once the integration is initialised; on error,
-// what it started is stopped.
-func (a *App) start(ctx context.Context, so SailOptions) (_ eventListener, err error) {
+// loadSettings loads and checks the settings (the options of so win) and
+// sets up the logger.
+func (a *App) loadSettings(so SailOptions) error {
 	overrides := mergeOverrides(a.opts.overrides, so.overrides())
 	s, err := config.Load(config.LoadOptions{
 		Dir: a.opts.dir, Environ: a.opts.environ, Overrides: overrides,
@@ -288,7 +289,7 @@ func (a *App) start(ctx context.Context, so SailOptions) (_ eventListener, err e
 		Listeners: listenerReaders(),
 	})
 	if err != nil {
-		return eventListener{}, err
+		return err
 	}
 	a.settings = s
 	out := a.opts.logOut
@@ -300,24 +301,17 @@ func (a *App) start(ctx context.Context, so SailOptions) (_ eventListener, err e
 		a.log.Warn(w)
 	}
 	a.log.WithField("settings", s.Redacted()).Debug("Loaded settings")
-	listener, err := a.checkListener()
-	if err == nil {
-		err = a.configureWebhooks()
-	}
-	if err != nil {
-		return listener, err // before anything binds a port or calls Port
-	}
-	a.parts = lifecycle.New(a.log)
-	defer func() {
-		if err != nil {
-			a.parts.Stop()
-		}
-	}()
+	return nil
+}
 
+// connect makes the Port client, starting the embedded local Port (as a
+// runnable of a.parts) when no credentials are configured.
+func (a *App) connect(ctx context.Context) (err error) {
+	s := a.settings
 	pc := port.Config{
 		BaseURL: s.Port.BaseURL, ClientID: s.Port.ClientID, ClientSecret: s.Port.ClientSecret,
 		UserAgent:            port.UserAgent{Type: s.Integration.Type, Version: s.Integration.Version, Identifier: s.Integration.Identifier},
-		CoreVersion:          Version,
+		CoreVersion:          FrameworkVersion(),
 		Timeout:              s.ClientTimeout,
 		LimiterWait:          a.metrics.waited,
 		UpsertBatchMaxLength: s.UpsertEntitiesBatchMaxLength,
@@ -337,7 +331,7 @@ func (a *App) start(ctx context.Context, so SailOptions) (_ eventListener, err e
 		pc.Limiter = rate.NewLimiter(limit, s.Port.RateBurst)
 	} else {
 		if pc.BaseURL, err = a.startLocalPort(); err != nil {
-			return listener, err
+			return err
 		}
 		a.parts.Go(ctx, "local Port", lifecycle.Func(func(ctx context.Context) error {
 			<-ctx.Done()
@@ -347,7 +341,33 @@ func (a *App) start(ctx context.Context, so SailOptions) (_ eventListener, err e
 		pc.ClientID, pc.ClientSecret, pc.Limiter = "local", "local", rate.NewLimiter(rate.Inf, 0)
 	}
 	a.client, err = port.New(pc)
+	return err
+}
+
+// start loads and checks the settings, then brings up everything a listener
+// needs: the Port target (the embedded local Port runs from here), the client,
+// the engine and the HTTP server, as runnables of a.parts. It returns the
+// event listener to start once the integration is initialised; on error,
+// what it started is stopped.
+func (a *App) start(ctx context.Context, so SailOptions) (_ eventListener, err error) {
+	if err := a.loadSettings(so); err != nil {
+		return eventListener{}, err
+	}
+	s := a.settings
+	listener, err := a.checkListener()
+	if err == nil {
+		err = a.configureWebhooks()
+	}
 	if err != nil {
+		return listener, err // before anything binds a port or calls Port
+	}
+	a.parts = lifecycle.New(a.log)
+	defer func() {
+		if err != nil {
+			a.parts.Stop()
+		}
+	}()
+	if err := a.connect(ctx); err != nil {
 		return listener, err
 	}
 	a.engine = &resync.Engine{

@@ -1,6 +1,7 @@
 package ocean
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -73,7 +74,8 @@ func (so SailOptions) overrides() map[string]any {
 	return o
 }
 
-// Run parses the command line (sail [--once] [--strict], version) and runs it; it exits
+// Run parses the command line (sail [--once] [--dry-run] [--strict], defaults
+// dock, defaults clean [--force] [--wait] [--destroy], version) and runs it; it exits
 // the process with status 0 only on success. SIGINT and SIGTERM stop it
 // gracefully; a second one stops it at once.
 func (a *App) Run() {
@@ -126,16 +128,43 @@ func (a *App) Execute(ctx context.Context, args []string) error {
 	version := &cobra.Command{
 		Use:   "version",
 		Short: "Print the integration's and the framework's versions",
+		Args:  cobra.NoArgs,
 		Run: func(cmd *cobra.Command, _ []string) {
-			fmt.Fprintf(cmd.OutOrStdout(), "%s %s (ocean-go %s)\n", a.opts.typ, a.opts.version, Version)
+			typ, version := a.identity()
+			fmt.Fprintf(cmd.OutOrStdout(), "%s %s (ocean-go %s)\n", typ, version, FrameworkVersion())
 		},
 	}
-	root.AddCommand(sail, version)
+	root.AddCommand(sail, version, a.defaultsCommand())
 	root.SetArgs(args)
+	root.SetIn(a.stdin())
+	root.SetOut(a.stdout())
 	if err := root.ExecuteContext(ctx); err != nil {
 		return a.masked(err)
 	}
 	return nil
+}
+
+func (a *App) stdin() *os.File  { return cmp.Or(a.opts.in, os.Stdin) }
+func (a *App) stdout() *os.File { return cmp.Or(a.opts.out, os.Stdout) }
+
+// identity is the integration's type and version: the App's options, else
+// .port/spec.yaml's type and OCEAN__INTEGRATION__VERSION, else "unknown".
+// It reads no other setting: printing a version needs none.
+func (a *App) identity() (typ, version string) {
+	typ, version = a.opts.typ, a.opts.version
+	if typ == "" {
+		if spec, err := config.LoadSpec(a.opts.dir); err == nil && spec != nil {
+			typ = spec.Type
+		}
+	}
+	if version == "" {
+		for _, kv := range a.environ() {
+			if v, ok := strings.CutPrefix(kv, "OCEAN__INTEGRATION__VERSION="); ok {
+				version = v
+			}
+		}
+	}
+	return cmp.Or(typ, "unknown"), cmp.Or(version, "unknown")
 }
 
 // masked gives err a text with the secrets the logs mask masked too: the final

@@ -389,7 +389,7 @@ func (a *App) start(ctx context.Context, so SailOptions) (_ eventListener, err e
 		SendExamples:      s.SendRawDataExamples,
 		Redact:            logging.MaskerOf(a.log).Full().MaskJSON,
 		MappingTTL:        s.Port.PortAppConfigCacheTTL,
-		Observer:          a.resyncObserver(),
+		Observer:          a.resyncObservers(),
 		StrictMapping:     s.Strict,
 	}
 
@@ -412,13 +412,18 @@ func (a *App) newApplier() *applier.Applier {
 	return applier.New(a.client, a.log)
 }
 
-// resyncObserver is what full resyncs report to: Port's sync metrics (not
-// from a dry run, which writes nothing to Port).
-func (a *App) resyncObserver() resync.Observer {
-	if a.dryRun {
-		return nil
+// resyncObservers are what full resyncs report to: Port's sync metrics (not
+// from a dry run, which writes nothing to Port) and, on a terminal, the live
+// progress display.
+func (a *App) resyncObservers() resync.Observer {
+	var obs observers
+	if !a.dryRun {
+		obs = append(obs, newSyncReporter(a))
 	}
-	return newSyncReporter(a)
+	if d := a.liveProgress(); d != nil {
+		obs = append(obs, progressObserver{d})
+	}
+	return obs
 }
 
 // localPortStopBound is how long the embedded local Port gets to close: it

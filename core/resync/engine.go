@@ -240,7 +240,7 @@ type sink interface {
 func (e *Engine) processResource(ctx context.Context, rc *appconfig.ResourceConfig, index int,
 	hs []handlers.ResyncHandler, out sink, log logrus.FieldLogger) (ks KindSummary) {
 	start := time.Now()
-	ks = KindSummary{Kind: rc.Kind, Index: index, lastProgress: start}
+	ks = KindSummary{Kind: rc.Kind, Index: index, StartedAt: start, lastProgress: start}
 	defer func() { ks.Duration = time.Since(start) }()
 	ctx = oceanctx.WithResource(ctx, rc, index)
 	log = log.WithField("resource_kind", fmt.Sprintf("%s-%d", rc.Kind, index))
@@ -297,8 +297,8 @@ func (e *Engine) processResource(ctx context.Context, rc *appconfig.ResourceConf
 		e.reportMisconfigured(ctx, m, misconfigured, log)
 	}
 	log.WithFields(logrus.Fields{
-		"extracted": ks.Extracted, "created": ks.Created, "updated": ks.Updated, "unchanged": ks.Unchanged,
-		"uncompared": ks.Uncompared, "failed": ks.Failed, "failed_batches": ks.FailedBatches,
+		"extracted": ks.Extracted, "mapped": ks.Transformed, "created": ks.Created, "updated": ks.Updated, "unchanged": ks.Unchanged,
+		"uncompared": ks.Uncompared, "failed": ks.Failed, "failed_batches": ks.FailedBatches, "per_second": ks.rate(),
 	}).Info("Finished kind")
 	return ks
 }
@@ -369,7 +369,8 @@ func (e *Engine) loadBatch(ctx context.Context, m *processor.Mapping, batch []an
 		if time.Since(ks.lastProgress) >= progressEvery {
 			ks.lastProgress = time.Now()
 			log.WithFields(logrus.Fields{
-				"extracted": ks.Extracted, "created": ks.Created, "updated": ks.Updated, "unchanged": ks.Unchanged,
+				"extracted": ks.Extracted, "mapped": ks.Transformed, "created": ks.Created, "updated": ks.Updated,
+				"unchanged": ks.Unchanged, "per_second": ks.rate(),
 			}).Info("Progress")
 		}
 	}

@@ -48,6 +48,7 @@ type KindSummary struct {
 	// all (no handler, a mapping that does not compile, an unreadable cursor).
 	FailedBatches int
 	Errors        []error // what failed the kind (extract, mapping); capped at maxKindErrors
+	StartedAt     time.Time
 	Duration      time.Duration
 	// CreatedKeys, UpdatedKeys and DeletedKeys are, in a dry run, the first
 	// entities it would create, update and delete (applier.SampleSize each).
@@ -64,6 +65,16 @@ const maxKindErrors = 20
 
 // maxRefusedLogged bounds the "Port refused an entity" lines per kind.
 const maxRefusedLogged = 10
+
+// rate is the raw items extracted per second since the resource started,
+// rounded to an integer (0 in its first millisecond).
+func (k *KindSummary) rate() int {
+	secs := time.Since(k.StartedAt).Seconds()
+	if k.StartedAt.IsZero() || secs < 0.001 {
+		return 0
+	}
+	return int(float64(k.Extracted)/secs + 0.5)
+}
 
 func (k *KindSummary) addError(err error) {
 	if len(k.Errors) < maxKindErrors {

@@ -421,7 +421,7 @@ func (a *App) resyncObservers() resync.Observer {
 		obs = append(obs, newSyncReporter(a))
 	}
 	if d := a.liveProgress(); d != nil {
-		obs = append(obs, progressObserver{d})
+		obs = append(obs, progressObserver{d: d, planned: a.dryRun})
 	}
 	return obs
 }

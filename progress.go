@@ -3,6 +3,7 @@ package ocean
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/ocean-go/ocean/config"
@@ -12,47 +13,56 @@ import (
 
 // liveProgress returns the live progress display of a ONCE run whose summary
 // goes to a terminal, or nil: elsewhere the resync's log lines say how it
-// progresses. The logs are routed through it, so that they appear above the
-// block instead of being overwritten by it.
+// progresses. Logs shown on a terminal too are routed through it, so that
+// they appear above the block instead of being overwritten by it.
 func (a *App) liveProgress() *progress.Display {
-	f, ok := a.summaryOut.(*os.File)
-	if !ok || a.settings.EventListener.Type != config.ListenerOnce || !isTerminal(f) {
+	if a.settings.EventListener.Type != config.ListenerOnce || !onTerminal(a.summaryOut) {
 		return nil
 	}
-	d := progress.New(f)
-	a.log.SetOutput(d.Writer(a.log.Out))
+	d := progress.New(a.summaryOut)
+	if onTerminal(a.log.Out) {
+		a.log.SetOutput(d.Writer(a.log.Out))
+	}
 	return d
 }
 
-// progressObserver feeds a live progress display.
-type progressObserver struct{ d *progress.Display }
+func onTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && isTerminal(f)
+}
+
+// progressObserver feeds a live progress display; planned: of a dry run.
+type progressObserver struct {
+	d       *progress.Display
+	planned bool
+}
 
 var _ resync.ProgressObserver = progressObserver{}
 
 func (p progressObserver) ResyncStarted(context.Context, string) {}
 
 func (p progressObserver) KindStarted(_ context.Context, _ string, ks resync.KindSummary) {
-	p.d.Update(progressRow(ks, false))
+	p.d.Update(progressRow(ks, false, p.planned))
 }
 
 func (p progressObserver) KindProgress(_ context.Context, _ string, ks resync.KindSummary) {
-	p.d.Update(progressRow(ks, false))
+	p.d.Update(progressRow(ks, false, p.planned))
 }
 
 func (p progressObserver) KindFinished(_ context.Context, _ string, ks resync.KindSummary) {
-	p.d.Update(progressRow(ks, true))
+	p.d.Update(progressRow(ks, true, p.planned))
 }
 
 func (p progressObserver) ResyncFinished(context.Context, *resync.Summary) { p.d.Finish() }
 
 // progressRow is a resource's row; a resource is named by kind and index, so
 // that a kind mapped twice has two rows.
-func progressRow(ks resync.KindSummary, ended bool) progress.Row {
+func progressRow(ks resync.KindSummary, ended, planned bool) progress.Row {
 	r := progress.Row{
 		Name:      fmt.Sprintf("%s#%d", ks.Kind, ks.Index),
 		Extracted: ks.Extracted, Mapped: ks.Transformed,
 		Written: ks.Created + ks.Updated + ks.Uncompared, Unchanged: ks.Unchanged,
-		Started: ks.StartedAt,
+		Started: ks.StartedAt, Planned: planned,
 	}
 	if ended {
 		r.Ended = ks.StartedAt.Add(ks.Duration)

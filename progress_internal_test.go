@@ -24,7 +24,7 @@ func TestProgressRow(t *testing.T) {
 		{"running", false, progress.Row{Name: "member#1", Extracted: 10, Mapped: 9, Written: 6, Unchanged: 3, Started: start}},
 		{"finished", true, progress.Row{Name: "member#1", Extracted: 10, Mapped: 9, Written: 6, Unchanged: 3, Started: start, Ended: start.Add(2 * time.Second)}},
 	} {
-		t.Run(tc.name, func(t *testing.T) { assert.Equal(t, tc.want, progressRow(ks, tc.ended)) })
+		t.Run(tc.name, func(t *testing.T) { assert.Equal(t, tc.want, progressRow(ks, tc.ended, false)) })
 	}
 }
 
@@ -34,7 +34,7 @@ func TestObserversFeedTheDisplay(t *testing.T) {
 	var buf bytes.Buffer
 	d := progress.New(&buf)
 	var rec recordingObserver
-	obs := observers{&rec, progressObserver{d}}
+	obs := observers{&rec, progressObserver{d: d}}
 	ctx := context.Background()
 	ks := resync.KindSummary{Kind: "team", StartedAt: time.Now()}
 	obs.ResyncStarted(ctx, "e1")

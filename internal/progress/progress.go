@@ -13,10 +13,11 @@ type Row struct {
 	Name      string // kind, or kind#index when a kind appears twice
 	Extracted int    // raw items the handlers produced
 	Mapped    int    // entities the mapping produced
-	Written   int    // entities written (or, in a dry run, that would be)
+	Written   int    // entities written (or, Planned, that would be)
 	Unchanged int    // entities equal to Port's copy, not written
 	Started   time.Time
 	Ended     time.Time // zero while the resource runs
+	Planned   bool      // a dry run: Written counts entities to write
 }
 
 // ANSI control sequences of the live display.
@@ -41,8 +42,12 @@ func Render(rows []Row, now time.Time) []string {
 		if secs := end.Sub(r.Started).Seconds(); secs > 0.001 && !r.Started.IsZero() {
 			rate = float64(r.Extracted) / secs
 		}
-		lines[i] = fmt.Sprintf("%-*s  %9d extracted  %9d mapped  %9d written  %9d unchanged  %8.0f/s  %s",
-			width, r.Name, r.Extracted, r.Mapped, r.Written, r.Unchanged, rate, state)
+		written := "written"
+		if r.Planned {
+			written = "to write"
+		}
+		lines[i] = fmt.Sprintf("%-*s  %9d extracted  %9d mapped  %9d %s  %9d unchanged  %8.0f/s  %s",
+			width, r.Name, r.Extracted, r.Mapped, r.Written, written, r.Unchanged, rate, state)
 	}
 	return lines
 }

@@ -29,6 +29,8 @@ func TestRender(t *testing.T) {
 				"a                 0 extracted          0 mapped          0 written          0 unchanged         0/s  running",
 				"member#1          0 extracted          0 mapped          0 written          0 unchanged         0/s  running",
 			}},
+		{"a dry run's plan", []Row{{Name: "team", Extracted: 3, Mapped: 3, Written: 2, Unchanged: 1, Started: t0, Planned: true}}, t0.Add(time.Second),
+			[]string{"team          3 extracted          3 mapped          2 to write          1 unchanged         3/s  running"}},
 		{"nothing", nil, t0, []string{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) { assert.Equal(t, tc.want, Render(tc.rows, tc.now)) })

@@ -109,7 +109,6 @@ func TestDryRun(t *testing.T) {
 			reset()
 
 			plan := h.dryRun()
-			t.Log(plan)
 			for _, w := range tc.want {
 				assert.Contains(t, plan, w)
 			}
@@ -127,9 +126,14 @@ func TestDryRun(t *testing.T) {
 func TestDryRunFlagImpliesOnce(t *testing.T) {
 	h := newHarness(t)
 	writes, _ := h.logPort()
-	app := h.newApp("OCEAN__EVENT_LISTENER__TYPE=POLLING")
+	in, out, printed := stdio(t, "")
+	app := ocean.New(ocean.WithType("shop"), ocean.WithVersion("1.0.0"), ocean.WithDir(h.dir), ocean.WithStdio(in, out),
+		ocean.WithEnviron(h.env("OCEAN__EVENT_LISTENER__TYPE=POLLING")), ocean.WithLogOutput(h.logs))
+	app.OnResyncAll(h.src.handler)
 	require.NoError(t, app.Execute(context.Background(), []string{"sail", "--dry-run", "--port", "0"}),
 		"a dry run ends after its resync, whatever the listener")
 	assert.Empty(t, writes())
 	assert.Equal(t, 5, app.LastSummary().Totals().Created, "the plan of a first start")
+	assert.Contains(t, printed(), "nothing was written to Port")
+	assert.NotContains(t, printed(), "\x1b", "off a terminal, no live progress")
 }

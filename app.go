@@ -32,9 +32,6 @@ import (
 	"github.com/ocean-go/ocean/logging"
 )
 
-// Version is the framework's version, reported to Port as the Ocean core version.
-const Version = "0.1.0"
-
 // App is an integration: the handlers it registered, its HTTP server, and, once
 // started, its settings, Port client and resync engine.
 type App struct {
@@ -69,6 +66,10 @@ type App struct {
 	runCtx     context.Context  // Sail's ctx: resyncs the HTTP routes start belong to the App
 	summaryOut io.Writer        // where listener resyncs print their summary
 	listening  atomic.Bool      // the event listener runs (for /health/ready)
+	// dryRun: sail --dry-run, which writes nothing to Port; initPlan is what
+	// initialising the integration would have done.
+	dryRun   bool
+	initPlan []string
 
 	sailedAt    time.Time // when Sail began: scheduled resyncs count from it
 	lastSummary atomic.Pointer[resync.Summary]
@@ -89,6 +90,7 @@ type options struct {
 	overrides         map[string]any
 	environ           []string
 	logOut            io.Writer
+	out, in           *os.File
 }
 
 // WithType sets the integration type (e.g. "github"): it names the integration in
@@ -116,6 +118,12 @@ func WithEnviron(env []string) Option { return func(o *options) { o.environ = en
 
 // WithLogOutput sends the integration's logs to w instead of standard error.
 func WithLogOutput(w io.Writer) Option { return func(o *options) { o.logOut = w } }
+
+// WithStdio sets the files Execute's commands read (a confirmation) and
+// print to (the summary, the plan, the version) instead of standard input
+// and output; whether they are terminals decides on prompts and live
+// progress.
+func WithStdio(in, out *os.File) Option { return func(o *options) { o.in, o.out = in, out } }
 
 // New returns an App. Nothing is read or started until Run (or Sail).
 func New(opts ...Option) *App {
@@ -269,12 +277,9 @@ func ResourceConfig(ctx context.Context) (*appconfig.ResourceConfig, bool) {
 // incremental sync.
 func IncrementalCursor(ctx context.Context) (time.Time, bool) { return oceanctx.CursorFrom(ctx) }
 
-// start loads and checks the settings, then brings up everything a listener
-// needs: the Port target (the embedded local Port runs from here), the client,
-// the engine and the HTTP server, as runnables of a.parts. It returns the
-// event listener to start once the integration is initialised; on error,
-// what it started is stopped.
-func (a *App) start(ctx context.Context, so SailOptions) (_ eventListener, err error) {
+// loadSettings loads and checks the settings (the options of so win) and
+// sets up the logger.
+func (a *App) loadSettings(so SailOptions) error {
 	overrides := mergeOverrides(a.opts.overrides, so.overrides())
 	s, err := config.Load(config.LoadOptions{
 		Dir: a.opts.dir, Environ: a.opts.environ, Overrides: overrides,
@@ -282,7 +287,7 @@ func (a *App) start(ctx context.Context, so SailOptions) (_ eventListener, err e
 		Listeners: listenerReaders(),
 	})
 	if err != nil {
-		return eventListener{}, err
+		return err
 	}
 	a.settings = s
 	out := a.opts.logOut
@@ -294,6 +299,59 @@ func (a *App) start(ctx context.Context, so SailOptions) (_ eventListener, err e
 		a.log.Warn(w)
 	}
 	a.log.WithField("settings", s.Redacted()).Debug("Loaded settings")
+	return nil
+}
+
+// connect makes the Port client, starting the embedded local Port (as a
+// runnable of a.parts) when no credentials are configured.
+func (a *App) connect(ctx context.Context) (err error) {
+	s := a.settings
+	pc := port.Config{
+		BaseURL: s.Port.BaseURL, ClientID: s.Port.ClientID, ClientSecret: s.Port.ClientSecret,
+		UserAgent:            port.UserAgent{Type: s.Integration.Type, Version: s.Integration.Version, Identifier: s.Integration.Identifier},
+		CoreVersion:          FrameworkVersion(),
+		Timeout:              s.ClientTimeout,
+		LimiterWait:          a.metrics.waited,
+		UpsertBatchMaxLength: s.UpsertEntitiesBatchMaxLength,
+		UpsertBatchMaxBytes:  s.UpsertEntitiesBatchMaxSizeInBytes,
+		DeleteBatchMaxLength: s.DeleteBatchSize(),
+		BlueprintCacheTTL:    s.Port.BlueprintCacheTTL,
+		FeatureFlagsCacheTTL: s.Port.FeatureFlagsCacheTTL,
+		Logger:               a.log,
+		ReadOnly:             a.dryRun,
+	}
+	if s.Port.HasCredentials() {
+		limit := rate.Limit(s.Port.RateLimit)
+		if limit == 0 {
+			limit = rate.Inf // OCEAN__PORT__RATE_LIMIT=0 turns the limiter off
+		}
+		// The App's own budget, shared by everything it sends to Port.
+		pc.Limiter = rate.NewLimiter(limit, s.Port.RateBurst)
+	} else {
+		if pc.BaseURL, err = a.startLocalPort(); err != nil {
+			return err
+		}
+		a.parts.Go(ctx, "local Port", lifecycle.Func(func(ctx context.Context) error {
+			<-ctx.Done()
+			return a.local.Close()
+		}), localPortStopBound)
+		// The local Port is ours alone: no rate limit, any credentials.
+		pc.ClientID, pc.ClientSecret, pc.Limiter = "local", "local", rate.NewLimiter(rate.Inf, 0)
+	}
+	a.client, err = port.New(pc)
+	return err
+}
+
+// start loads and checks the settings, then brings up everything a listener
+// needs: the Port target (the embedded local Port runs from here), the client,
+// the engine and the HTTP server, as runnables of a.parts. It returns the
+// event listener to start once the integration is initialised; on error,
+// what it started is stopped.
+func (a *App) start(ctx context.Context, so SailOptions) (_ eventListener, err error) {
+	if err := a.loadSettings(so); err != nil {
+		return eventListener{}, err
+	}
+	s := a.settings
 	listener, err := a.checkListener()
 	if err == nil {
 		err = a.configureWebhooks()
@@ -307,40 +365,7 @@ func (a *App) start(ctx context.Context, so SailOptions) (_ eventListener, err e
 			a.parts.Stop()
 		}
 	}()
-
-	pc := port.Config{
-		BaseURL: s.Port.BaseURL, ClientID: s.Port.ClientID, ClientSecret: s.Port.ClientSecret,
-		UserAgent:            port.UserAgent{Type: s.Integration.Type, Version: s.Integration.Version, Identifier: s.Integration.Identifier},
-		CoreVersion:          Version,
-		Timeout:              s.ClientTimeout,
-		LimiterWait:          a.metrics.waited,
-		UpsertBatchMaxLength: s.UpsertEntitiesBatchMaxLength,
-		UpsertBatchMaxBytes:  s.UpsertEntitiesBatchMaxSizeInBytes,
-		DeleteBatchMaxLength: s.DeleteBatchSize(),
-		BlueprintCacheTTL:    s.Port.BlueprintCacheTTL,
-		FeatureFlagsCacheTTL: s.Port.FeatureFlagsCacheTTL,
-		Logger:               a.log,
-	}
-	if s.Port.HasCredentials() {
-		limit := rate.Limit(s.Port.RateLimit)
-		if limit == 0 {
-			limit = rate.Inf // OCEAN__PORT__RATE_LIMIT=0 turns the limiter off
-		}
-		// The App's own budget, shared by everything it sends to Port.
-		pc.Limiter = rate.NewLimiter(limit, s.Port.RateBurst)
-	} else {
-		if pc.BaseURL, err = a.startLocalPort(); err != nil {
-			return listener, err
-		}
-		a.parts.Go(ctx, "local Port", lifecycle.Func(func(ctx context.Context) error {
-			<-ctx.Done()
-			return a.local.Close()
-		}), localPortStopBound)
-		// The local Port is ours alone: no rate limit, any credentials.
-		pc.ClientID, pc.ClientSecret, pc.Limiter = "local", "local", rate.NewLimiter(rate.Inf, 0)
-	}
-	a.client, err = port.New(pc)
-	if err != nil {
+	if err := a.connect(ctx); err != nil {
 		return listener, err
 	}
 	a.engine = &resync.Engine{
@@ -354,14 +379,15 @@ func (a *App) start(ctx context.Context, so SailOptions) (_ eventListener, err e
 			Hidden:      secretValue(s.Secrets(), logging.MaskerOf(a.log)),
 			Logger:      a.log,
 		}),
-		Applier:           applier.New(a.client, a.log),
+		Applier:           a.newApplier(),
+		DryRun:            a.dryRun,
 		Events:            &a.events,
 		Log:               a.log,
 		IntegrationConfig: s.Integration.Config,
 		SendExamples:      s.SendRawDataExamples,
 		Redact:            logging.MaskerOf(a.log).Full().MaskJSON,
 		MappingTTL:        s.Port.PortAppConfigCacheTTL,
-		Observer:          newSyncReporter(a),
+		Observer:          a.resyncObservers(),
 		StrictMapping:     s.Strict,
 	}
 
@@ -375,6 +401,27 @@ func (a *App) start(ctx context.Context, so SailOptions) (_ eventListener, err e
 	}
 	a.parts.Go(ctx, "HTTP server", srv, s.MaxWaitBeforeShutdown+time.Second)
 	return listener, nil
+}
+
+func (a *App) newApplier() *applier.Applier {
+	if a.dryRun {
+		return applier.NewDryRun(a.client, a.log)
+	}
+	return applier.New(a.client, a.log)
+}
+
+// resyncObservers are what full resyncs report to: Port's sync metrics (not
+// from a dry run, which writes nothing to Port) and, on a terminal, the live
+// progress display.
+func (a *App) resyncObservers() resync.Observer {
+	var obs observers
+	if !a.dryRun {
+		obs = append(obs, newSyncReporter(a))
+	}
+	if d := a.liveProgress(); d != nil {
+		obs = append(obs, progressObserver{d: d, planned: a.dryRun})
+	}
+	return obs
 }
 
 // localPortStopBound is how long the embedded local Port gets to close: it

@@ -7,7 +7,7 @@
 //
 //	app := ocean.New(ocean.WithType("my-system"), ocean.WithVersion("0.1.0"))
 //	app.OnResync("project", handlers.Stream(listProjects))
-//	app.Run() // sail [--once], version
+//	app.Run() // sail [--once] [--dry-run], defaults dock|clean, version
 //
 // A resync fetches the integration's mapping (port app config) from Port, runs
 // the handlers of every resource in order, maps their raw items to entities with
@@ -16,6 +16,9 @@
 // source. An incremental sync (sail --once with incremental sync enabled) runs
 // the OnIncrementalResync handlers instead, from each resource's cursor
 // (IncrementalCursor), and deletes nothing.
+//
+// sail --dry-run plans one resync without writing anything to Port: what it
+// would create, update and delete, kind by kind.
 //
 // Without Port credentials, sail syncs into a local Port-compatible server
 // persisted under ./.ocean/, so an integration can be tried and tested without a

@@ -161,7 +161,7 @@ func (r *syncReporter) event(kindID, kind string, index int, eventID, state stri
 	s := r.a.settings
 	return syncEvent{
 		IntegrationType: s.Integration.Type, InstallationType: string(s.Runtime), ExecutionMode: "single_process",
-		IntegrationIdentifier: s.Integration.Identifier, IntegrationVersion: s.Integration.Version, OceanVersion: Version,
+		IntegrationIdentifier: s.Integration.Identifier, IntegrationVersion: s.Integration.Version, OceanVersion: FrameworkVersion(),
 		KindIdentifier: kindID, Kind: kind, KindIndex: index, EventID: eventID, SyncState: state,
 		Blueprint: blueprint, Metrics: metrics,
 	}

@@ -40,13 +40,13 @@ func newRouter(a *App) *gin.Engine {
 	r.Use(requestLog(a))
 	health := func(check string) gin.HandlerFunc {
 		return func(c *gin.Context) {
-			c.JSON(http.StatusOK, gin.H{"status": "healthy", "check": check, "core_version": Version})
+			c.JSON(http.StatusOK, gin.H{"status": "healthy", "check": check, "core_version": FrameworkVersion()})
 		}
 	}
 	r.GET("/health/live", health("live"))
 	r.GET("/health/ready", func(c *gin.Context) {
 		if reason := a.notReady(); reason != "" {
-			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unhealthy", "check": "ready", "reason": reason, "core_version": Version})
+			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unhealthy", "check": "ready", "reason": reason, "core_version": FrameworkVersion()})
 			return
 		}
 		health("ready")(c)

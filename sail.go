@@ -1,7 +1,9 @@
 package ocean
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -40,6 +43,12 @@ type SailOptions struct {
 	// Strict makes unknown keys errors: settings, spec.yaml and the mapping
 	// (OCEAN__STRICT).
 	Strict bool
+	// DryRun runs one resync read-only and prints its plan: per kind what it
+	// would create, update and delete. Nothing is written to Port: no entity,
+	// no resync state, no defaults (their creation is part of the plan). It
+	// implies Once, and plans a full resync even when incremental syncs are
+	// enabled.
+	DryRun bool
 	// SummaryOut receives the per-kind table printed after a resync; default
 	// standard output.
 	SummaryOut io.Writer
@@ -48,7 +57,7 @@ type SailOptions struct {
 func (so SailOptions) overrides() map[string]any {
 	o := map[string]any{}
 	app := map[string]any{}
-	if so.Once {
+	if so.Once || so.DryRun {
 		o["event_listener"] = map[string]any{"type": "ONCE"}
 	}
 	if so.Port != nil {
@@ -69,7 +78,8 @@ func (so SailOptions) overrides() map[string]any {
 	return o
 }
 
-// Run parses the command line (sail [--once] [--strict], version) and runs it; it exits
+// Run parses the command line (sail [--once] [--dry-run] [--strict], defaults
+// dock, defaults clean [--force] [--wait] [--destroy], version) and runs it; it exits
 // the process with status 0 only on success. SIGINT and SIGTERM stop it
 // gracefully; a second one stops it at once.
 func (a *App) Run() {
@@ -112,6 +122,7 @@ func (a *App) Execute(ctx context.Context, args []string) error {
 		},
 	}
 	sail.Flags().BoolVarP(&so.Once, "once", "O", false, "run one resync and exit")
+	sail.Flags().BoolVar(&so.DryRun, "dry-run", false, "run one resync read-only and print what it would create, update and delete; writes nothing to Port (implies --once)")
 	sail.Flags().IntVarP(&port, "port", "p", 0, "HTTP port of the integration (default 8000; with --once a free port on 127.0.0.1)")
 	sail.Flags().StringVarP(&so.LogLevel, "log-level", "l", "", "log level: DEBUG, INFO, WARNING, ERROR")
 	sail.Flags().BoolVar(&so.Strict, "strict", false, "refuse unknown keys (OCEAN__ variables, config.yaml, spec.yaml, the mapping) instead of warning")
@@ -121,16 +132,43 @@ func (a *App) Execute(ctx context.Context, args []string) error {
 	version := &cobra.Command{
 		Use:   "version",
 		Short: "Print the integration's and the framework's versions",
+		Args:  cobra.NoArgs,
 		Run: func(cmd *cobra.Command, _ []string) {
-			fmt.Fprintf(cmd.OutOrStdout(), "%s %s (ocean-go %s)\n", a.opts.typ, a.opts.version, Version)
+			typ, version := a.identity()
+			fmt.Fprintf(cmd.OutOrStdout(), "%s %s (ocean-go %s)\n", typ, version, FrameworkVersion())
 		},
 	}
-	root.AddCommand(sail, version)
+	root.AddCommand(sail, version, a.defaultsCommand())
 	root.SetArgs(args)
+	root.SetIn(a.stdin())
+	root.SetOut(a.stdout())
 	if err := root.ExecuteContext(ctx); err != nil {
 		return a.masked(err)
 	}
 	return nil
+}
+
+func (a *App) stdin() *os.File  { return cmp.Or(a.opts.in, os.Stdin) }
+func (a *App) stdout() *os.File { return cmp.Or(a.opts.out, os.Stdout) }
+
+// identity is the integration's type and version: the App's options, else
+// .port/spec.yaml's type and OCEAN__INTEGRATION__VERSION, else "unknown".
+// It reads no other setting: printing a version needs none.
+func (a *App) identity() (typ, version string) {
+	typ, version = a.opts.typ, a.opts.version
+	if typ == "" {
+		if spec, err := config.LoadSpec(a.opts.dir); err == nil && spec != nil {
+			typ = spec.Type
+		}
+	}
+	if version == "" {
+		for _, kv := range a.environ() {
+			if v, ok := strings.CutPrefix(kv, "OCEAN__INTEGRATION__VERSION="); ok {
+				version = v
+			}
+		}
+	}
+	return cmp.Or(typ, "unknown"), cmp.Or(version, "unknown")
 }
 
 // masked gives err a text with the secrets the logs mask masked too: the final
@@ -182,6 +220,7 @@ func (a *App) Sail(ctx context.Context, so SailOptions) error {
 		return errors.New("ocean: an App sails once; create a new App to sail again")
 	}
 	a.sailedAt = time.Now()
+	a.dryRun = so.DryRun
 	a.runCtx = ctx
 	a.summaryOut = so.SummaryOut
 	if a.summaryOut == nil {
@@ -199,7 +238,9 @@ func (a *App) Sail(ctx context.Context, so SailOptions) error {
 		return err
 	}
 	a.finishInit(nil)
-	a.startLogShipping(ctx)
+	if !a.dryRun { // shipping logs to Port is a write
+		a.startLogShipping(ctx)
+	}
 	endStart, err := a.runStartHooks(ctx)
 	defer endStart()
 	if err != nil {
@@ -212,7 +253,9 @@ func (a *App) Sail(ctx context.Context, so SailOptions) error {
 			a.listenerStopBound())
 		a.log.WithField("interval", s.ScheduledResyncInterval.String()).Info("Scheduled resyncs enabled")
 	}
-	a.startActionsBeside(ctx)
+	if !a.dryRun {
+		a.startActionsBeside(ctx)
+	}
 	a.log.WithField("event_listener", s.EventListener.Type).Info("Starting the event listener")
 	r, err := listener.build(ctx, a, func() { a.listening.Store(true) })
 	if err != nil {
@@ -247,7 +290,11 @@ func (a *App) resyncJob(run func(context.Context) (*resync.Summary, error)) func
 
 func (a *App) printedResync(ctx context.Context, run func(context.Context) (*resync.Summary, error)) (*resync.Summary, error) {
 	sum, err := a.listenerResync(ctx, run)
-	if sum != nil {
+	switch {
+	case sum != nil && a.dryRun:
+		_ = writeInitPlan(a.summaryOut, a.initPlan)
+		_ = sum.WritePlan(a.summaryOut)
+	case sum != nil:
 		_ = sum.WriteTable(a.summaryOut)
 	}
 	// The resync's batches are garbage now and the integration idles until
@@ -280,7 +327,7 @@ func (a *App) checkListener() (eventListener, error) {
 // only ONCE runs them, and then instead of a resync.
 func (a *App) incremental() bool {
 	s := a.settings
-	return s.EventListener.Type == config.ListenerOnce && s.Integration.IncrementalSyncEnabled
+	return s.EventListener.Type == config.ListenerOnce && s.Integration.IncrementalSyncEnabled && !a.dryRun
 }
 
 // finishInit records the outcome of initialisation and releases whoever waits
@@ -303,6 +350,11 @@ const outcomeReportTimeout = 10 * time.Second
 // listener: it reports the resync state to Port before and after, and records
 // metrics.
 func (a *App) listenerResync(ctx context.Context, run func(context.Context) (*resync.Summary, error)) (*resync.Summary, error) {
+	if a.dryRun { // the resync state is Port's to keep: a plan reports nothing
+		sum, err := run(ctx)
+		a.lastSummary.Store(sum)
+		return sum, err
+	}
 	gen := a.listenerResyncs.Add(1)
 	start := isoNow()
 	running := a.resyncState("running")
@@ -382,6 +434,9 @@ func (a *App) initialize(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if a.dryRun {
+		return a.planDefaults(ctx, res)
+	}
 	if err := a.initializeDefaults(ctx, res); err != nil {
 		return err
 	}
@@ -398,8 +453,46 @@ func (a *App) initialize(ctx context.Context) error {
 }
 
 func (a *App) initializeDefaults(ctx context.Context, res *defaults.Resources) error {
+	return defaults.Initialize(ctx, a.client, a.defaultsParams(), res, a.log)
+}
+
+// planDefaults is initialize for a dry run: it records what initialisation
+// would do, for the plan, and lets the resync use the default mapping when
+// Port has none yet.
+func (a *App) planDefaults(ctx context.Context, res *defaults.Resources) error {
+	plan, err := defaults.Plan(ctx, a.client, a.defaultsParams(), res, a.log)
+	if err != nil {
+		return err
+	}
+	a.initPlan = plan
+	if res.PortAppConfig != nil {
+		raw, err := json.Marshal(res.PortAppConfig)
+		if err != nil {
+			return fmt.Errorf("the default mapping: %w", err)
+		}
+		a.engine.FallbackMapping = raw
+	}
+	return nil
+}
+
+// writeInitPlan prints what initialising the integration in Port would do.
+func writeInitPlan(w io.Writer, plan []string) error {
+	if len(plan) == 0 {
+		_, err := fmt.Fprintln(w, "Port: the integration and its defaults are in place")
+		return err
+	}
+	var b strings.Builder
+	b.WriteString("Port: initialising the integration would\n")
+	for _, line := range plan {
+		b.WriteString("  " + line + "\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func (a *App) defaultsParams() defaults.Params {
 	s := a.settings
-	return defaults.Initialize(ctx, a.client, defaults.Params{
+	return defaults.Params{
 		Identifier:               s.Integration.Identifier,
 		Type:                     s.Integration.Type,
 		Version:                  s.Integration.Version,
@@ -412,7 +505,7 @@ func (a *App) initializeDefaults(ctx context.Context, res *defaults.Resources) e
 		// processor: Ocean's "ocean-core" mode.
 		ProcessingMode: "ocean-core",
 		Runtime:        string(s.Runtime),
-	}, res, a.log)
+	}
 }
 
 // runStartHooks runs the OnStart hooks in a start event, in registration

@@ -76,6 +76,12 @@ type Config struct {
 	FeatureFlagsCacheTTL time.Duration // Organization cache, default 300 s
 
 	Logger logrus.FieldLogger // nil = discard
+
+	// ReadOnly refuses, with ErrReadOnly and without sending it, every request
+	// that would change something in Port: only reads (GET, searches) and the
+	// token call go out. A dry run relies on it to write nothing whatever path
+	// a write takes.
+	ReadOnly bool
 }
 
 // Client is a typed Port REST client. It is safe for concurrent use; create one

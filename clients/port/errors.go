@@ -17,6 +17,8 @@ var (
 	ErrTooLarge     = errors.New("port: request too large") // 413
 	ErrValidation   = errors.New("port: validation failed") // 400, 422
 	ErrConflict     = errors.New("port: conflict")          // 409
+	// ErrReadOnly: a read-only client (Config.ReadOnly) did not send a write.
+	ErrReadOnly = errors.New("port: read-only client: write not sent")
 
 	// ErrBadCredentials: the token call was answered 401/403. It is not retried,
 	// and bulk calls stop at once instead of failing every batch the same way.

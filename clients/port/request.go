@@ -28,8 +28,14 @@ type call struct {
 	retryable bool // a non-idempotent request that is safe to repeat (marked, as in Ocean)
 	noAuth    bool // the token call itself
 	noLimit   bool // ingest sinks are not Port API calls and skip the limiter
+	read      bool // a POST that only reads (a search): a read-only client sends it
 
 	onRetry func(cause error) // told why an attempt is retried
+}
+
+// reads reports whether cl changes nothing in Port.
+func (cl *call) reads() bool {
+	return cl.read || cl.noAuth || cl.method == http.MethodGet || cl.method == http.MethodHead
 }
 
 func (cl *call) retried(cause error) {
@@ -82,6 +88,9 @@ const maxResponseBody = 256 << 20
 // do sends c with retries and token refresh, decodes a 2xx JSON body into out
 // (when non-nil) and returns the status. A non-2xx answer is an *APIError.
 func (c *Client) do(ctx context.Context, cl call, out any) (int, error) {
+	if c.cfg.ReadOnly && !cl.reads() {
+		return 0, fmt.Errorf("%w: %s %s", ErrReadOnly, cl.method, cl.path)
+	}
 	body, err := encodeBody(cl.body)
 	if err != nil {
 		return 0, fmt.Errorf("port: %s %s: encode body: %w", cl.method, cl.path, err)

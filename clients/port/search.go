@@ -33,7 +33,7 @@ func (c *Client) SearchEntities(ctx context.Context, q Query, include ...string)
 	}
 	if _, err := c.do(ctx, call{
 		method: http.MethodPost, path: "/entities/search", query: p, body: q,
-		feature: true, retryable: true,
+		feature: true, retryable: true, read: true,
 	}, &resp); err != nil {
 		return nil, err
 	}
@@ -99,7 +99,7 @@ func (c *Client) OwnedEntities(ctx context.Context, before time.Time, include ..
 			}
 			if _, err := c.do(ctx, call{
 				method: http.MethodPost, path: "/blueprints/entities/datasource-entities", body: body,
-				query: p, feature: true, retryable: true,
+				query: p, feature: true, retryable: true, read: true,
 			}, &resp); err != nil {
 				yield(nil, fmt.Errorf("port: list owned entities: %w", err))
 				return

@@ -1,5 +1,6 @@
 // Command ocean is the ocean-go toolbox: `ocean port serve` runs a local
-// Port, `ocean map` runs a mapping on sample data, `ocean version` prints the
+// Port, `ocean map` runs a mapping on sample data, `ocean list` lists the
+// integrations in a directory tree, `ocean version` prints the
 // version.
 package main
 
@@ -25,6 +26,6 @@ func newRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newPortCmd(), newVersionCmd(), newMapCmd(), newNewCmd())
+	root.AddCommand(newPortCmd(), newVersionCmd(), newMapCmd(), newNewCmd(), newListCmd())
 	return root
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	framework "github.com/ocean-go/ocean"
 	"github.com/ocean-go/ocean/internal/kafkatest"
 	"github.com/ocean-go/ocean/localport"
 	"github.com/ocean-go/ocean/localport/localporttest"
@@ -32,6 +33,7 @@ func TestVersionCmd(t *testing.T) {
 		require.NoError(t, err, tt.args)
 		assert.Equal(t, tt.want, stdout, tt.args)
 	}
+	assert.Equal(t, framework.Version, currentVersion(), "built inside the framework's checkout, Go records no version: ocean.Version")
 }
 
 // servePort serves until its context ends, persists, and checks credentials when asked.

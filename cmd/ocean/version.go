@@ -2,24 +2,15 @@ package main
 
 import (
 	"fmt"
-	"runtime/debug"
 
 	"github.com/spf13/cobra"
+
+	framework "github.com/ocean-go/ocean"
 )
 
-// version is set at build time: -ldflags "-X main.version=v1.2.3".
-var version = ""
-
-// currentVersion falls back to the module version recorded by go install, then "dev".
-func currentVersion() string {
-	if version != "" {
-		return version
-	}
-	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
-		return info.Main.Version
-	}
-	return "dev"
-}
+// currentVersion is the version of ocean-go this binary was built from: the
+// module version Go recorded (go install of a release), else framework.Version.
+func currentVersion() string { return framework.FrameworkVersion() }
 
 func newVersionCmd() *cobra.Command {
 	var short bool

@@ -48,6 +48,9 @@ func (o Options) protectsRelated() bool {
 type Applier struct {
 	client *port.Client
 	log    logrus.FieldLogger
+	// dryRun: look up, compare and count as usual, but write and delete
+	// nothing (see NewDryRun).
+	dryRun bool
 }
 
 // New returns an Applier writing through client.
@@ -57,6 +60,20 @@ func New(client *port.Client, log logrus.FieldLogger) *Applier {
 	}
 	return &Applier{client: client, log: log}
 }
+
+// NewDryRun returns an Applier that plans instead of writing: Load and
+// Reconcile read Port (change detection, the owned entities) and count what
+// they would create, update and delete, keeping the first SampleSize keys of
+// each, but send no write. RetryFailed has nothing to retry: nothing fails.
+func NewDryRun(client *port.Client, log logrus.FieldLogger) *Applier {
+	a := New(client, log)
+	a.dryRun = true
+	return a
+}
+
+// SampleSize is how many keys of each planned change a dry run keeps, per
+// batch (LoadResult) and per blueprint (BlueprintResult).
+const SampleSize = 5
 
 const (
 	// lookupChunk is how many identifiers one change-detection search asks for.

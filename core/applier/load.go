@@ -18,6 +18,9 @@ type LoadResult struct {
 	Failed     int
 	Dropped    int // search identifier matched no entity: nothing to write
 	Failures   []Failure
+	// CreatedKeys and UpdatedKeys are, in a dry run, the first SampleSize
+	// entities it would create and update (Uncompared ones are not named).
+	CreatedKeys, UpdatedKeys []port.Key
 }
 
 // Failure is an entity Port refused, kept whole so that it can be retried.
@@ -38,6 +41,13 @@ func (r *LoadResult) add(o LoadResult) {
 	r.Failed += o.Failed
 	r.Dropped += o.Dropped
 	r.Failures = append(r.Failures, o.Failures...)
+	r.CreatedKeys = appendSample(r.CreatedKeys, o.CreatedKeys...)
+	r.UpdatedKeys = appendSample(r.UpdatedKeys, o.UpdatedKeys...)
+}
+
+// appendSample appends keys to sample up to SampleSize in all.
+func appendSample(sample []port.Key, keys ...port.Key) []port.Key {
+	return append(sample, keys[:min(len(keys), max(0, SampleSize-len(sample)))]...)
 }
 
 // countWrite counts one entity Port accepted. Port's created flag says what
@@ -87,6 +97,11 @@ func (a *Applier) load(ctx context.Context, entities []port.Entity, opts Options
 			changed = append(changed, entities[i])
 			changedCopies = append(changedCopies, copies[i])
 		}
+	}
+	if a.dryRun {
+		w, planned := plan(changed, changedCopies, ids, copies)
+		res.add(w)
+		return res, append(planned, found...), nil
 	}
 	w, written, _, err := a.write(ctx, changed, changedCopies, opts)
 	res.add(w)
@@ -145,6 +160,40 @@ func (a *Applier) write(ctx context.Context, entities []port.Entity, copies []po
 		return res, written, at, fmt.Errorf("upsert entities: %w", errors.Join(errs...))
 	}
 	return res, written, at, nil
+}
+
+// plan counts what writing changed would do, as a dry run: absent entities
+// would be created, the others updated (Uncompared when their lookup failed).
+// It returns the entities as they would be written, with the identifier a
+// search identifier resolved to when change detection resolved it. ids and
+// copies are change detection's, by position in the whole batch: changed
+// keeps their order.
+func plan(changed []port.Entity, changedCopies []portCopy, ids []string, copies []portCopy) (LoadResult, []port.Entity) {
+	var res LoadResult
+	resolved := make([]string, 0, len(changed))
+	for i := range copies {
+		if copies[i] != copySame {
+			resolved = append(resolved, ids[i])
+		}
+	}
+	planned := make([]port.Entity, len(changed))
+	for i, e := range changed {
+		if e.HasSearchIdentifier() && resolved[i] != "" {
+			e.Identifier = resolved[i]
+		}
+		planned[i] = e
+		switch changedCopies[i] {
+		case copyAbsent:
+			res.Created++
+			res.CreatedKeys = appendSample(res.CreatedKeys, e.Key())
+		case copyUnknown:
+			res.Uncompared++
+		default:
+			res.Updated++
+			res.UpdatedKeys = appendSample(res.UpdatedKeys, e.Key())
+		}
+	}
+	return res, planned
 }
 
 // errNoResult explains a failure Port gave no reason for.

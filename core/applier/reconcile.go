@@ -51,6 +51,9 @@ type BlueprintResult struct {
 	Kept      int    // stale but spared: relation targets of produced entities
 	Failed    int    // deletions Port refused or did not confirm
 	Skipped   string // why nothing was deleted; empty when deletion ran
+	// DeletedKeys is, in a dry run, the first SampleSize entities it would
+	// delete (counted in Deleted).
+	DeletedKeys []port.Key
 }
 
 // Reconcile deletes the entities the integration owns in Port, last updated
@@ -134,6 +137,14 @@ func (r *Reconciler) Reconcile(ctx context.Context, startedAt time.Time, thresho
 		}
 	}
 
+	if r.a.dryRun {
+		for i, t := range doomed {
+			br := &res.Blueprints[owner[i]]
+			br.Deleted++
+			br.DeletedKeys = appendSample(br.DeletedKeys, t.Key)
+		}
+		return res, nil
+	}
 	deleting := time.Now()
 	for i, err := range r.a.deleteAll(ctx, doomed, r.opts) {
 		br := &res.Blueprints[owner[i]]

@@ -57,25 +57,7 @@ func createIntegration(ctx context.Context, c *port.Client, p Params, origin str
 // alignIntegration PATCHes the fields Port should know about the running
 // integration when any of them differs, so an unchanged restart sends nothing.
 func alignIntegration(ctx context.Context, c *port.Client, p Params, integ *port.Integration, log logrus.FieldLogger) (*port.Integration, error) {
-	patch := map[string]any{}
-	if p.Type != "" && integ.InstallationAppType != p.Type {
-		patch["installationAppType"] = p.Type
-	}
-	if p.Version != "" && integ.Version != p.Version {
-		patch["version"] = p.Version
-	}
-	if cd := changelogDestination(p); !sameJSON(integ.ChangelogDestination, cd) {
-		patch["changelogDestination"] = cd
-	}
-	if integ.ActionsProcessingEnabled != p.ActionsProcessingEnabled {
-		patch["actionsProcessingEnabled"] = p.ActionsProcessingEnabled
-	}
-	if integ.IncrementalSyncEnabled != p.IncrementalSyncEnabled {
-		patch["incrementalSyncEnabled"] = p.IncrementalSyncEnabled
-	}
-	if p.ProcessingMode != "" && integ.ProcessingMode != p.ProcessingMode {
-		patch["processingMode"] = p.ProcessingMode
-	}
+	patch := misaligned(p, integ)
 	if len(patch) == 0 {
 		return integ, nil
 	}
@@ -96,6 +78,31 @@ func alignIntegration(ctx context.Context, c *port.Client, p Params, integ *port
 		return nil, fmt.Errorf("defaults: update integration %s: %w", p.Identifier, err)
 	}
 	return updated, nil
+}
+
+// misaligned returns the reported fields whose value in Port differs from
+// the running integration's, with the running values.
+func misaligned(p Params, integ *port.Integration) map[string]any {
+	patch := map[string]any{}
+	if p.Type != "" && integ.InstallationAppType != p.Type {
+		patch["installationAppType"] = p.Type
+	}
+	if p.Version != "" && integ.Version != p.Version {
+		patch["version"] = p.Version
+	}
+	if cd := changelogDestination(p); !sameJSON(integ.ChangelogDestination, cd) {
+		patch["changelogDestination"] = cd
+	}
+	if integ.ActionsProcessingEnabled != p.ActionsProcessingEnabled {
+		patch["actionsProcessingEnabled"] = p.ActionsProcessingEnabled
+	}
+	if integ.IncrementalSyncEnabled != p.IncrementalSyncEnabled {
+		patch["incrementalSyncEnabled"] = p.IncrementalSyncEnabled
+	}
+	if p.ProcessingMode != "" && integ.ProcessingMode != p.ProcessingMode {
+		patch["processingMode"] = p.ProcessingMode
+	}
+	return patch
 }
 
 // provisionPoll bounds the wait for Port to provision an integration's mapping.

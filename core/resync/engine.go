@@ -2,6 +2,7 @@ package resync
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -50,6 +51,14 @@ type Engine struct {
 	// StrictMapping refuses a mapping with unknown keys (misspelt ones,
 	// like propertes:); without it they are logged as warnings.
 	StrictMapping bool
+	// DryRun plans instead of writing: set it with an Applier of
+	// applier.NewDryRun. Raw data examples are not uploaded and the summary
+	// names the first entities of each change.
+	DryRun bool
+	// FallbackMapping is the mapping a resync uses when Port has none (the
+	// integration does not exist yet, or has an empty mapping): a dry run of a
+	// first start plans with the default mapping it would be created with.
+	FallbackMapping json.RawMessage
 
 	mu          sync.Mutex
 	cached      *appconfig.PortAppConfig
@@ -73,18 +82,15 @@ func (e *Engine) Mapping(ctx context.Context, fresh bool) (*appconfig.PortAppCon
 	}
 	e.mu.Unlock()
 
-	integ, err := e.Client.GetIntegration(ctx)
+	raw, err := e.rawMapping(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("read the mapping: %w", err)
-	}
-	if !integ.HasConfig() {
-		return nil, ErrEmptyMapping
+		return nil, err
 	}
 	parse := appconfig.Parse
 	if e.StrictMapping {
 		parse = appconfig.ParseStrict
 	}
-	cfg, err := parse(integ.Config)
+	cfg, err := parse(raw)
 	if err != nil {
 		return nil, fmt.Errorf("the integration's mapping in Port: %w", err) // %w says "invalid port app config"
 	}
@@ -100,6 +106,23 @@ func (e *Engine) Mapping(ctx context.Context, fresh bool) (*appconfig.PortAppCon
 	return cfg, nil
 }
 
+// rawMapping is the integration's mapping in Port, or FallbackMapping when
+// Port has none.
+func (e *Engine) rawMapping(ctx context.Context) (json.RawMessage, error) {
+	integ, err := e.Client.GetIntegration(ctx)
+	switch {
+	case errors.Is(err, port.ErrNotFound) && e.FallbackMapping != nil:
+		return e.FallbackMapping, nil
+	case err != nil:
+		return nil, fmt.Errorf("read the mapping: %w", err)
+	case integ.HasConfig():
+		return integ.Config, nil
+	case e.FallbackMapping != nil:
+		return e.FallbackMapping, nil
+	}
+	return nil, ErrEmptyMapping
+}
+
 // SyncRawAll runs a full resync: every resource of the mapping in order, then
 // reconciliation. Beginning it aborts any older running resync; an aborted
 // resync stops between batches and deletes nothing. The returned error is nil
@@ -109,7 +132,7 @@ func (e *Engine) SyncRawAll(ctx context.Context, trigger oceanctx.Trigger) (*Sum
 	ctx, ev := e.Events.Begin(ctx, oceanctx.Resync, trigger, map[string]any{"resync_start_time": time.Now().UTC()})
 	defer e.Events.End(ev)
 	log := e.Log.WithFields(logrus.Fields{"event_id": ev.ID, "event_trigger_type": trigger})
-	sum := &Summary{EventID: ev.ID, StartedAt: ev.StartedAt}
+	sum := &Summary{EventID: ev.ID, StartedAt: ev.StartedAt, DryRun: e.DryRun}
 	obs := e.observer()
 	obs.ResyncStarted(ctx, ev.ID)
 	finish := func(err error) (*Summary, error) {
@@ -217,7 +240,7 @@ type sink interface {
 func (e *Engine) processResource(ctx context.Context, rc *appconfig.ResourceConfig, index int,
 	hs []handlers.ResyncHandler, out sink, log logrus.FieldLogger) (ks KindSummary) {
 	start := time.Now()
-	ks = KindSummary{Kind: rc.Kind, Index: index, lastProgress: start}
+	ks = KindSummary{Kind: rc.Kind, Index: index, StartedAt: start, lastProgress: start}
 	defer func() { ks.Duration = time.Since(start) }()
 	ctx = oceanctx.WithResource(ctx, rc, index)
 	log = log.WithField("resource_kind", fmt.Sprintf("%s-%d", rc.Kind, index))
@@ -267,15 +290,15 @@ func (e *Engine) processResource(ctx context.Context, rc *appconfig.ResourceConf
 			e.loadBatch(ctx, m, batch, out, &ks, misconfigured, log)
 		}
 	}
-	if len(examples) > 0 {
+	if len(examples) > 0 && !e.DryRun {
 		e.sendExamples(ctx, rc.Kind, examples, log)
 	}
 	if len(misconfigured) > 0 {
 		e.reportMisconfigured(ctx, m, misconfigured, log)
 	}
 	log.WithFields(logrus.Fields{
-		"extracted": ks.Extracted, "created": ks.Created, "updated": ks.Updated, "unchanged": ks.Unchanged,
-		"uncompared": ks.Uncompared, "failed": ks.Failed, "failed_batches": ks.FailedBatches,
+		"extracted": ks.Extracted, "mapped": ks.Transformed, "created": ks.Created, "updated": ks.Updated, "unchanged": ks.Unchanged,
+		"uncompared": ks.Uncompared, "failed": ks.Failed, "failed_batches": ks.FailedBatches, "per_second": ks.rate(),
 	}).Info("Finished kind")
 	return ks
 }
@@ -318,6 +341,8 @@ func (e *Engine) loadBatch(ctx context.Context, m *processor.Mapping, batch []an
 		ks.Updated += lr.Updated
 		ks.Unchanged += lr.Unchanged
 		ks.Uncompared += lr.Uncompared
+		ks.CreatedKeys = appendSample(ks.CreatedKeys, lr.CreatedKeys)
+		ks.UpdatedKeys = appendSample(ks.UpdatedKeys, lr.UpdatedKeys)
 		ks.Failed += lr.Failed
 		ks.refused += lr.Failed
 		// Entities Port refused are counted and logged, but do not fail the kind:
@@ -340,10 +365,12 @@ func (e *Engine) loadBatch(ctx context.Context, m *processor.Mapping, batch []an
 		if err != nil { // its entities are already counted in lr.Failed
 			ks.addError(fmt.Errorf("load: %w", err))
 		}
+		e.progressed(ctx, ks)
 		if time.Since(ks.lastProgress) >= progressEvery {
 			ks.lastProgress = time.Now()
 			log.WithFields(logrus.Fields{
-				"extracted": ks.Extracted, "created": ks.Created, "updated": ks.Updated, "unchanged": ks.Unchanged,
+				"extracted": ks.Extracted, "mapped": ks.Transformed, "created": ks.Created, "updated": ks.Updated,
+				"unchanged": ks.Unchanged, "per_second": ks.rate(),
 			}).Info("Progress")
 		}
 	}
@@ -467,6 +494,11 @@ func unwrittenErr(rec *applier.Reconciler) error {
 	return fmt.Errorf("%s could not be written to Port, the first: %w", entityCount(n), failed[0].Err)
 }
 
+// appendSample appends keys to sample up to applier.SampleSize in all.
+func appendSample(sample, keys []port.Key) []port.Key {
+	return append(sample, keys[:min(len(keys), max(0, applier.SampleSize-len(sample)))]...)
+}
+
 // entityCount is "1 entity" or "n entities".
 func entityCount(n int) string {
 	if n == 1 {
@@ -505,11 +537,16 @@ func attributeDeletions(sum *Summary, res applier.ReconcileResult) {
 		i := slices.IndexFunc(sum.Kinds, func(k KindSummary) bool { return slices.Contains(b.Kinds, k.Kind) })
 		if i < 0 {
 			sum.Orphaned += b.Deleted
+			sum.OrphanedKeys = appendSample(sum.OrphanedKeys, b.DeletedKeys)
 		} else {
 			sum.Kinds[i].Deleted += b.Deleted
+			sum.Kinds[i].DeletedKeys = appendSample(sum.Kinds[i].DeletedKeys, b.DeletedKeys)
 		}
 	}
 	sum.Deletion = fmt.Sprintf("deleted %d stale entities", res.Deleted())
+	if sum.DryRun {
+		sum.Deletion = fmt.Sprintf("would delete %d stale entities", res.Deleted())
+	}
 	if gone := res.Gone(); gone > 0 {
 		sum.Deletion += fmt.Sprintf(" (%d more were already deleted by someone else)", gone)
 	}

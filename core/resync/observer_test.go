@@ -82,3 +82,33 @@ func TestReconcileDurations(t *testing.T) {
 		t.Errorf("deleted %d in %v of %v reconciling", sum.Totals().Deleted, sum.DeleteDuration, sum.ReconcileDuration)
 	}
 }
+
+// progressRecorder is a ProgressObserver noting the progress it is told.
+type progressRecorder struct {
+	recorder
+	progress []string
+}
+
+func (r *progressRecorder) KindProgress(_ context.Context, _ string, ks KindSummary) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.progress = append(r.progress, fmt.Sprintf("%s-%d: %d extracted, %d created", ks.Kind, ks.Index, ks.Extracted, ks.Created))
+}
+
+// A ProgressObserver hears after each chunk written how far its resource is.
+func TestProgressObserverHearsEachChunk(t *testing.T) {
+	e := newEngine(t)
+	e.ChunkSize = 2
+	var rec progressRecorder
+	e.Observer = &rec
+	e.Handlers.OnResync("person", handlers.List(func(context.Context, string) ([]any, error) {
+		return people("a", "b", "c"), nil
+	}))
+	if _, err := e.SyncRawAll(t.Context(), oceanctx.Manual); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"person-0: 2 extracted, 2 created", "person-0: 3 extracted, 3 created"}
+	if !slices.Equal(rec.progress, want) {
+		t.Errorf("progress %q, want %q", rec.progress, want)
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/ocean-go/ocean/clients/port"
 )
 
 // Status is how a resync ended; the values are the ones reported to Port's
@@ -46,7 +48,11 @@ type KindSummary struct {
 	// all (no handler, a mapping that does not compile, an unreadable cursor).
 	FailedBatches int
 	Errors        []error // what failed the kind (extract, mapping); capped at maxKindErrors
+	StartedAt     time.Time
 	Duration      time.Duration
+	// CreatedKeys, UpdatedKeys and DeletedKeys are, in a dry run, the first
+	// entities it would create, update and delete (applier.SampleSize each).
+	CreatedKeys, UpdatedKeys, DeletedKeys []port.Key
 
 	refused       int       // entities Port refused (retry aside)
 	refusal       error     // the first of them
@@ -59,6 +65,16 @@ const maxKindErrors = 20
 
 // maxRefusedLogged bounds the "Port refused an entity" lines per kind.
 const maxRefusedLogged = 10
+
+// rate is the raw items extracted per second since the resource started,
+// rounded to an integer (0 in its first millisecond).
+func (k *KindSummary) rate() int {
+	secs := time.Since(k.StartedAt).Seconds()
+	if k.StartedAt.IsZero() || secs < 0.001 {
+		return 0
+	}
+	return int(float64(k.Extracted)/secs + 0.5)
+}
 
 func (k *KindSummary) addError(err error) {
 	if len(k.Errors) < maxKindErrors {
@@ -79,6 +95,10 @@ type Summary struct {
 	// Orphaned counts the stale entities deleted from blueprints that no kind
 	// of this resync maps (say, of a kind removed from the mapping).
 	Orphaned int
+	// OrphanedKeys are, in a dry run, the first of the Orphaned.
+	OrphanedKeys []port.Key
+	// DryRun marks a plan: its counts are what a resync would do.
+	DryRun bool
 	// Deletion says what reconciliation did: "deleted N", or why nothing was
 	// deleted (for an incremental sync: where it stopped, if it did).
 	Deletion string
@@ -164,8 +184,90 @@ func failures(tot KindSummary) string {
 }
 
 func (s *Summary) name() string {
-	if s.Incremental {
+	switch {
+	case s.Incremental:
 		return "incremental sync"
+	case s.DryRun:
+		return "dry run"
 	}
 	return "resync"
+}
+
+// WritePlan prints a dry run's plan: per resource of the mapping, what a
+// resync would create, update and delete, with the first identifiers of each,
+// then what it would leave alone and what failed.
+func (s *Summary) WritePlan(w io.Writer) error {
+	resources := map[string]int{}
+	for _, k := range s.Kinds {
+		resources[k.Kind]++
+	}
+	var b strings.Builder
+	for _, k := range s.Kinds {
+		name := k.Kind
+		if resources[k.Kind] > 1 {
+			name = fmt.Sprintf("%s#%d", k.Kind, k.Index)
+		}
+		if k.Blueprint != "" {
+			name += " → " + k.Blueprint
+		}
+		fmt.Fprintf(&b, "%s\n", name)
+		planLine(&b, "create", k.Created, k.CreatedKeys, identifier)
+		planLine(&b, "update", k.Updated, k.UpdatedKeys, identifier)
+		planLine(&b, "delete", k.Deleted, k.DeletedKeys, identifier)
+		var rest []string
+		for _, c := range []struct {
+			n    int
+			what string
+		}{
+			{k.Extracted, "extracted"}, {k.FilteredOut, "filtered out"}, {k.Unchanged, "unchanged"},
+			{k.Uncompared, "would be written without comparison (lookup failed)"},
+			{k.Failed, "failed to map"}, {k.FailedBatches, "raw batches not fetched"},
+		} {
+			if c.n > 0 || c.what == "extracted" {
+				rest = append(rest, fmt.Sprintf("%d %s", c.n, c.what))
+			}
+		}
+		fmt.Fprintf(&b, "  %s\n", strings.Join(rest, ", "))
+		for _, err := range k.Errors {
+			fmt.Fprintf(&b, "  error: %v\n", err)
+		}
+	}
+	if s.Orphaned > 0 {
+		b.WriteString("(no kind)\n")
+		planLine(&b, "delete", s.Orphaned, s.OrphanedKeys, port.Key.String)
+	}
+	tot := s.Totals()
+	// The deletion count is said already; what reconciliation adds (kept
+	// blueprints, why nothing would be deleted) is not.
+	note := strings.TrimPrefix(s.Deletion, fmt.Sprintf("would delete %d stale entities", tot.Deleted))
+	if note = strings.TrimPrefix(note, "; "); note != "" {
+		note += "; "
+	}
+	fmt.Fprintf(&b, "%s %s: %s; would create %d, update %d, delete %d; %s%snothing was written to Port\n",
+		s.name(), s.EventID, s.Status, tot.Created, tot.Updated, tot.Deleted, failures(tot), note)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func identifier(k port.Key) string { return k.Identifier }
+
+// planLine prints "  create 12: a, b, c, d, e, ..." (nothing when n is 0),
+// each key as name renders it.
+func planLine(b *strings.Builder, verb string, n int, keys []port.Key, name func(port.Key) string) {
+	if n == 0 {
+		return
+	}
+	fmt.Fprintf(b, "  %s %d", verb, n)
+	if len(keys) > 0 {
+		ids := make([]string, len(keys))
+		for i, k := range keys {
+			ids[i] = name(k)
+		}
+		more := ""
+		if n > len(keys) {
+			more = ", ..."
+		}
+		fmt.Fprintf(b, ": %s%s", strings.Join(ids, ", "), more)
+	}
+	b.WriteString("\n")
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ocean-go/ocean/clients/port"
 	"github.com/ocean-go/ocean/core/applier"
 )
 
@@ -82,4 +83,76 @@ func TestAttributeDeletions(t *testing.T) {
 	assert.Equal(t, 2, sum.Orphaned, "deletions in a blueprint no kind maps")
 	assert.Equal(t, 6, sum.Totals().Deleted)
 	assert.Equal(t, "deleted 6 stale entities (1 more were already deleted by someone else); kept team: would delete 10 of 10 team entities (100% > threshold 90%)", sum.Deletion)
+}
+
+func keys(bp string, ids ...string) []port.Key {
+	out := make([]port.Key, len(ids))
+	for i, id := range ids {
+		out[i] = port.Key{Blueprint: bp, Identifier: id}
+	}
+	return out
+}
+
+func TestSummaryPlan(t *testing.T) {
+	sum := &Summary{
+		EventID: "e1", Status: Completed, DryRun: true,
+		Kinds: []KindSummary{
+			{Kind: "person", Blueprint: "person", Extracted: 9, Unchanged: 1,
+				Created: 7, CreatedKeys: keys("person", "a", "b", "c", "d", "e"),
+				Updated: 1, UpdatedKeys: keys("person", "f"),
+				Deleted: 2, DeletedKeys: keys("person", "x", "y")},
+			{Kind: "team", Index: 1, Extracted: 2, FilteredOut: 2},
+		},
+		Orphaned: 1, OrphanedKeys: keys("office", "old"),
+		Deletion: "would delete 3 stale entities",
+	}
+	var out bytes.Buffer
+	require.NoError(t, sum.WritePlan(&out))
+	golden := filepath.Join("testdata", "plan.golden")
+	if *update {
+		require.NoError(t, os.WriteFile(golden, out.Bytes(), 0o644))
+	}
+	want, err := os.ReadFile(golden)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), out.String())
+}
+
+func TestAttributeDeletionsOfADryRunNamesThem(t *testing.T) {
+	sum := &Summary{DryRun: true, Kinds: []KindSummary{{Kind: "member"}}}
+	attributeDeletions(sum, applier.ReconcileResult{Blueprints: []applier.BlueprintResult{
+		{Blueprint: "member", Kinds: []string{"member"}, Deleted: 2, DeletedKeys: keys("member", "a", "b")},
+		{Blueprint: "office", Deleted: 1, DeletedKeys: keys("office", "o")},
+	}})
+	assert.Equal(t, keys("member", "a", "b"), sum.Kinds[0].DeletedKeys)
+	assert.Equal(t, keys("office", "o"), sum.OrphanedKeys)
+	assert.Equal(t, "would delete 3 stale entities", sum.Deletion)
+}
+
+func TestSummaryPlanClosingLine(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		deletion string
+		kinds    []KindSummary
+		want     string
+	}{
+		{"deletions", "would delete 2 stale entities", []KindSummary{{Kind: "a", Deleted: 2}},
+			"dry run e1: completed; would create 0, update 0, delete 2; nothing was written to Port\n"},
+		{"a kept blueprint", "would delete 0 stale entities; kept team: would delete 10 of 10 team entities (100% > threshold 90%)",
+			[]KindSummary{{Kind: "team"}},
+			"dry run e1: completed; would create 0, update 0, delete 0; kept team: would delete 10 of 10 team entities (100% > threshold 90%); nothing was written to Port\n"},
+		{"a failed kind", "nothing deleted: some kinds failed", []KindSummary{{Kind: "a", Created: 1, FailedBatches: 1}},
+			"dry run e1: failed; would create 1, update 0, delete 0; 1 raw batch not fetched; nothing deleted: some kinds failed; nothing was written to Port\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			status := Completed
+			if tc.kinds[0].FailedBatches > 0 {
+				status = Failed
+			}
+			var out bytes.Buffer
+			sum := &Summary{EventID: "e1", Status: status, DryRun: true, Kinds: tc.kinds, Deletion: tc.deletion}
+			require.NoError(t, sum.WritePlan(&out))
+			lines := strings.SplitAfter(out.String(), "\n")
+			assert.Equal(t, tc.want, lines[len(lines)-2])
+		})
+	}
 }

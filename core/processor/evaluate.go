@@ -46,31 +46,39 @@ type evaluation struct {
 	item  any
 	stage string // for panics: what was running
 	out   *outcome
-	pre   []preValue // leaf values from the combined program, by leaf index
+	pre   []preValue // leaf values from the shortcuts (fast.go), by leaf index
+	// preBuf holds pre for mappings of up to 16 leaves without an allocation.
+	preBuf [16]preValue
 }
 
-func (m *Mapping) evalItem(ctx context.Context, index int, item any, parseAll bool) (o outcome) {
-	e := evaluation{item: item, stage: "selector", out: &o}
+// evalItem evaluates one item into o, which the batch's outcomes hold: an
+// outcome returned by value would be copied twice and escape to the heap.
+func (m *Mapping) evalItem(ctx context.Context, index int, item any, parseAll bool, o *outcome) {
+	e := evaluation{item: item, stage: "selector", out: o}
 	defer func() {
 		if rec := recover(); rec != nil {
 			err, isAbort := rec.(abort)
 			if !isAbort {
 				err = abort{e.stage, fmt.Errorf("panic: %v", rec)}
 			}
-			o = outcome{state: stateError, err: ItemError{Index: index, Stage: err.stage, Err: err.err}}
+			*o = outcome{state: stateError, err: ItemError{Index: index, Stage: err.stage, Err: err.err}}
 		}
 	}()
 	if err := ctx.Err(); err != nil {
 		panic(abort{"canceled", err})
 	}
-	var cancel context.CancelFunc
-	e.ctx, cancel = context.WithTimeout(ctx, m.p.itemTimeout)
-	defer cancel()
+	e.ctx = ctx
+	if !m.bounded {
+		// A timer per item costs more than mapping it with walked paths.
+		var cancel context.CancelFunc
+		e.ctx, cancel = context.WithTimeout(ctx, m.p.itemTimeout)
+		defer cancel()
+	}
 
 	o.selected = m.alwaysTrue || e.selector(m)
 	if !o.selected && !parseAll {
 		o.state = stateFiltered
-		return o
+		return
 	}
 	ent, keep := e.entity(m)
 	switch {
@@ -81,7 +89,6 @@ func (m *Mapping) evalItem(ctx context.Context, index int, item any, parseAll bo
 	default:
 		o.state, o.entity = stateFailed, ent
 	}
-	return o
 }
 
 // selector returns whether the item passes; anything but a boolean aborts.
@@ -104,6 +111,9 @@ func (e *evaluation) selector(m *Mapping) bool {
 // blueprint is not truthy. As in Ocean, every field is evaluated before that
 // check, so the misconfiguration report covers skipped items too.
 func (e *evaluation) entity(m *Mapping) (ent port.Entity, keep bool) {
+	if m.walked != nil {
+		e.walkPaths(m)
+	}
 	if m.combined != nil {
 		e.runCombined(m)
 	}

@@ -32,8 +32,12 @@ type Mapping struct {
 
 	itemsToParse *itemsToParse // nil when unset
 
-	combined       *gojq.Code // [p1, p2, …] over the plain-path leaves (see fast.go)
+	walked         []*leaf    // plain paths walked in Go (see fast.go)
+	combined       *gojq.Code // [p1, p2, …] over the other plain-path leaves
 	combinedLeaves []*leaf
+	// bounded: the selector is true and every leaf a constant or a walked
+	// path, so nothing can run long and items need no timer.
+	bounded bool
 
 	compileErrs []error // fields that do not compile; Compile fails with them
 }
@@ -47,6 +51,9 @@ type leaf struct {
 
 	constant bool // a literal, evaluated at compile time into constVal
 	constVal any
+
+	walked bool // a plain path, walked in Go over steps
+	steps  []step
 }
 
 // value is a mapping value: a leaf, or a search query of leaves.
@@ -114,7 +121,7 @@ func (p *Processor) Compile(rc *appconfig.ResourceConfig) (*Mapping, error) {
 		return nil, errors.Join(m.compileErrs...)
 	}
 	m.alwaysTrue = strings.TrimSpace(normalizeQuotes(rc.Selector.Query)) == "true"
-	m.compileCombined()
+	m.compileFast()
 	return m, nil
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"sync/atomic"
+
+	"github.com/ocean-go/ocean/clients/port"
 )
 
 // Process runs the selector and the mappings on every item, in parallel over
@@ -22,7 +24,7 @@ func (m *Mapping) Process(ctx context.Context, items []any, parseAll bool) Resul
 	workers := min(m.p.workers, len(items))
 	if workers <= 1 {
 		for i, item := range items {
-			outcomes[i] = m.evalItem(ctx, i, item, parseAll)
+			m.evalItem(ctx, i, item, parseAll, &outcomes[i])
 		}
 	} else {
 		var next atomic.Int64
@@ -34,7 +36,7 @@ func (m *Mapping) Process(ctx context.Context, items []any, parseAll bool) Resul
 					if i >= len(items) {
 						return
 					}
-					outcomes[i] = m.evalItem(ctx, i, items[i], parseAll)
+					m.evalItem(ctx, i, items[i], parseAll, &outcomes[i])
 				}
 			})
 		}
@@ -46,6 +48,13 @@ func (m *Mapping) Process(ctx context.Context, items []any, parseAll bool) Resul
 // collect merges per-item outcomes in input order.
 func (m *Mapping) collect(outcomes []outcome) Result {
 	var r Result
+	passed := 0
+	for i := range outcomes {
+		if outcomes[i].state == statePassed {
+			passed++
+		}
+	}
+	r.Passed = make([]port.Entity, 0, passed)
 	for i := range outcomes {
 		o := &outcomes[i]
 		for _, l := range o.nulls {

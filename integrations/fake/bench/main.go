@@ -6,6 +6,13 @@
 //
 //	go run ./integrations/fake/bench -amounts 10000,100000
 //
+// With -standalone the local Port is `ocean port serve` in its own process
+// instead, and the table adds its peak memory and the requests the integration
+// made to it, by endpoint (see standalone.go); OCEAN__PORT__RATE_LIMIT is 0
+// unless -rate-limit says otherwise:
+//
+//	go run ./integrations/fake/bench -standalone -amounts 10000,100000,1000000
+//
 // With -startup N it measures start-up instead: N starts per event listener,
 // each timed from the process start until /health/ready answers 200, with
 // the resident memory then and once idle after the first resync. With
@@ -36,17 +43,29 @@ func main() {
 	events := flag.Int("webhooks", 0, "instead, post this many signed webhook events: accept rate, latency to Port")
 	clients := flag.Int("clients", 16, "concurrent webhook clients (with -webhooks)")
 	workers := flag.Int("workers", 1, "OCEAN__EVENT_WORKERS_COUNT (with -webhooks)")
+	var s standaloneFlags
+	flag.BoolVar(&s.on, "standalone", false, "against a local Port in its own process (ocean port serve): its memory and the requests made to it too")
+	flag.StringVar(&s.rateLimit, "rate-limit", "0", "with -standalone: OCEAN__PORT__RATE_LIMIT (requests/s, 0: off; empty: the client's default)")
 	var q queueFlags
 	flag.StringVar(&q.kind, "queue", "memory", "live-events queue (with -webhooks): memory or kafka")
 	flag.StringVar(&q.brokers, "kafka-brokers", "", "with -queue kafka: the brokers (host:port,...); default an in-process kfake cluster")
 	flag.Parse()
-	if err := run(*amounts, *keep, *startups, *events, *clients, *workers, q); err != nil {
+	if err := run(*amounts, *keep, *startups, *events, *clients, *workers, q, s); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(amounts string, keep bool, startups, events, clients, workers int, q queueFlags) error {
+type standaloneFlags struct {
+	on        bool
+	rateLimit string
+}
+
+func run(amounts string, keep bool, startups, events, clients, workers int, q queueFlags, s standaloneFlags) error {
+	ns, err := parseAmounts(amounts)
+	if err != nil {
+		return err
+	}
 	work, err := os.MkdirTemp("", "ocean-bench-")
 	if err != nil {
 		return err
@@ -55,9 +74,7 @@ func run(amounts string, keep bool, startups, events, clients, workers int, q qu
 		defer os.RemoveAll(work)
 	}
 	bin := filepath.Join(work, "fake")
-	build := exec.Command("go", "build", "-o", bin, "github.com/ocean-go/ocean/integrations/fake")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
+	if err := build(bin, "github.com/ocean-go/ocean/integrations/fake"); err != nil {
 		return fmt.Errorf("build the fake integration: %w", err)
 	}
 	if startups > 0 {
@@ -66,13 +83,16 @@ func run(amounts string, keep bool, startups, events, clients, workers int, q qu
 	if events > 0 {
 		return webhooks(bin, work, events, clients, workers, q)
 	}
+	if s.on {
+		ocean := filepath.Join(work, "ocean")
+		if err := build(ocean, "github.com/ocean-go/ocean/cmd/ocean"); err != nil {
+			return fmt.Errorf("build the ocean command: %w", err)
+		}
+		return standalone(bin, ocean, work, ns, s.rateLimit)
+	}
 	fmt.Println("| persons | run | wall (s) | peak RSS (MiB) | created | updated | unchanged | deleted | entities/s |")
 	fmt.Println("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
-	for _, a := range strings.Split(amounts, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(a))
-		if err != nil || n <= 0 {
-			return fmt.Errorf("bad amount %q", a)
-		}
+	for _, n := range ns {
 		dir := filepath.Join(work, "run-"+strconv.Itoa(n))
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return err
@@ -89,6 +109,25 @@ func run(amounts string, keep bool, startups, events, clients, workers int, q qu
 	return nil
 }
 
+func parseAmounts(amounts string) ([]int, error) {
+	var ns []int
+	for _, a := range strings.Split(amounts, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(a))
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("bad amount %q", a)
+		}
+		ns = append(ns, n)
+	}
+	return ns, nil
+}
+
+// build compiles the package pkg into bin.
+func build(bin, pkg string) error {
+	cmd := exec.Command("go", "build", "-o", bin, pkg)
+	cmd.Stderr = os.Stderr
+	return cmd.Run()
+}
+
 type result struct {
 	wall                                        time.Duration
 	maxRSS                                      int64 // bytes
@@ -98,15 +137,16 @@ type result struct {
 // totalLine matches the summary table's total row.
 var totalLine = regexp.MustCompile(`(?m)^\s*total\s+(\d+)\s+\d+\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)`)
 
-func sail(bin, dir string, persons int) (result, error) {
+// sail runs `sail --once` of persons in dir with env added.
+func sail(bin, dir string, persons int, env ...string) (result, error) {
 	cmd := exec.Command(bin, "sail", "--once", "--port", "0")
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(),
+	cmd.Env = append(append(os.Environ(),
 		"OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT="+strconv.Itoa(persons),
 		"OCEAN__INTEGRATION__CONFIG__SINGLE_DEPARTMENT_RUN=true",
 		"OCEAN__INTEGRATION__CONFIG__THIRD_PARTY_BATCH_SIZE=1000",
 		"APPLICATION__LOG_LEVEL=WARNING",
-	)
+	), env...)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	start := time.Now()

@@ -130,7 +130,8 @@ func build(bin, pkg string) error {
 
 type result struct {
 	wall                                        time.Duration
-	maxRSS                                      int64 // bytes
+	maxRSS                                      int64         // bytes
+	cpu                                         time.Duration // user and system
 	created, updated, unchanged, deleted, total int
 }
 
@@ -161,6 +162,7 @@ func sail(bin, dir string, persons int, env ...string) (result, error) {
 	}
 	atoi := func(s string) int { v, _ := strconv.Atoi(s); return v }
 	r := result{wall: wall, total: atoi(m[1]), created: atoi(m[2]), updated: atoi(m[3]), unchanged: atoi(m[4]), deleted: atoi(m[5])}
+	r.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		r.maxRSS = ru.Maxrss * 1024 // Linux reports kilobytes
 	}

@@ -34,11 +34,12 @@ func standalone(fake, ocean, work string, amounts []int, rateLimit string) error
 		label string
 		r     result
 		port  int64 // the local Port's peak RSS during the run, bytes
+		pcpu  time.Duration
 		reqs  map[string]int
 	}
 	var rows []row
-	fmt.Println("| persons | run | wall (s) | entities/s | integration peak RSS (MiB) | Port peak RSS (MiB) | Port requests | requests / 1k entities | created | updated | unchanged | deleted |")
-	fmt.Println("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Println("| persons | run | wall (s) | entities/s | integration peak RSS (MiB) | Port peak RSS (MiB) | integration CPU (s) | Port CPU (s) | Port requests | requests / 1k entities | created | updated | unchanged | deleted |")
+	fmt.Println("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, n := range amounts {
 		dir := filepath.Join(work, "standalone-"+strconv.Itoa(n))
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -60,6 +61,7 @@ func standalone(fake, ocean, work string, amounts []int, rateLimit string) error
 		for _, label := range []string{"first", "unchanged"} {
 			px.take()
 			srv.resetPeak()
+			cpu0, _ := srv.cpu()
 			r, err := sail(fake, dir, n, env...)
 			if err != nil {
 				px.close()
@@ -67,12 +69,13 @@ func standalone(fake, ocean, work string, amounts []int, rateLimit string) error
 				return fmt.Errorf("%d persons, %s run: %w", n, label, err)
 			}
 			peak, _ := srv.peak()
+			cpu1, _ := srv.cpu()
 			reqs := px.take()
-			rows = append(rows, row{n, label, r, peak, reqs})
+			rows = append(rows, row{n, label, r, peak, cpu1 - cpu0, reqs})
 			total := sum(reqs)
-			fmt.Printf("| %d | %s | %.2f | %.0f | %.1f | %.1f | %d | %.1f | %d | %d | %d | %d |\n", n, label, r.wall.Seconds(),
-				float64(r.total)/r.wall.Seconds(), mib(r.maxRSS), mib(peak), total, 1000*float64(total)/float64(r.total),
-				r.created, r.updated, r.unchanged, r.deleted)
+			fmt.Printf("| %d | %s | %.2f | %.0f | %.1f | %.1f | %.1f | %.1f | %d | %.1f | %d | %d | %d | %d |\n", n, label, r.wall.Seconds(),
+				float64(r.total)/r.wall.Seconds(), mib(r.maxRSS), mib(peak), r.cpu.Seconds(), (cpu1 - cpu0).Seconds(),
+				total, 1000*float64(total)/float64(r.total), r.created, r.updated, r.unchanged, r.deleted)
 		}
 		px.close()
 		srv.stop()
@@ -175,6 +178,31 @@ func (s *portServe) resetPeak() {
 func (s *portServe) peak() (int64, error) {
 	return procStatus(s.cmd.Process.Pid, "VmHWM:")
 }
+
+// cpu is the user and system time the process has used, from /proc/PID/stat.
+func (s *portServe) cpu() (time.Duration, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+	if err != nil {
+		return 0, err
+	}
+	// Fields after the command name, which is in parentheses and may hold
+	// spaces: utime and stime are the 12th and 13th.
+	_, rest, _ := strings.Cut(string(data), ") ")
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0, errors.New("short /proc stat")
+	}
+	ut, err1 := strconv.ParseInt(f[11], 10, 64)
+	st, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err := errors.Join(err1, err2); err != nil {
+		return 0, err
+	}
+	return time.Duration(ut+st) * time.Second / clockTicks, nil
+}
+
+// clockTicks is USER_HZ, the unit of /proc times: 100 on every Linux Go
+// supports.
+const clockTicks = 100
 
 // stop interrupts the server, as Ctrl-C does, and waits for it.
 func (s *portServe) stop() {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log"
 	"maps"
 	"net"
 	"net/http"
@@ -18,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -49,7 +51,7 @@ func standalone(fake, ocean, work string, amounts []int, rateLimit string) error
 		if err != nil {
 			return fmt.Errorf("%d persons: %w", n, err)
 		}
-		px, err := startCountingProxy(srv.url)
+		px, err := startCountingProxy(srv.url, filepath.Join(dir, "proxy.log"))
 		if err != nil {
 			srv.stop()
 			return err
@@ -130,6 +132,8 @@ func startPortServe(ocean, dir string) (*portServe, error) {
 	}
 	cmd := exec.Command(ocean, "port", "serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "port.db"))
 	cmd.Dir = dir
+	// Should the bench die, the server goes with it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		logFile.Close()
@@ -221,25 +225,34 @@ func (s *portServe) stop() {
 type countingProxy struct {
 	srv *http.Server
 	url string
+	log *os.File
 
 	mu     sync.Mutex
 	counts map[string]int
 }
 
-func startCountingProxy(target string) (*countingProxy, error) {
+// startCountingProxy starts the proxy; its errors (such as a request the
+// integration gave up on) go to logPath.
+func startCountingProxy(target, logPath string) (*countingProxy, error) {
 	u, err := url.Parse(target)
 	if err != nil {
 		return nil, err
 	}
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
+	}
 	rp := httputil.NewSingleHostReverseProxy(u)
+	rp.ErrorLog = log.New(logFile, "", log.LstdFlags)
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 256 // as many as the integration keeps open
 	rp.Transport = tr
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
+		logFile.Close()
 		return nil, err
 	}
-	p := &countingProxy{url: "http://" + ln.Addr().String(), counts: map[string]int{}}
+	p := &countingProxy{url: "http://" + ln.Addr().String(), counts: map[string]int{}, log: logFile}
 	p.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ep := endpoint(r.Method, r.URL.Path)
 		p.mu.Lock()
@@ -264,6 +277,7 @@ func (p *countingProxy) close() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_ = p.srv.Shutdown(ctx)
+	_ = p.log.Close()
 }
 
 // endpoint names a request by its route: names of blueprints, entities,

@@ -67,3 +67,34 @@ func TestFieldErrorsOfWalkedPaths(t *testing.T) {
 	assert.Contains(t, r.FieldErrors["properties.tag"], "expected an array")
 	assert.NotContains(t, r.FieldErrors, "properties.name")
 }
+
+// FuzzWalk checks walked paths against gojq on arbitrary paths and inputs.
+func FuzzWalk(f *testing.F) {
+	f.Add(`.a.b`, `{"a": {"b": 1}}`)
+	f.Add(`.a[-1]`, `{"a": [1, 2]}`)
+	f.Add(`.["x\"y"][0]`, `{"x\"y": ["z"]}`)
+	f.Add(`.[2]`, `"text"`)
+	p := New(Options{})
+	f.Fuzz(func(t *testing.T, path, doc string) {
+		if !pathRE.MatchString(path) {
+			return
+		}
+		item, err := decodeJSON([]byte(doc))
+		if err != nil {
+			return
+		}
+		code, err := p.compile(path)
+		if err != nil {
+			return
+		}
+		steps, ok := p.parsePath(path)
+		if !ok {
+			return
+		}
+		want, _, wantErr := first(context.Background(), code, item)
+		if got, walked := walk(item, steps); walked {
+			require.NoError(t, wantErr, "%s on %s", path, doc)
+			require.Equal(t, want, got, "%s on %s", path, doc)
+		}
+	})
+}

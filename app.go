@@ -312,6 +312,7 @@ func (a *App) connect(ctx context.Context) (err error) {
 		CoreVersion:          FrameworkVersion(),
 		Timeout:              s.ClientTimeout,
 		LimiterWait:          a.metrics.waited,
+		Requested:            a.metrics.requested,
 		UpsertBatchMaxLength: s.UpsertEntitiesBatchMaxLength,
 		UpsertBatchMaxBytes:  s.UpsertEntitiesBatchMaxSizeInBytes,
 		DeleteBatchMaxLength: s.DeleteBatchSize(),

@@ -64,7 +64,10 @@ type Config struct {
 	// LimiterWait, when set, is told after each wait on Limiter how long the
 	// request waited, by endpoint (see Endpoint).
 	LimiterWait func(ctx context.Context, endpoint string, waited time.Duration)
-	Retry       RetryPolicy // zero fields take the defaults of RetryPolicy
+	// Requested, when set, is told of every API request sent (each attempt),
+	// by route (see Route); CountRequests counts them per operation.
+	Requested func(ctx context.Context, route string)
+	Retry     RetryPolicy // zero fields take the defaults of RetryPolicy
 
 	BulkConcurrency      int // in-flight batches per UpsertEntities / DeleteEntities call
 	UpsertBatchMaxLength int // entities per bulk upsert, default 20

@@ -145,6 +145,9 @@ func (c *Client) do(ctx context.Context, cl call, out any) (int, error) {
 			req.Header.Set("Authorization", tok.header)
 		}
 
+		if !cl.noLimit {
+			c.counted(ctx, cl)
+		}
 		status, respBody, hdr, err := c.send(req)
 		if err != nil {
 			if ctx.Err() != nil {

@@ -326,8 +326,10 @@ func (a *App) connect(ctx context.Context) (err error) {
 		if limit == 0 {
 			limit = rate.Inf // OCEAN__PORT__RATE_LIMIT=0 turns the limiter off
 		}
-		// The App's own budget, shared by everything it sends to Port.
-		pc.Limiter = rate.NewLimiter(limit, s.Port.RateBurst)
+		// The App's own budget, shared by everything it sends to Port. A
+		// default one is lifted when a standalone local Port answers and paced
+		// by Port's rate-limit headers; a configured one is kept as it is.
+		pc.Limiter, pc.FixedLimit = rate.NewLimiter(limit, s.Port.RateBurst), s.Port.RateLimitSet
 	} else {
 		if pc.BaseURL, err = a.startLocalPort(); err != nil {
 			return err

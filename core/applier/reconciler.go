@@ -102,7 +102,9 @@ func (r *Reconciler) Load(ctx context.Context, kind string, entities []port.Enti
 func (r *Reconciler) takeSnapshot(ctx context.Context) {
 	snap, err := r.a.takeSnapshot(ctx)
 	if err != nil {
-		r.a.log.WithError(err).Warn("Cannot list the entities the integration owns; looking each batch up in Port instead")
+		if ctx.Err() == nil {
+			r.a.log.WithError(err).Warn("Cannot list the entities the integration owns; looking each batch up in Port instead")
+		}
 		return
 	}
 	r.a.log.WithField("entities", len(snap.digests)).Debug("Listed the entities the integration owns, for change detection")

@@ -63,7 +63,8 @@ type Config struct {
 	Limiter    *rate.Limiter // proactive limit on every API call; nil = a NewLimiter of this client's own
 	// FixedLimit keeps Limiter as given. By default the client lifts it when
 	// a local Port answers (LocalPortHeader), and paces it to Port's
-	// x-ratelimit-remaining and x-ratelimit-reset, never above its rate.
+	// x-ratelimit-remaining and x-ratelimit-reset, never above its rate
+	// nor below a tenth of it.
 	FixedLimit bool
 	// LimiterWait, when set, is told after each wait on Limiter how long the
 	// request waited, by endpoint (see Endpoint).

@@ -30,7 +30,8 @@
 // each other down. Unless Config.FixedLimit, the limiter adapts to what
 // answers: a local Port (LocalPortHeader on its answers) lifts it, and Port's
 // x-ratelimit-remaining and x-ratelimit-reset pace it to spread the requests
-// left over the rest of the window, never above the rate given.
+// left over the rest of the window, never above the rate given nor below a
+// tenth of it (past the budget, 429s and their reset hint take over).
 //
 // Every request sent (each attempt) is counted by Route: in Config.Requested
 // and in the Requests of its ctx (CountRequests).

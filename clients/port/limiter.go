@@ -30,10 +30,13 @@ func NewLimiter() *rate.Limiter { return rate.NewLimiter(DefaultRateLimit, Defau
 // every answer: it has no budget to share, so the client stops rationing.
 const LocalPortHeader = "X-Ocean-Local-Port"
 
+// pacingFloor is how far below the rate given Port's headers may slow it.
+const pacingFloor = 10
+
 // pacer adapts the limiter to what answers (unless Config.FixedLimit): a
-// local Port lifts it; Port's rate-limit headers slow it down when the
-// requests left in the window would not last until its reset at the rate
-// given, and let it back up to that rate when they would.
+// local Port lifts it; Port's rate-limit headers slow it down (to a tenth
+// at most) when the requests left in the window would not last until its
+// reset at the rate given, and let it back up to that rate when they would.
 type pacer struct {
 	lim     *rate.Limiter
 	fixed   bool
@@ -69,9 +72,11 @@ func (p *pacer) observe(h http.Header, now time.Time) {
 	}
 	limit, burst := p.ceiling, p.burst
 	if reset > 0 {
-		// At least one request per window, so that the limiter never
-		// refuses outright: a 429 then says how long to wait.
-		limit = min(limit, rate.Limit(float64(max(remaining, 1))/reset.Seconds()))
+		// Never below a tenth of the rate given: a request waiting on the
+		// limiter keeps the wait it was given when it began, so a crawl
+		// would outlast the window. Past the budget, a 429 and its reset
+		// hint make the client wait as long as needed.
+		limit = max(p.ceiling/pacingFloor, min(limit, rate.Limit(float64(remaining)/reset.Seconds())))
 		burst = max(1, min(burst, remaining))
 	}
 	if limit != p.lim.Limit() || burst != p.lim.Burst() {

@@ -87,8 +87,9 @@ func TestPortsRateLimitHeadersPaceTheClient(t *testing.T) {
 		burst            int
 	}{
 		{"plenty left: the limit given", false, 30000, 300, 100, 50},
-		{"little left: spread until the reset", false, 20, 10, 2, 20},
-		{"none left: one request until the reset", false, 0, 100, 0.01, 1},
+		{"little left: spread until the reset", false, 500, 10, 50, 50},
+		{"less left: a burst no larger", false, 20, 1, 20, 20},
+		{"none left: a tenth of the limit given, one at a time", false, 0, 100, 10, 1},
 		{"the window reset: back to the limit given", false, 35000, 0, 100, 50},
 		{"fixed: as given, whatever Port says", true, 20, 10, 100, 50},
 	} {

@@ -107,7 +107,7 @@ func (r *Reconciler) takeSnapshot(ctx context.Context) {
 		}
 		return
 	}
-	r.a.log.WithField("entities", len(snap.digests)).Debug("Listed the entities the integration owns, for change detection")
+	r.a.log.WithField("entities", snap.size()).Debug("Listed the entities the integration owns, for change detection")
 	r.mu.Lock()
 	r.snap = snap
 	r.mu.Unlock()

@@ -1,6 +1,7 @@
 package applier
 
 import (
+	"cmp"
 	"context"
 	"hash/maphash"
 	"maps"
@@ -19,13 +20,19 @@ import (
 // without a snapshot, so that a digest that differs only in form ("" for
 // null, a field Port adds) never makes a write that sameAsPort would skip.
 //
-// It keeps 16 bytes per entity, never entities: keys are hashed too. Two
-// keys with one hash cost a search, never a wrong answer: the one kept
+// It keeps 16 bytes per entity, never entities: keys are hashed too, and the
+// pairs are sorted by key hash (a map would take twice the memory). Two keys
+// with one hash cost a search, never a wrong answer: the first of them
 // stands for both, so neither is taken for absent, and a digest of one
 // entity does not match the other's content.
 type snapshot struct {
 	seed    maphash.Seed
-	digests map[uint64]uint64 // key hash → content digest, noDigest when there is none
+	entries []snapshotEntry // sorted by key
+}
+
+type snapshotEntry struct {
+	key    uint64 // hash of the entity's key
+	digest uint64 // of its content, noDigest when there is none
 }
 
 // noDigest marks an entity whose content cannot be digested (a team that is
@@ -42,7 +49,7 @@ const snapshotPage = 1000
 
 // takeSnapshot lists every entity the integration owns.
 func (a *Applier) takeSnapshot(ctx context.Context) (*snapshot, error) {
-	s := &snapshot{seed: maphash.MakeSeed(), digests: map[uint64]uint64{}}
+	s := &snapshot{seed: maphash.MakeSeed()}
 	for page, err := range a.client.OwnedEntitiesPaged(ctx, time.Time{}, snapshotPage, snapshotFields...) {
 		if err != nil {
 			return nil, err
@@ -54,11 +61,15 @@ func (a *Applier) takeSnapshot(ctx context.Context) (*snapshot, error) {
 				continue
 			}
 			d, _ := s.digest(e)
-			s.digests[s.keyHash(e.Blueprint, id)] = d
+			s.entries = append(s.entries, snapshotEntry{key: s.keyHash(e.Blueprint, id), digest: d})
 		}
 	}
+	slices.SortFunc(s.entries, func(a, b snapshotEntry) int { return cmp.Compare(a.key, b.key) })
 	return s, nil
 }
+
+// size is the number of entities listed.
+func (s *snapshot) size() int { return len(s.entries) }
 
 func (s *snapshot) keyHash(blueprint, id string) uint64 {
 	var h maphash.Hash
@@ -71,11 +82,13 @@ func (s *snapshot) keyHash(blueprint, id string) uint64 {
 // lookup answers for an entity with a plain identifier and plain relations:
 // copyAbsent, copySame, or copyUnknown when a search must decide.
 func (s *snapshot) lookup(e *port.Entity, id string) portCopy {
-	stored, ok := s.digests[s.keyHash(e.Blueprint, id)]
-	switch {
-	case !ok:
+	key := s.keyHash(e.Blueprint, id)
+	at, ok := slices.BinarySearchFunc(s.entries, key, func(x snapshotEntry, k uint64) int { return cmp.Compare(x.key, k) })
+	if !ok {
 		return copyAbsent
-	case stored == noDigest:
+	}
+	stored := s.entries[at].digest
+	if stored == noDigest {
 		return copyUnknown
 	}
 	if d, ok := s.digest(e); ok && d == stored {

@@ -1,9 +1,11 @@
 package applier
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"hash/maphash"
+	"slices"
 	"testing"
 	"time"
 
@@ -163,5 +165,35 @@ func TestReconcilerLooksUpAKeyItWroteBefore(t *testing.T) {
 	}
 	if name := e.entity("person", "a")["properties"].(map[string]any)["name"]; name != "v0" {
 		t.Errorf("a is named %v in Port, want the last write, v0", name)
+	}
+}
+
+func TestSnapshotLookup(t *testing.T) {
+	s := &snapshot{seed: maphash.MakeSeed()}
+	held := person("held", map[string]any{"name": "x"})
+	queryTeam := person("query-team", nil)
+	queryTeam.Team = map[string]any{"combinator": "and", "rules": []any{}}
+	for _, e := range []port.Entity{held, queryTeam, person("other", nil)} {
+		d, _ := s.digest(&e)
+		s.entries = append(s.entries, snapshotEntry{key: s.keyHash(e.Blueprint, e.Identifier.(string)), digest: d})
+	}
+	slices.SortFunc(s.entries, func(a, b snapshotEntry) int { return cmp.Compare(a.key, b.key) })
+	changed := person("held", map[string]any{"name": "y"})
+	for _, tc := range []struct {
+		name string
+		e    port.Entity
+		want portCopy
+	}{
+		{"not listed: absent", person("new", nil), copyAbsent},
+		{"same blueprint and identifier elsewhere: absent", ent("department", "held", nil, nil), copyAbsent},
+		{"listed, same content", held, copySame},
+		{"listed, other content: a search decides", changed, copyUnknown},
+		{"listed without a digest: a search decides", person("query-team", nil), copyUnknown},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := s.lookup(&tc.e, tc.e.Identifier.(string)); got != tc.want {
+				t.Errorf("lookup = %v, want %v", got, tc.want)
+			}
+		})
 	}
 }

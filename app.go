@@ -312,6 +312,7 @@ func (a *App) connect(ctx context.Context) (err error) {
 		CoreVersion:          FrameworkVersion(),
 		Timeout:              s.ClientTimeout,
 		LimiterWait:          a.metrics.waited,
+		Requested:            a.metrics.requested,
 		UpsertBatchMaxLength: s.UpsertEntitiesBatchMaxLength,
 		UpsertBatchMaxBytes:  s.UpsertEntitiesBatchMaxSizeInBytes,
 		DeleteBatchMaxLength: s.DeleteBatchSize(),
@@ -320,14 +321,15 @@ func (a *App) connect(ctx context.Context) (err error) {
 		Logger:               a.log,
 		ReadOnly:             a.dryRun,
 	}
-	if s.Port.HasCredentials() {
-		limit := rate.Limit(s.Port.RateLimit)
-		if limit == 0 {
-			limit = rate.Inf // OCEAN__PORT__RATE_LIMIT=0 turns the limiter off
-		}
-		// The App's own budget, shared by everything it sends to Port.
-		pc.Limiter = rate.NewLimiter(limit, s.Port.RateBurst)
-	} else {
+	limit := rate.Limit(s.Port.RateLimit)
+	if limit == 0 {
+		limit = rate.Inf // OCEAN__PORT__RATE_LIMIT=0 turns the limiter off
+	}
+	// The App's own budget, shared by everything it sends to Port. A default
+	// one is lifted when a local Port answers and paced by Port's rate-limit
+	// headers; a configured one is kept as it is.
+	pc.Limiter, pc.FixedLimit = rate.NewLimiter(limit, s.Port.RateBurst), s.Port.RateLimitSet
+	if !s.Port.HasCredentials() {
 		if pc.BaseURL, err = a.startLocalPort(); err != nil {
 			return err
 		}
@@ -335,8 +337,12 @@ func (a *App) connect(ctx context.Context) (err error) {
 			<-ctx.Done()
 			return a.local.Close()
 		}), localPortStopBound)
-		// The local Port is ours alone: no rate limit, any credentials.
-		pc.ClientID, pc.ClientSecret, pc.Limiter = "local", "local", rate.NewLimiter(rate.Inf, 0)
+		// The local Port is ours alone: any credentials, and no rate limit
+		// unless one is configured.
+		pc.ClientID, pc.ClientSecret = "local", "local"
+		if !s.Port.RateLimitSet {
+			pc.Limiter = rate.NewLimiter(rate.Inf, 0)
+		}
 	}
 	a.client, err = port.New(pc)
 	return err

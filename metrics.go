@@ -53,6 +53,10 @@ type metricDef struct {
 type metrics struct {
 	registry *prometheus.Registry
 	gauges   map[string]*prometheus.GaugeVec // by metric name
+	// requests counts every API request sent to Port since start, by route:
+	// what the integration draws from Port's budget, resyncs and live events
+	// alike.
+	requests *prometheus.CounterVec
 
 	mu sync.Mutex
 	// latest is the event id of the newest resync begun: the gauges describe
@@ -67,9 +71,17 @@ func newMetrics() *metrics {
 		m.gauges[d.name] = g
 		m.registry.MustRegister(g)
 	}
+	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "ocean_port_requests_total",
+		Help: "API requests sent to Port (every attempt, retries included), by method and route template.",
+	}, []string{"route"})
+	m.registry.MustRegister(m.requests)
 	m.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
+
+// requested counts one API request sent to Port.
+func (m *metrics) requested(_ context.Context, route string) { m.requests.WithLabelValues(route).Inc() }
 
 // sample is one gauge value: a metric, its label values in registry order
 // (kind first) and its value.

@@ -57,8 +57,10 @@ func TestMetricsDescribeTheLastResync(t *testing.T) {
 		`duration_seconds{kind="__reconciliation__",phase="resync"}`,
 		`duration_seconds{kind="__reconciliation__",phase="delete"}`,
 		`object_count{kind="__reconciliation__",object_count_type="deleted",phase="delete"}`,
-		`rate_limit_wait_seconds{endpoint="POST /entities/search",kind="member-1",phase="load"}`,
+		`rate_limit_wait_seconds{endpoint="POST /integration/shop-test/kinds/member/examples",kind="member-1",phase="load"}`,
 		`rate_limit_wait_seconds{endpoint="GET /integration/shop-test",kind="__runtime__",phase="resync"}`,
+		`ocean_port_requests_total{route="POST /v1/blueprints/{bp}/entities/bulk"}`,
+		`ocean_port_requests_total{route="POST /v1/blueprints/entities/datasource-entities"}`,
 		"go_goroutines", "process_cpu_seconds_total",
 	} {
 		assert.Contains(t, body, series)

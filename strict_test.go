@@ -38,7 +38,7 @@ func TestSailOnceSummaryOfFailures(t *testing.T) {
 	require.Error(t, err, "sail --once exits non-zero")
 
 	lines := strings.Split(strings.TrimSpace(table.String()), "\n")
-	require.Len(t, lines, 6, table.String())
+	require.Len(t, lines, 7, table.String())
 	assert.Contains(t, lines[0], "DELETED  FAILED ENTITIES  FAILED FETCHES  SECONDS")
 	for i, want := range []struct {
 		kind                 string
@@ -54,6 +54,7 @@ func TestSailOnceSummaryOfFailures(t *testing.T) {
 		assert.Equal(t, []string{want.kind, want.created, want.failed, want.bad}, []string{f[0], f[3], f[8], f[9]}, lines[i+1])
 	}
 	assert.Contains(t, lines[5], "failed; 3 entities not written, 1 raw batch not fetched; nothing deleted")
+	assert.Regexp(t, `^Port requests: \d+ \(bulk upsert 2, `, lines[6])
 }
 
 func TestSailStrict(t *testing.T) {

@@ -36,7 +36,10 @@
 //	OCEAN__PORT__PORT_APP_CONFIG_CACHE_TTL             60 (s, integer)             Port.PortAppConfigCacheTTL
 //	OCEAN__PORT__FEATURE_FLAGS_CACHE_TTL_SECONDS       300 (s)                     Port.FeatureFlagsCacheTTL
 //	OCEAN__PORT__BLUEPRINT_CACHE_TTL_SECONDS           120 (s)                     Port.BlueprintCacheTTL
-//	OCEAN__PORT__RATE_LIMIT                            100 (requests/s, 0: off)    Port.RateLimit
+//	OCEAN__PORT__RATE_LIMIT                            100 (requests/s, 0: off;    Port.RateLimit
+//	                                                   unset: none to a local
+//	                                                   Port, paced by Port's
+//	                                                   rate-limit headers)
 //	OCEAN__PORT__RATE_BURST                            100                         Port.RateBurst
 //	OCEAN__INTEGRATION__IDENTIFIER                     my-{type}-integration       Integration.Identifier
 //	OCEAN__INTEGRATION__TYPE                           LoadOptions.DefaultType,    Integration.Type (lower-cased)

@@ -164,6 +164,7 @@ func readSettings(root tree, spec *Spec, specBroken bool, opts LoadOptions) (*Se
 		BlueprintCacheTTL:     r.duration("port.blueprint_cache_ttl_seconds", 120*time.Second, time.Second, false),
 		RateLimit:             r.number("port.rate_limit", 100),
 		RateBurst:             r.count("port.rate_burst", 100, 1),
+		RateLimitSet:          r.get("port.rate_limit") != nil,
 	}
 	if (s.Port.ClientID == "") != (s.Port.ClientSecret == "") && !r.failed("port.client_id") && !r.failed("port.client_secret") {
 		missing := "port.client_secret"

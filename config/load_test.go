@@ -142,6 +142,8 @@ func TestEnvMapping(t *testing.T) {
 			func(t *testing.T, s *Settings) { assert.Equal(t, []string{"REGION", "MY_*"}, s.AllowedEnvVars) }},
 		{"allowed env vars from config.yaml", setup{files: map[string]string{"config.yaml": "allowedEnvVars: [REGION, 'MY_*']\n"}},
 			func(t *testing.T, s *Settings) { assert.Equal(t, []string{"REGION", "MY_*"}, s.AllowedEnvVars) }},
+		{"a rate limit set, even to the default", setup{env: []string{"OCEAN__PORT__RATE_LIMIT=100"}},
+			func(t *testing.T, s *Settings) { assert.True(t, s.Port.RateLimitSet) }},
 		{"other variables are ignored", setup{env: []string{"HOME=/root", "OCEANX=1", "PATH=/bin"}},
 			func(t *testing.T, s *Settings) { assert.Empty(t, s.Warnings) }},
 	} {
@@ -160,6 +162,7 @@ func TestDefaults(t *testing.T) {
 	assert.False(t, s.Port.HasCredentials())
 	assert.Equal(t, 60*time.Second, s.Port.PortAppConfigCacheTTL)
 	assert.Equal(t, 100.0, s.Port.RateLimit)
+	assert.False(t, s.Port.RateLimitSet, "a default rate limit adapts to what answers")
 	assert.True(t, s.InitializePortResources)
 	assert.True(t, s.SendRawDataExamples)
 	assert.True(t, s.AllowEnvironmentVariablesJQAccess)

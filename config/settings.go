@@ -77,9 +77,12 @@ type PortSettings struct {
 	FeatureFlagsCacheTTL  time.Duration `json:"feature_flags_cache_ttl_seconds"`
 	BlueprintCacheTTL     time.Duration `json:"blueprint_cache_ttl_seconds"`
 	// RateLimit is the sustained requests per second to Port (0: unlimited);
-	// RateBurst the requests allowed at once.
-	RateLimit float64 `json:"rate_limit"`
-	RateBurst int     `json:"rate_burst"`
+	// RateBurst the requests allowed at once. RateLimitSet says RateLimit
+	// was configured rather than defaulted: only a default adapts (a local
+	// Port lifts it, Port's rate-limit headers pace it).
+	RateLimit    float64 `json:"rate_limit"`
+	RateBurst    int     `json:"rate_burst"`
+	RateLimitSet bool    `json:"-"`
 }
 
 // HasCredentials reports whether Port machine credentials are configured.

@@ -120,11 +120,17 @@ func (s *Server) ChangeLogTopic() string {
 // ChecksCredentials reports whether token requests must present the configured credentials.
 func (s *Server) ChecksCredentials() bool { return s.auth.checks() }
 
+// LocalPortHeader is set to "1" on every answer of a local Port.
+const LocalPortHeader = "X-Ocean-Local-Port"
+
 // ServeHTTP serves the Port API, the ingest sinks and the /_admin routes
 // (which need a token when credentials are checked, and answer 404 when
 // Options.DisableAdmin is set).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	// Says what answers: a client need not ration its requests to a local
+	// Port as it must to Port's shared budget.
+	w.Header().Set(LocalPortHeader, "1")
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 	defer func() {
 		if p := recover(); p != nil {

@@ -61,10 +61,18 @@ type Config struct {
 	HTTPClient *http.Client  // default: Timeout per attempt, pooled transport
 	Timeout    time.Duration // per attempt of a request, default DefaultTimeout; unused with HTTPClient
 	Limiter    *rate.Limiter // proactive limit on every API call; nil = a NewLimiter of this client's own
+	// FixedLimit keeps Limiter as given. By default the client lifts it when
+	// a local Port answers (LocalPortHeader), and paces it to Port's
+	// x-ratelimit-remaining and x-ratelimit-reset, never above its rate
+	// nor below a tenth of it.
+	FixedLimit bool
 	// LimiterWait, when set, is told after each wait on Limiter how long the
 	// request waited, by endpoint (see Endpoint).
 	LimiterWait func(ctx context.Context, endpoint string, waited time.Duration)
-	Retry       RetryPolicy // zero fields take the defaults of RetryPolicy
+	// Requested, when set, is told of every API request sent (each attempt),
+	// by route (see Route); CountRequests counts them per operation.
+	Requested func(ctx context.Context, route string)
+	Retry     RetryPolicy // zero fields take the defaults of RetryPolicy
 
 	BulkConcurrency      int // in-flight batches per UpsertEntities / DeleteEntities call
 	UpsertBatchMaxLength int // entities per bulk upsert, default 20
@@ -91,6 +99,7 @@ type Client struct {
 	apiURL  string // BaseURL + "/v1"
 	http    *http.Client
 	limiter *rate.Limiter
+	pacer   *pacer
 	retry   RetryPolicy
 	log     logrus.FieldLogger
 	auth    *authenticator
@@ -160,9 +169,14 @@ func New(cfg Config) (*Client, error) {
 		blueprints: gocache.New(cfg.BlueprintCacheTTL, 0),
 		org:        gocache.New(cfg.FeatureFlagsCacheTTL, 0),
 	}
+	c.pacer = newPacer(cfg.Limiter, cfg.FixedLimit, c.log)
 	c.auth = newAuthenticator(c)
 	return c, nil
 }
+
+// RateLimit is the rate, in requests per second, the client now sends at
+// most (rate.Inf: no limit); see Config.FixedLimit.
+func (c *Client) RateLimit() rate.Limit { return c.limiter.Limit() }
 
 // UserAgent returns the User-Agent the client sends, with its entity-call feature
 // when withFeature is true.

@@ -27,7 +27,14 @@
 // DefaultRateBurst 50). Clients that must draw from one budget share a limiter:
 // Port allows about 35,000 entity requests per 5 minutes per organization.
 // Nothing is process-wide, so two integrations in one process do not slow
-// each other down.
+// each other down. Unless Config.FixedLimit, the limiter adapts to what
+// answers: a local Port (LocalPortHeader on its answers) lifts it, and Port's
+// x-ratelimit-remaining and x-ratelimit-reset pace it to spread the requests
+// left over the rest of the window, never above the rate given nor below a
+// tenth of it (past the budget, 429s and their reset hint take over).
+//
+// Every request sent (each attempt) is counted by Route: in Config.Requested
+// and in the Requests of its ctx (CountRequests).
 //
 // Idempotent methods (GET, HEAD, PUT, DELETE) and the POSTs that are safe to
 // repeat (token, single and bulk upsert, bulk delete, search, datasource

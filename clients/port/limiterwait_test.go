@@ -35,7 +35,7 @@ func TestLimiterWaitIsReportedPerEndpoint(t *testing.T) {
 	var mu sync.Mutex
 	waits := map[string][]time.Duration{}
 	env := newEnv(t, nil, func(c *Config) {
-		c.Limiter = rate.NewLimiter(rate.Every(time.Minute), 2)
+		c.Limiter, c.FixedLimit = rate.NewLimiter(rate.Every(time.Minute), 2), true
 		c.LimiterWait = func(_ context.Context, endpoint string, waited time.Duration) {
 			mu.Lock()
 			defer mu.Unlock()

@@ -145,7 +145,13 @@ func (c *Client) do(ctx context.Context, cl call, out any) (int, error) {
 			req.Header.Set("Authorization", tok.header)
 		}
 
+		if !cl.noLimit {
+			c.counted(ctx, cl)
+		}
 		status, respBody, hdr, err := c.send(req)
+		if !cl.noLimit {
+			c.pacer.observe(hdr, time.Now())
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return 0, ctx.Err()

@@ -231,7 +231,7 @@ func TestCancelInterruptsRetryAfterWait(t *testing.T) {
 // as the deadline would: callers test for it with errors.Is.
 func TestLimiterWaitBeyondDeadline(t *testing.T) {
 	srv := localporttest.Start(t)
-	c, _, _ := newTestClient(t, srv.URL(), func(c *Config) { c.Limiter = rate.NewLimiter(0.1, 2) })
+	c, _, _ := newTestClient(t, srv.URL(), func(c *Config) { c.Limiter, c.FixedLimit = rate.NewLimiter(0.1, 2), true })
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	_, err := c.ProvisionEnabled(ctx) // the token request and this call take the burst
@@ -245,7 +245,7 @@ func TestLimiterWaitBeyondDeadline(t *testing.T) {
 func TestLimiterSharedBetweenClients(t *testing.T) {
 	srv := localporttest.Start(t)
 	shared := rate.NewLimiter(40, 1)
-	mod := func(c *Config) { c.Limiter = shared }
+	mod := func(c *Config) { c.Limiter, c.FixedLimit = shared, true }
 	a, _, _ := newTestClient(t, srv.URL(), mod)
 	b, _, _ := newTestClient(t, srv.URL(), mod)
 	ctx := context.Background()

@@ -82,9 +82,19 @@ func (c *Client) datasource() (prefix, suffix string) {
 //
 //	for page, err := range c.OwnedEntities(ctx, start, "identifier", "blueprint") { ... }
 func (c *Client) OwnedEntities(ctx context.Context, before time.Time, include ...string) iter.Seq2[[]Entity, error] {
+	return c.OwnedEntitiesPaged(ctx, before, c.cfg.OwnedEntitiesPage, include...)
+}
+
+// OwnedEntitiesPaged is OwnedEntities with pages of at most limit entities
+// (≤ 0: Config.OwnedEntitiesPage): whole entities take smaller pages, so
+// that a page held in memory stays small.
+func (c *Client) OwnedEntitiesPaged(ctx context.Context, before time.Time, limit int, include ...string) iter.Seq2[[]Entity, error] {
+	if limit <= 0 {
+		limit = c.cfg.OwnedEntitiesPage
+	}
 	return func(yield func([]Entity, error) bool) {
 		prefix, suffix := c.datasource()
-		body := datasourceQuery{Prefix: prefix, Suffix: suffix, Limit: c.cfg.OwnedEntitiesPage}
+		body := datasourceQuery{Prefix: prefix, Suffix: suffix, Limit: limit}
 		if !before.IsZero() {
 			body.Before = formatBefore(before)
 		}

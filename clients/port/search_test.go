@@ -85,6 +85,18 @@ func TestOwnedEntitiesPaging(t *testing.T) {
 		assert.Equal(t, 1101, n)
 	})
 
+	t.Run("pages of a size of the caller's", func(t *testing.T) {
+		before := env.rec.count("POST", "/datasource-entities", 0)
+		n := 0
+		for got, err := range env.c.OwnedEntitiesPaged(ctx, time.Time{}, 500, "identifier") {
+			require.NoError(t, err)
+			require.LessOrEqual(t, len(got), 500)
+			n += len(got)
+		}
+		assert.Equal(t, 1101, n)
+		assert.Equal(t, before+3, env.rec.count("POST", "/datasource-entities", 0))
+	})
+
 	// Stopping early ends the iteration without further requests.
 	before := env.rec.count("POST", "/datasource-entities", 0)
 	for range env.c.OwnedEntities(ctx, time.Time{}) {

@@ -39,7 +39,11 @@ const (
 // with a search-query team, with a relation the blueprint does not define, or
 // with a query Port would not resolve to one stored value (it refuses or drops
 // the write, which then says why). Those whose lookup failed are copyUnknown.
-func (a *Applier) detect(ctx context.Context, entities []port.Entity, merge bool) (copies []portCopy, ids []string) {
+//
+// With a snapshot (a resync's), entities with a plain identifier and plain
+// relations are first answered from it, except those of keys the resync
+// wrote already (earlier[i]), for which it is out of date.
+func (a *Applier) detect(ctx context.Context, entities []port.Entity, merge bool, snap *snapshot, earlier []bool) (copies []portCopy, ids []string) {
 	copies = make([]portCopy, len(entities))
 	ids = make([]string, len(entities))
 	seen := make(map[port.Key]int, len(entities))
@@ -129,6 +133,12 @@ func (a *Applier) detect(ctx context.Context, entities []port.Entity, merge bool
 		if compared[port.Key{Blueprint: e.Blueprint, Identifier: ids[i]}] > 1 {
 			copies[i], ids[i] = copyChanged, ""
 			continue
+		}
+		if snap != nil && !earlier[i] && !e.HasSearchIdentifier() && subst[i] == nil {
+			if c := snap.lookup(e, ids[i]); c != copyUnknown {
+				copies[i] = c
+				continue
+			}
 		}
 		if _, ok := groups[e.Blueprint]; !ok {
 			blueprints = append(blueprints, e.Blueprint)

@@ -5,7 +5,12 @@
 // per search) and skips those that would not change: same title, icon and team
 // (teams as sets), same properties and relations compared as JSON with numbers
 // by value (1.10 equals 1.1, big integers exactly) and null equal to absent.
-// So a resync over unchanged data writes nothing. Search queries of an
+// So a resync over unchanged data writes nothing. A resync (a Reconciler)
+// first lists what the integration owns, once, keeping a digest per entity:
+// an entity the listing did not hold is written without a lookup, one whose
+// digest matches is skipped, and only the rest is searched for as above; so
+// a first resync searches nothing, an unchanged one lists and writes nothing
+// else (two listings per resync: this one and reconciliation's). Search queries of an
 // identifier or a relation are resolved as Port resolves them on write (one
 // search per 50 `$identifier =` queries of a blueprint, one per other query)
 // and the result is compared: Port stores the identifiers, not the query.

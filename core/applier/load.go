@@ -72,15 +72,15 @@ func (r *LoadResult) countWrite(created bool, c portCopy, lostAttempt bool) {
 // only when the batch could not be written at all (the entities are then also
 // in Failures).
 func (a *Applier) Load(ctx context.Context, entities []port.Entity, opts Options) (LoadResult, error) {
-	res, _, err := a.load(ctx, entities, opts)
+	res, _, err := a.load(ctx, entities, opts, nil, nil)
 	return res, err
 }
 
 // load is Load, also returning the entities written and those with a search
 // identifier found unchanged, with the identifiers Port resolved for search
-// identifiers.
-func (a *Applier) load(ctx context.Context, entities []port.Entity, opts Options) (LoadResult, []port.Entity, error) {
-	copies, ids := a.detect(ctx, entities, opts.Merge)
+// identifiers. snap and earlier are detect's.
+func (a *Applier) load(ctx context.Context, entities []port.Entity, opts Options, snap *snapshot, earlier []bool) (LoadResult, []port.Entity, error) {
+	copies, ids := a.detect(ctx, entities, opts.Merge, snap, earlier)
 	var res LoadResult
 	var found []port.Entity
 	changed := make([]port.Entity, 0, len(entities))

@@ -73,6 +73,7 @@ type BlueprintResult struct {
 func (r *Reconciler) Reconcile(ctx context.Context, startedAt time.Time, threshold float64) (ReconcileResult, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.snap = nil // change detection is over
 	stale, err := r.listStale(ctx, startedAt)
 	if err != nil {
 		return ReconcileResult{}, fmt.Errorf("list owned entities: %w", err)

@@ -31,6 +31,11 @@ type Reconciler struct {
 	related    map[relRef]struct{} // relation targets of produced entities
 	failures   []Failure
 	overflow   int // failures not kept (beyond maxKeptFailures)
+
+	// snap is the owned entities as the first Load found them, for change
+	// detection (nil when they could not be listed, and after Reconcile).
+	snap     *snapshot
+	snapOnce sync.Once
 }
 
 // NewReconciler starts following one resync written with opts.
@@ -47,14 +52,32 @@ func (a *Applier) NewReconciler(opts Options) *Reconciler {
 // Load writes a batch of kind through the Applier (see Applier.Load) and
 // records it: the keys produced (search identifiers as Port resolved them) and
 // the failures, for RetryFailed.
+//
+// The first Load lists the entities the integration owns, once, and change
+// detection of the whole resync asks that snapshot before it searches Port:
+// an entity it does not hold is created without a lookup, one it holds
+// unchanged is skipped. An entity a user or a live event changes in Port
+// while the resync runs may so be left as they made it, until the next
+// resync; a key the resync already wrote is always looked up.
 func (r *Reconciler) Load(ctx context.Context, kind string, entities []port.Entity) (LoadResult, error) {
+	r.snapOnce.Do(func() { r.takeSnapshot(ctx) })
 	r.mu.Lock()
+	snap := r.snap
+	var earlier []bool
+	if snap != nil {
+		earlier = make([]bool, len(entities))
+		for i := range entities {
+			if id, ok := entities[i].ID(); ok {
+				_, earlier[i] = r.produced[entities[i].Blueprint][id]
+			}
+		}
+	}
 	for i := range entities {
 		r.track(kind, &entities[i], false)
 	}
 	r.mu.Unlock()
 
-	res, written, err := r.a.load(ctx, entities, r.opts)
+	res, written, err := r.a.load(ctx, entities, r.opts, snap, earlier)
 
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -73,6 +96,21 @@ func (r *Reconciler) Load(ctx context.Context, kind string, entities []port.Enti
 		}
 	}
 	return res, err
+}
+
+// takeSnapshot sets r.snap; without it, change detection searches Port.
+func (r *Reconciler) takeSnapshot(ctx context.Context) {
+	snap, err := r.a.takeSnapshot(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			r.a.log.WithError(err).Warn("Cannot list the entities the integration owns; looking each batch up in Port instead")
+		}
+		return
+	}
+	r.a.log.WithField("entities", snap.size()).Debug("Listed the entities the integration owns, for change detection")
+	r.mu.Lock()
+	r.snap = snap
+	r.mu.Unlock()
 }
 
 // Track records entities of kind produced but not written through

@@ -133,10 +133,12 @@ func (e *Engine) SyncRawAll(ctx context.Context, trigger oceanctx.Trigger) (*Sum
 	defer e.Events.End(ev)
 	log := e.Log.WithFields(logrus.Fields{"event_id": ev.ID, "event_trigger_type": trigger})
 	sum := &Summary{EventID: ev.ID, StartedAt: ev.StartedAt, DryRun: e.DryRun}
+	ctx, requests := port.CountRequests(ctx)
 	obs := e.observer()
 	obs.ResyncStarted(ctx, ev.ID)
 	finish := func(err error) (*Summary, error) {
 		sum, err := finishSync(ctx, sum, err, log)
+		sum.Requests = requests.ByRoute()
 		obs.ResyncFinished(ctx, sum)
 		return sum, err
 	}

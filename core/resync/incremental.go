@@ -36,7 +36,11 @@ func (e *Engine) SyncIncremental(ctx context.Context, trigger oceanctx.Trigger, 
 	defer e.Events.End(ev)
 	log := e.Log.WithFields(logrus.Fields{"event_id": ev.ID, "event_trigger_type": trigger})
 	sum := &Summary{EventID: ev.ID, StartedAt: ev.StartedAt, Incremental: true, Deletion: "nothing deleted: incremental sync"}
-	finish := func(err error) (*Summary, error) { return finishSync(ctx, sum, err, log) }
+	ctx, requests := port.CountRequests(ctx)
+	finish := func(err error) (*Summary, error) {
+		sum.Requests = requests.ByRoute()
+		return finishSync(ctx, sum, err, log)
+	}
 	// Cursors keep microseconds: the next sync must read back this very instant.
 	start := ev.StartedAt.Truncate(time.Microsecond)
 

@@ -1,8 +1,10 @@
 package resync
 
 import (
+	"cmp"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -106,7 +108,10 @@ type Summary struct {
 	// entities and deleting them), DeleteDuration the deleting alone.
 	ReconcileDuration time.Duration
 	DeleteDuration    time.Duration
-	Err               error
+	// Requests counts the API requests the sync sent to Port (every attempt),
+	// by route (port.Route).
+	Requests map[string]int
+	Err      error
 }
 
 // Totals sums the per-kind counts.
@@ -133,7 +138,8 @@ func (s *Summary) Totals() KindSummary {
 // WriteTable prints the per-kind summary table shown at the end of a resync:
 // one row per resource of the mapping (kind#index when a kind has several),
 // entities that failed to be written apart from raw batches that failed to
-// be fetched, and a closing line that counts both.
+// be fetched, a closing line that counts both and, when they were counted,
+// the requests sent to Port.
 func (s *Summary) WriteTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "KIND\tEXTRACTED\tFILTERED OUT\tCREATED\tUPDATED\tUNCHANGED\tUNCOMPARED\tDELETED\tFAILED ENTITIES\tFAILED FETCHES\tSECONDS\t")
@@ -160,8 +166,60 @@ func (s *Summary) WriteTable(w io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "%s %s: %s; %s%s\n", s.name(), s.EventID, s.Status, failures(tot), s.Deletion)
+	if _, err := fmt.Fprintf(w, "%s %s: %s; %s%s\n", s.name(), s.EventID, s.Status, failures(tot), s.Deletion); err != nil {
+		return err
+	}
+	if s.Requests == nil { // not counted
+		return nil
+	}
+	_, err := fmt.Fprintln(w, RequestsLine(s.Requests))
 	return err
+}
+
+// routeNames are the short names of the routes a resync uses.
+var routeNames = map[string]string{
+	"POST /v1/blueprints/{bp}/entities/bulk":           "bulk upsert",
+	"POST /v1/blueprints/{bp}/entities":                "upsert",
+	"POST /v1/entities/search":                         "search",
+	"POST /v1/blueprints/entities/datasource-entities": "owned listing",
+	"POST /v1/blueprints/{bp}/bulk/entities/delete":    "bulk delete",
+	"DELETE /v1/blueprints/{bp}/entities/{identifier}": "delete",
+	"GET /v1/blueprints/{bp}":                          "blueprint",
+	"GET /v1/integration/{id}":                         "integration",
+	"PATCH /v1/integration/{id}/resync-state":          "resync state",
+	"POST /v1/integration/{id}/kinds/{kind}/examples":  "examples",
+	"POST /v1/auth/access_token":                       "token",
+	"GET /v1/organization":                             "organization",
+}
+
+// RequestsLine renders request counts by route as "Port requests: 57 (bulk
+// upsert 50, search 5, owned listing 2)": the total, then each route by
+// decreasing count, by its short name when it has one.
+func RequestsLine(byRoute map[string]int) string {
+	type part struct {
+		name string
+		n    int
+	}
+	var parts []part
+	total := 0
+	for route, n := range byRoute {
+		name := routeNames[route]
+		if name == "" {
+			name = route
+		}
+		parts = append(parts, part{name, n})
+		total += n
+	}
+	slices.SortFunc(parts, func(a, b part) int { return cmp.Or(cmp.Compare(b.n, a.n), cmp.Compare(a.name, b.name)) })
+	line := fmt.Sprintf("Port requests: %d", total)
+	if len(parts) > 0 {
+		items := make([]string, len(parts))
+		for i, p := range parts {
+			items[i] = fmt.Sprintf("%s %d", p.name, p.n)
+		}
+		line += " (" + strings.Join(items, ", ") + ")"
+	}
+	return line
 }
 
 // failures counts what failed, for the closing line: "" when nothing did.

@@ -156,3 +156,32 @@ func TestSummaryPlanClosingLine(t *testing.T) {
 		})
 	}
 }
+
+func TestRequestsLine(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		byRoute map[string]int
+		want    string
+	}{
+		{"none", map[string]int{}, "Port requests: 0"},
+		{"by decreasing count, short names", map[string]int{
+			"POST /v1/entities/search": 5, "POST /v1/blueprints/{bp}/entities/bulk": 50,
+			"POST /v1/blueprints/entities/datasource-entities": 2,
+		}, "Port requests: 57 (bulk upsert 50, search 5, owned listing 2)"},
+		{"a route without a short name", map[string]int{"GET /v1/migrations/{id}": 1, "GET /v1/organization": 1},
+			"Port requests: 2 (GET /v1/migrations/{id} 1, organization 1)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) { assert.Equal(t, tc.want, RequestsLine(tc.byRoute)) })
+	}
+}
+
+// The requests line follows the closing line when the requests were counted.
+func TestSummaryTableEndsWithTheRequests(t *testing.T) {
+	var out bytes.Buffer
+	sum := &Summary{EventID: "e1", Status: Completed, Kinds: []KindSummary{{Kind: "a", Created: 3}},
+		Deletion: "deleted 0 stale entities", Requests: map[string]int{"POST /v1/blueprints/{bp}/entities/bulk": 1}}
+	require.NoError(t, sum.WriteTable(&out))
+	lines := strings.SplitAfter(out.String(), "\n")
+	assert.Equal(t, "resync e1: completed; deleted 0 stale entities\n", lines[len(lines)-3])
+	assert.Equal(t, "Port requests: 1 (bulk upsert 1)\n", lines[len(lines)-2])
+}

@@ -1,0 +1,196 @@
+package applier
+
+import (
+	"cmp"
+	"context"
+	"hash/maphash"
+	"maps"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/ocean-go/ocean/clients/port"
+)
+
+// snapshot is what the integration owned in Port when a resync began: per
+// entity key, a digest of the fields change detection compares. It answers
+// most lookups of the resync without a search: an entity it does not hold
+// is absent (a first resync writes without looking anything up), and one
+// whose digest equals Port's is unchanged. Any other entity is looked up as
+// without a snapshot, so that a digest that differs only in form ("" for
+// null, a field Port adds) never makes a write that sameAsPort would skip.
+//
+// It keeps 16 bytes per entity, never entities: keys are hashed too, and the
+// pairs are sorted by key hash (a map would take twice the memory). Two keys
+// with one hash cost a search, never a wrong answer: the first of them
+// stands for both, so neither is taken for absent, and a digest of one
+// entity does not match the other's content.
+type snapshot struct {
+	seed    maphash.Seed
+	entries []snapshotEntry // sorted by key
+}
+
+type snapshotEntry struct {
+	key    uint64 // hash of the entity's key
+	digest uint64 // of its content, noDigest when there is none
+}
+
+// noDigest marks an entity whose content cannot be digested (a team that is
+// a query, a value that is not JSON): it is present, and always looked up.
+const noDigest = 0
+
+// snapshotFields are what a snapshot needs of each owned entity.
+var snapshotFields = []string{"identifier", "blueprint", "title", "icon", "team", "properties", "relations"}
+
+// snapshotPage is the entities per listing request: whole entities (1 KB
+// each, say) make a page of 5,000 cost tens of MB while it is decoded; 1,000
+// keep that a few MB for one request per 1,000 entities.
+const snapshotPage = 1000
+
+// takeSnapshot lists every entity the integration owns.
+func (a *Applier) takeSnapshot(ctx context.Context) (*snapshot, error) {
+	s := &snapshot{seed: maphash.MakeSeed()}
+	for page, err := range a.client.OwnedEntitiesPaged(ctx, time.Time{}, snapshotPage, snapshotFields...) {
+		if err != nil {
+			return nil, err
+		}
+		for i := range page {
+			e := &page[i]
+			id, ok := e.ID()
+			if !ok {
+				continue
+			}
+			d, _ := s.digest(e)
+			s.entries = append(s.entries, snapshotEntry{key: s.keyHash(e.Blueprint, id), digest: d})
+		}
+	}
+	slices.SortFunc(s.entries, func(a, b snapshotEntry) int { return cmp.Compare(a.key, b.key) })
+	return s, nil
+}
+
+// size is the number of entities listed.
+func (s *snapshot) size() int { return len(s.entries) }
+
+func (s *snapshot) keyHash(blueprint, id string) uint64 {
+	var h maphash.Hash
+	h.SetSeed(s.seed)
+	writeString(&h, blueprint)
+	writeString(&h, id)
+	return h.Sum64()
+}
+
+// lookup answers for an entity with a plain identifier and plain relations:
+// copyAbsent, copySame, or copyUnknown when a search must decide.
+func (s *snapshot) lookup(e *port.Entity, id string) portCopy {
+	key := s.keyHash(e.Blueprint, id)
+	at, ok := slices.BinarySearchFunc(s.entries, key, func(x snapshotEntry, k uint64) int { return cmp.Compare(x.key, k) })
+	if !ok {
+		return copyAbsent
+	}
+	stored := s.entries[at].digest
+	if stored == noDigest {
+		return copyUnknown
+	}
+	if d, ok := s.digest(e); ok && d == stored {
+		return copySame
+	}
+	return copyUnknown
+}
+
+// digest hashes the fields sameAsPort compares, in a form at least as strict
+// as it is: equal digests mean an upsert would change nothing, with merge or
+// without. Null properties and relations are dropped (Port stores neither),
+// teams are sorted sets, numbers are compared by value.
+func (s *snapshot) digest(e *port.Entity) (uint64, bool) {
+	var h maphash.Hash
+	h.SetSeed(s.seed)
+	writeOptional(&h, e.Title)
+	writeOptional(&h, e.Icon)
+	team, ok := teamSet(e.Team)
+	if !ok {
+		return noDigest, false
+	}
+	writeLen(&h, '[', len(team))
+	for _, t := range team {
+		writeString(&h, t)
+	}
+	for _, fields := range []map[string]any{e.Properties, e.Relations} {
+		set := make(map[string]any, len(fields))
+		for k, v := range fields {
+			if v != nil {
+				set[k] = v
+			}
+		}
+		if !writeValue(&h, set) {
+			return noDigest, false
+		}
+	}
+	d := h.Sum64()
+	if d == noDigest {
+		d++ // one digest in 2^64 shares its neighbour's: a needless write at worst
+	}
+	return d, true
+}
+
+func writeOptional(h *maphash.Hash, s *string) {
+	if s == nil {
+		_ = h.WriteByte('z')
+		return
+	}
+	writeString(h, *s)
+}
+
+func writeString(h *maphash.Hash, s string) {
+	writeLen(h, 's', len(s))
+	_, _ = h.WriteString(s)
+}
+
+func writeLen(h *maphash.Hash, tag byte, n int) {
+	_ = h.WriteByte(tag)
+	_, _ = h.WriteString(strconv.Itoa(n))
+	_ = h.WriteByte(':')
+}
+
+// writeValue hashes a JSON value as jsonEqual compares it: object keys in
+// order, numbers by canonical decimal. false: v is not JSON.
+func writeValue(h *maphash.Hash, v any) bool {
+	if n, ok := number(v); ok {
+		writeLen(h, 'n', len(n))
+		_, _ = h.WriteString(n)
+		return true
+	}
+	switch x := v.(type) {
+	case nil:
+		_ = h.WriteByte('z')
+	case string:
+		writeString(h, x)
+	case bool:
+		if x {
+			_ = h.WriteByte('t')
+		} else {
+			_ = h.WriteByte('f')
+		}
+	case map[string]any:
+		writeLen(h, '{', len(x))
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			writeString(h, k)
+			if !writeValue(h, x[k]) {
+				return false
+			}
+		}
+	case []any:
+		writeLen(h, '[', len(x))
+		for _, y := range x {
+			if !writeValue(h, y) {
+				return false
+			}
+		}
+	default:
+		n := normalize(v)
+		if isOther(n) {
+			return false
+		}
+		return writeValue(h, n)
+	}
+	return true
+}

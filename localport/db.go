@@ -55,6 +55,7 @@ CREATE TABLE IF NOT EXISTS documents (
 // pool of readers that run concurrently with it.
 type db struct {
 	writeMu sync.Mutex
+	group   writeGroup
 	w       *sql.DB
 	r       *sql.DB
 	tempDir string // removed on close when the database is private
@@ -133,22 +134,31 @@ type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
+// read begins a read-only transaction: every query in it sees one snapshot.
+func (d *db) read(ctx context.Context) (*cachedTx, error) {
+	tx, err := d.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	return newCachedTx(tx, false), nil
+}
+
 // write runs fn in one serialized transaction; it commits when fn returns nil.
-func (d *db) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (d *db) write(ctx context.Context, fn func(tx *cachedTx) error) error {
 	return d.writeThen(ctx, fn, nil)
 }
 
 // writeThen is write, and calls committed (when not nil) after the commit,
 // before the next write starts: what committed records, such as a change-log
 // message, keeps the order of the writes.
-func (d *db) writeThen(ctx context.Context, fn func(tx *sql.Tx) error, committed func()) error {
+func (d *db) writeThen(ctx context.Context, fn func(tx *cachedTx) error, committed func()) error {
 	d.writeMu.Lock()
 	defer d.writeMu.Unlock()
 	tx, err := d.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	if err := fn(tx); err != nil {
+	if err := fn(newCachedTx(tx, true)); err != nil {
 		_ = tx.Rollback()
 		return err
 	}

@@ -20,7 +20,7 @@ func (s *Server) SeedEntities(blueprint, datasource string, entities []map[strin
 			if p, has := m["properties"].(map[string]any); has {
 				e.Properties = p
 			}
-			if err := saveEntity(ctx, tx, e, bp, datasource, now.UnixMicro()); err != nil {
+			if err := saveEntity(ctx, tx, e, bp, datasource, now.UnixMicro(), false); err != nil {
 				return err
 			}
 		}

@@ -213,7 +213,7 @@ func upsertOne(ctx context.Context, tx querier, bps *blueprints, bp *blueprint, 
 	}
 	e.UpdatedAt, e.UpdatedBy = stamp(o.now), o.actor
 	if !o.validationOnly {
-		if err := saveEntity(ctx, tx, e, bp, o.datasource, o.now.UnixMicro()); err != nil {
+		if err := saveEntity(ctx, tx, e, bp, o.datasource, o.now.UnixMicro(), existingRow == nil); err != nil {
 			return nil, err
 		}
 	}
@@ -369,7 +369,7 @@ func ensureTargets(ctx context.Context, tx querier, bps *blueprints, bp *bluepri
 				continue
 			}
 			placeholder := &entity{Identifier: target, Blueprint: rel.target, CreatedAt: stamp(o.now), CreatedBy: o.actor, UpdatedAt: stamp(o.now), UpdatedBy: o.actor}
-			if err := saveEntity(ctx, tx, placeholder, targetBP, o.datasource, o.now.UnixMicro()); err != nil {
+			if err := saveEntity(ctx, tx, placeholder, targetBP, o.datasource, o.now.UnixMicro(), true); err != nil {
 				return err
 			}
 		}

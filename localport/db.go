@@ -58,6 +58,7 @@ CREATE TABLE IF NOT EXISTS documents (
 type db struct {
 	writeMu sync.Mutex
 	group   writeGroup
+	kept    *writerStmts // guarded by writeMu
 	w       *sql.DB
 	r       *sql.DB
 	tempDir string // removed on close when the database is private
@@ -101,6 +102,7 @@ func openDB(path string) (*db, error) {
 		return nil, d.fail(fmt.Errorf("open database %s: %w", path, err))
 	}
 	d.w.SetMaxOpenConns(1)
+	d.kept = newWriterStmts(d.w)
 	if _, err := d.w.Exec(schema); err != nil {
 		return nil, d.fail(fmt.Errorf("create schema in %s: %w", path, err))
 	}
@@ -117,6 +119,9 @@ func (d *db) fail(err error) error {
 }
 
 func (d *db) close() error {
+	if d.kept != nil {
+		d.kept.close()
+	}
 	var errs []error
 	for _, p := range []*sql.DB{d.r, d.w} {
 		if p != nil {
@@ -149,7 +154,7 @@ func (d *db) read(ctx context.Context) (*cachedTx, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newCachedTx(tx, false), nil
+	return newCachedTx(tx, nil, false), nil
 }
 
 // write runs fn in one serialized transaction; it commits when fn returns nil.
@@ -167,8 +172,9 @@ func (d *db) writeThen(ctx context.Context, fn func(tx *cachedTx) error, committ
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	if err := fn(newCachedTx(tx, true)); err != nil {
-		_ = tx.Rollback()
+	defer d.kept.keep()                  // once the rollback below freed the connection
+	defer func() { _ = tx.Rollback() }() // nothing once committed
+	if err := fn(newCachedTx(tx, d.kept, true)); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {

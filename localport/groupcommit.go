@@ -64,6 +64,7 @@ func (d *db) commitGroup(batch []*groupWrite) {
 		}
 	}()
 	err := d.runGroup(batch, results)
+	d.kept.keep()
 	reported = true
 	for i, w := range batch {
 		if err != nil && results[i] == nil {
@@ -83,7 +84,7 @@ func (d *db) runGroup(batch []*groupWrite, results []error) error {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
 	defer func() { _ = sqlTx.Rollback() }() // nothing once committed
-	tx := newCachedTx(sqlTx, true)
+	tx := newCachedTx(sqlTx, d.kept, true)
 	for i, w := range batch {
 		if err := w.ctx.Err(); err != nil {
 			results[i] = err

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -139,8 +140,9 @@ func seed(b testing.TB, srv *localport.Server, total int) {
 
 // BenchmarkResyncLoad is a first resync's load on the write path: parallel
 // bulk upserts of 20 entities of about 1 KB, each relating to a shared user,
-// then the reads of an unchanged resync over what they wrote: change-detection
-// searches of 20 identifiers and pages of the datasource listing.
+// then the reads of an unchanged resync over 20,000 such entities:
+// change-detection searches of 20 identifiers and pages of the datasource
+// listing.
 func BenchmarkResyncLoad(b *testing.B) {
 	_, c := start(b)
 	catalog(c)
@@ -162,9 +164,19 @@ func BenchmarkResyncLoad(b *testing.B) {
 		body, _ := json.Marshal(map[string]any{"entities": entities})
 		return body
 	}
+	const seeded = 1000 // bulks the reads find, written before any sub-benchmark
+	url := c.base + "/v1/blueprints/service/entities/bulk?upsert=true&merge=true&create_missing_related_entities=true"
 	var written atomic.Int64
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for n := written.Add(1); n <= seeded; n = written.Add(1) {
+				post(b, url, c.token, bulk(n), http.StatusOK)
+			}
+		})
+	}
+	wg.Wait()
 	b.Run("bulk-upsert-20x1KB", func(b *testing.B) {
-		url := c.base + "/v1/blueprints/service/entities/bulk?upsert=true&merge=true&create_missing_related_entities=true"
 		b.SetParallelism(4)
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
@@ -173,14 +185,13 @@ func BenchmarkResyncLoad(b *testing.B) {
 		})
 		b.ReportMetric(float64(b.N*perBulk)/b.Elapsed().Seconds(), "entities/s")
 	})
-	batches := written.Load()
 	b.Run("search-20-identifiers", func(b *testing.B) {
 		url := c.base + "/v1/entities/search?exclude_calculated_properties=true&include=blueprint&include=identifier&include=title&include=properties&include=relations"
 		var seq atomic.Int64
 		b.SetParallelism(4)
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
-				n := 1 + seq.Add(1)%batches
+				n := 1 + seq.Add(1)%seeded
 				ids := make([]any, perBulk)
 				for i := range ids {
 					ids[i] = fmt.Sprintf("svc-%d-%d", n, i)

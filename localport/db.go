@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sync"
 
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
 )
@@ -53,19 +52,21 @@ CREATE TABLE IF NOT EXISTS documents (
 `
 
 // db holds two pools over one SQLite file in WAL mode: a single writer
-// connection behind a mutex (writes are serialized, never torn or lost) and a
+// connection behind a semaphore (writes are serialized, never torn or lost) and a
 // pool of readers that run concurrently with it.
 type db struct {
-	writeMu sync.Mutex
+	// writer is held by the one write running (a semaphore, not a mutex,
+	// so that a grouped write can stop waiting once another committed it).
+	writer  chan struct{}
 	group   writeGroup
-	kept    *writerStmts // guarded by writeMu
+	kept    *writerStmts // used by the holder of writer
 	w       *sql.DB
 	r       *sql.DB
 	tempDir string // removed on close when the database is private
 }
 
 func openDB(path string) (*db, error) {
-	d := &db{}
+	d := &db{writer: make(chan struct{}, 1)}
 	if path == "" {
 		// A private throwaway file rather than ":memory:": it keeps WAL and
 		// concurrent readers, so tests exercise the same code as a persistent store.
@@ -166,8 +167,8 @@ func (d *db) write(ctx context.Context, fn func(tx *cachedTx) error) error {
 // before the next write starts: what committed records, such as a change-log
 // message, keeps the order of the writes.
 func (d *db) writeThen(ctx context.Context, fn func(tx *cachedTx) error, committed func()) error {
-	d.writeMu.Lock()
-	defer d.writeMu.Unlock()
+	d.writer <- struct{}{}
+	defer func() { <-d.writer }()
 	tx, err := d.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)

@@ -35,21 +35,27 @@ func (d *db) writeGrouped(ctx context.Context, fn func(tx *cachedTx) error) erro
 	d.group.pending = append(d.group.pending, w)
 	d.group.mu.Unlock()
 
-	d.writeMu.Lock()
-	defer d.writeMu.Unlock()
 	select {
-	case err := <-w.done: // an earlier holder of the writer committed it
+	case err := <-w.done: // the holder of the writer committed it
 		return err
-	default:
+	case d.writer <- struct{}{}:
 	}
-	// Not done, so still queued: no holder took the queue since it was added.
-	d.group.mu.Lock()
-	n := min(len(d.group.pending), maxGroup)
-	batch := d.group.pending[:n:n]
-	d.group.pending = d.group.pending[n:]
-	d.group.mu.Unlock()
-	d.commitGroup(batch)
-	return <-w.done
+	defer func() { <-d.writer }()
+	for {
+		select {
+		case err := <-w.done: // committed, maybe just before the writer was free
+			return err
+		default:
+		}
+		// Not done, so still queued (only a holder of the writer takes from the
+		// queue), maybe behind more than one group: commit the oldest group.
+		d.group.mu.Lock()
+		n := min(len(d.group.pending), maxGroup)
+		batch := d.group.pending[:n:n]
+		d.group.pending = d.group.pending[n:]
+		d.group.mu.Unlock()
+		d.commitGroup(batch)
+	}
 }
 
 // commitGroup runs the batch in one transaction and reports to every write.

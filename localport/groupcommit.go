@@ -25,8 +25,8 @@ type writeGroup struct {
 }
 
 // writeGrouped is write for the writes that may share a transaction with
-// concurrent ones: whoever takes the writer runs every queued write, each in
-// its own savepoint, and commits them once. A write that fails is rolled back
+// concurrent ones: whoever takes the writer runs the queued writes (at most
+// maxGroup at a time), each in its own savepoint, and commits them once. A write that fails is rolled back
 // to its savepoint alone, as if it ran in its own transaction; each returns
 // only after the commit that holds it, so what is acknowledged is written.
 func (d *db) writeGrouped(ctx context.Context, fn func(tx *cachedTx) error) error {

@@ -21,8 +21,8 @@ type cachedTx struct {
 	// (see writerStmts); nil for none.
 	kept *writerStmts
 	// detach runs statements without the request's cancellation: the driver
-	// starts a watcher goroutine per statement otherwise. database/sql still
-	// rolls the transaction back when the request is cancelled.
+	// starts a watcher goroutine per statement otherwise. A transaction begun
+	// with the request's context still rolls back when it is cancelled.
 	detach bool
 }
 

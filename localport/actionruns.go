@@ -3,7 +3,6 @@ package localport
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"fmt"
 	"net/http"
 	"slices"
@@ -104,7 +103,7 @@ func (s *Server) createRun(ctx context.Context, nr NewRun) (Run, error) {
 		Payload:   RunPayload{Type: "INTEGRATION_ACTION", InstallationID: nr.InstallationID, ActionType: nr.ActionType, Properties: nr.Properties},
 		CreatedAt: stamp(now), UpdatedAt: stamp(now), Logs: []RunLog{},
 	}, Seq: now.UnixNano()}
-	if err := s.db.write(ctx, func(tx *sql.Tx) error { return saveDoc(ctx, tx, docActionRun, r.ID, &r) }); err != nil {
+	if err := s.db.write(ctx, func(tx *cachedTx) error { return saveDoc(ctx, tx, docActionRun, r.ID, &r) }); err != nil {
 		return Run{}, err
 	}
 	return r.unpack(), nil
@@ -178,7 +177,7 @@ func (s *Server) claimPendingRuns(c *call) (int, any, error) {
 	}
 	ctx := c.r.Context()
 	claimed := []Run{}
-	err = s.db.write(ctx, func(tx *sql.Tx) error {
+	err = s.db.write(ctx, func(tx *cachedTx) error {
 		runs, err := allRuns(ctx, tx)
 		if err != nil {
 			return err
@@ -211,7 +210,7 @@ func (s *Server) claimPendingRuns(c *call) (int, any, error) {
 // updateRun loads, changes and saves one run in one write.
 func (s *Server) updateRun(ctx context.Context, id string, change func(r *storedRun, now string) error) (*storedRun, error) {
 	var r *storedRun
-	err := s.db.write(ctx, func(tx *sql.Tx) error {
+	err := s.db.write(ctx, func(tx *cachedTx) error {
 		var err error
 		if r, err = loadRun(ctx, tx, id); err != nil {
 			return err

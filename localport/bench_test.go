@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -134,4 +136,81 @@ func seed(b testing.TB, srv *localport.Server, total int) {
 			}
 		}
 	}
+}
+
+// BenchmarkResyncLoad is a first resync's load on the write path: parallel
+// bulk upserts of 20 entities of about 1 KB, each relating to a shared user,
+// then the reads of an unchanged resync over 20,000 such entities:
+// change-detection searches of 20 identifiers and pages of the datasource
+// listing.
+func BenchmarkResyncLoad(b *testing.B) {
+	_, c := start(b)
+	catalog(c)
+	upsert(c, "user", map[string]any{"identifier": "owner"})
+	const perBulk = 20
+	filler := strings.Repeat("x", 800)
+	bulk := func(n int64) []byte {
+		entities := make([]any, perBulk)
+		for i := range entities {
+			entities[i] = map[string]any{
+				"identifier": fmt.Sprintf("svc-%d-%d", n, i), "title": "Service", "team": []any{"platform"},
+				"properties": map[string]any{
+					"language": "go", "stars": i, "url": "https://example.com/x", "tags": []any{"a", "b"},
+					"meta": map[string]any{"description": filler, "n": n},
+				},
+				"relations": map[string]any{"owner": "owner"},
+			}
+		}
+		body, _ := json.Marshal(map[string]any{"entities": entities})
+		return body
+	}
+	const seeded = 1000 // bulks the reads find, written before any sub-benchmark
+	url := c.base + "/v1/blueprints/service/entities/bulk?upsert=true&merge=true&create_missing_related_entities=true"
+	var written atomic.Int64
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for n := written.Add(1); n <= seeded; n = written.Add(1) {
+				post(b, url, c.token, bulk(n), http.StatusOK)
+			}
+		})
+	}
+	wg.Wait()
+	b.Run("bulk-upsert-20x1KB", func(b *testing.B) {
+		b.SetParallelism(4)
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				post(b, url, c.token, bulk(written.Add(1)), http.StatusOK)
+			}
+		})
+		b.ReportMetric(float64(b.N*perBulk)/b.Elapsed().Seconds(), "entities/s")
+	})
+	b.Run("search-20-identifiers", func(b *testing.B) {
+		url := c.base + "/v1/entities/search?exclude_calculated_properties=true&include=blueprint&include=identifier&include=title&include=properties&include=relations"
+		var seq atomic.Int64
+		b.SetParallelism(4)
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				n := 1 + seq.Add(1)%seeded
+				ids := make([]any, perBulk)
+				for i := range ids {
+					ids[i] = fmt.Sprintf("svc-%d-%d", n, i)
+				}
+				body, _ := json.Marshal(map[string]any{"combinator": "and", "rules": []any{
+					rule("$identifier", "in", ids), rule("$blueprint", "=", "service"),
+					rule("$datasource", "contains", "port-ocean/github/"), rule("$datasource", "contains", "/my-integration/exporter"),
+				}})
+				post(b, url, c.token, body, http.StatusOK)
+			}
+		})
+		b.ReportMetric(float64(b.N*perBulk)/b.Elapsed().Seconds(), "entities/s")
+	})
+	b.Run("datasource-page-1000", func(b *testing.B) {
+		url := c.base + "/v1/blueprints/entities/datasource-entities?include=identifier&include=blueprint&include=relations"
+		body, _ := json.Marshal(map[string]any{"datasource_prefix": "port-ocean/github/", "datasource_suffix": "/my-integration/exporter", "limit": 1000})
+		for b.Loop() {
+			post(b, url, c.token, body, http.StatusOK)
+		}
+		b.ReportMetric(float64(b.N*1000)/b.Elapsed().Seconds(), "entities/s")
+	})
 }

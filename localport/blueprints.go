@@ -2,7 +2,6 @@ package localport
 
 import (
 	"context"
-	"database/sql"
 	"net/http"
 	"time"
 
@@ -47,7 +46,7 @@ func (s *Server) createBlueprint(c *call) (int, any, error) {
 		return 0, nil, err
 	}
 	ctx := c.r.Context()
-	err = s.db.write(ctx, func(tx *sql.Tx) error {
+	err = s.db.write(ctx, func(tx *cachedTx) error {
 		existing, err := loadBlueprint(ctx, tx, bp.id)
 		if err != nil {
 			return err
@@ -73,7 +72,7 @@ func (s *Server) updateBlueprint(replace bool) handler {
 		}
 		ctx := c.r.Context()
 		var bp *blueprint
-		err = s.db.write(ctx, func(tx *sql.Tx) error {
+		err = s.db.write(ctx, func(tx *cachedTx) error {
 			old, err := newBlueprints(ctx, tx).get(c.param("bp"))
 			if err != nil {
 				return err
@@ -126,7 +125,7 @@ func (s *Server) deleteBlueprint(c *call) (int, any, error) {
 		return 0, nil, err
 	}
 	ctx := c.r.Context()
-	err := s.db.write(ctx, func(tx *sql.Tx) error {
+	err := s.db.write(ctx, func(tx *cachedTx) error {
 		bp, err := newBlueprints(ctx, tx).get(c.param("bp"))
 		if err != nil {
 			return err
@@ -157,7 +156,7 @@ func (s *Server) deleteAllEntities(c *call) (int, any, error) {
 	}
 	ctx := c.r.Context()
 	m := migration{ID: "migration_" + randomID(), Actor: c.clientID, Mapping: map[string]any{}, Status: "COMPLETE"}
-	err = s.db.write(ctx, func(tx *sql.Tx) error {
+	err = s.db.write(ctx, func(tx *cachedTx) error {
 		bps := newBlueprints(ctx, tx)
 		bp, err := bps.get(c.param("bp"))
 		if err != nil {
@@ -211,7 +210,7 @@ func (s *Server) createScorecard(c *call) (int, any, error) {
 		return 0, nil, invalid("scorecard identifier is required and must match the entity identifier pattern")
 	}
 	ctx := c.r.Context()
-	err = s.db.write(ctx, func(tx *sql.Tx) error {
+	err = s.db.write(ctx, func(tx *cachedTx) error {
 		bp, err := newBlueprints(ctx, tx).get(c.param("bp"))
 		if err != nil {
 			return err
@@ -236,7 +235,7 @@ func (s *Server) storeNamed(kind, key string) handler {
 		if !isString || id == "" {
 			return 0, nil, invalid("%s identifier is required and must be a non-empty string", kind)
 		}
-		if err := s.db.write(c.r.Context(), func(tx *sql.Tx) error {
+		if err := s.db.write(c.r.Context(), func(tx *cachedTx) error {
 			return saveDoc(c.r.Context(), tx, kind, id, body)
 		}); err != nil {
 			return 0, nil, err
@@ -247,7 +246,7 @@ func (s *Server) storeNamed(kind, key string) handler {
 
 // DELETE /v1/pages/{id}
 func (s *Server) deletePage(c *call) (int, any, error) {
-	err := s.db.write(c.r.Context(), func(tx *sql.Tx) error {
+	err := s.db.write(c.r.Context(), func(tx *cachedTx) error {
 		found, err := deleteDoc(c.r.Context(), tx, docPage, c.param("id"))
 		if err == nil && !found {
 			err = notFound("Page %q was not found", c.param("id"))

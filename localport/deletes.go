@@ -2,7 +2,6 @@ package localport
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"net/http"
 	"slices"
@@ -114,7 +113,7 @@ func (s *Server) deleteEntity(c *call) (int, any, error) {
 		return 0, nil, err
 	}
 	ctx := c.r.Context()
-	err = s.db.write(ctx, func(tx *sql.Tx) error {
+	err = s.db.write(ctx, func(tx *cachedTx) error {
 		bps := newBlueprints(ctx, tx)
 		bp, err := bps.get(c.param("bp"))
 		if err != nil {
@@ -148,7 +147,7 @@ func (s *Server) bulkDelete(c *call) (int, any, error) {
 	}
 	ctx := c.r.Context()
 	deletedIDs := []string{}
-	err = s.db.write(ctx, func(tx *sql.Tx) error {
+	err = s.db.write(ctx, func(tx *cachedTx) error {
 		bps := newBlueprints(ctx, tx)
 		bp, err := bps.get(c.param("bp"))
 		if err != nil {

@@ -220,6 +220,9 @@
 // One SQLite file in WAL mode: writes are serialized through one connection
 // and run in a transaction each (a bulk item in its own savepoint), so parallel
 // writers never lose or tear an update; reads use a pool and run concurrently.
+// Entity upserts that arrive while another write runs share the next
+// transaction, each in its own savepoint (a group commit): each is answered
+// once that transaction committed, and one that fails is rolled back alone.
 // Options.DBPath "" gives a private throwaway database (a temporary file,
 // removed on Close) that behaves exactly like a persistent one.
 package localport

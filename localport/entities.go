@@ -2,7 +2,6 @@ package localport
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"net/http"
 )
@@ -21,7 +20,7 @@ func (s *Server) upsertEntity(c *call) (int, any, error) {
 		return 0, nil, err
 	}
 	var res *upsertResult
-	err = s.db.write(c.r.Context(), func(tx *sql.Tx) error {
+	err = s.db.writeGrouped(c.r.Context(), func(tx *cachedTx) error {
 		bps := newBlueprints(c.r.Context(), tx)
 		bp, err := bps.get(c.param("bp"))
 		if err != nil {
@@ -72,7 +71,7 @@ func (s *Server) bulkUpsert(c *call) (int, any, error) {
 	successes := []bulkSuccess{}
 	failures := []bulkFailure{}
 	ctx := c.r.Context()
-	err = s.db.write(ctx, func(tx *sql.Tx) error {
+	err = s.db.writeGrouped(ctx, func(tx *cachedTx) error {
 		bps := newBlueprints(ctx, tx)
 		bp, err := bps.get(c.param("bp"))
 		if err != nil {
@@ -103,7 +102,7 @@ func (s *Server) bulkUpsert(c *call) (int, any, error) {
 }
 
 // upsertItem writes one bulk item inside a savepoint, rolled back on failure.
-func upsertItem(ctx context.Context, tx *sql.Tx, bps *blueprints, bp *blueprint, item any, o writeOptions) (*upsertResult, error) {
+func upsertItem(ctx context.Context, tx *cachedTx, bps *blueprints, bp *blueprint, item any, o writeOptions) (*upsertResult, error) {
 	if _, err := tx.ExecContext(ctx, "SAVEPOINT item"); err != nil {
 		return nil, err
 	}

@@ -48,8 +48,9 @@ func entityExists(ctx context.Context, q querier, bp, id string) (bool, error) {
 }
 
 // saveEntity inserts or updates the entity row (its id survives updates) and
-// rewrites its outgoing relation edges.
-func saveEntity(ctx context.Context, tx querier, e *entity, bp *blueprint, datasource string, updatedUS int64) error {
+// rewrites its outgoing relation edges; fresh says the entity did not exist,
+// so it has no edges to clear (they go with their entity).
+func saveEntity(ctx context.Context, tx querier, e *entity, bp *blueprint, datasource string, updatedUS int64, fresh bool) error {
 	body, err := e.encode()
 	if err != nil {
 		return fmt.Errorf("encode entity %s/%s: %w", e.Blueprint, e.Identifier, err)
@@ -60,12 +61,14 @@ func saveEntity(ctx context.Context, tx querier, e *entity, bp *blueprint, datas
 	if err != nil {
 		return fmt.Errorf("save entity %s/%s: %w", e.Blueprint, e.Identifier, err)
 	}
-	return saveEdges(ctx, tx, e, bp)
+	return saveEdges(ctx, tx, e, bp, fresh)
 }
 
-func saveEdges(ctx context.Context, tx querier, e *entity, bp *blueprint) error {
-	if _, err := tx.ExecContext(ctx, "DELETE FROM relations WHERE src_blueprint = ? AND src_identifier = ?", e.Blueprint, e.Identifier); err != nil {
-		return fmt.Errorf("clear relations of %s/%s: %w", e.Blueprint, e.Identifier, err)
+func saveEdges(ctx context.Context, tx querier, e *entity, bp *blueprint, fresh bool) error {
+	if !fresh {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM relations WHERE src_blueprint = ? AND src_identifier = ?", e.Blueprint, e.Identifier); err != nil {
+			return fmt.Errorf("clear relations of %s/%s: %w", e.Blueprint, e.Identifier, err)
+		}
 	}
 	for name, v := range e.Relations {
 		rel := bp.relations[name]
@@ -91,7 +94,7 @@ func updateBody(ctx context.Context, tx querier, e *entity, bp *blueprint) error
 	if _, err := tx.ExecContext(ctx, "UPDATE entities SET body = ? WHERE blueprint = ? AND identifier = ?", body, e.Blueprint, e.Identifier); err != nil {
 		return fmt.Errorf("update entity %s/%s: %w", e.Blueprint, e.Identifier, err)
 	}
-	return saveEdges(ctx, tx, e, bp)
+	return saveEdges(ctx, tx, e, bp, false)
 }
 
 func removeEntity(ctx context.Context, tx querier, k query.Key) error {

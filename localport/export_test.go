@@ -2,7 +2,6 @@ package localport
 
 import (
 	"context"
-	"database/sql"
 	"time"
 )
 
@@ -11,7 +10,7 @@ import (
 func (s *Server) SeedEntities(blueprint, datasource string, entities []map[string]any) error {
 	ctx := context.Background()
 	now := time.Now()
-	return s.db.write(ctx, func(tx *sql.Tx) error {
+	return s.db.write(ctx, func(tx *cachedTx) error {
 		bp, err := newBlueprints(ctx, tx).get(blueprint)
 		if err != nil {
 			return err
@@ -21,7 +20,7 @@ func (s *Server) SeedEntities(blueprint, datasource string, entities []map[strin
 			if p, has := m["properties"].(map[string]any); has {
 				e.Properties = p
 			}
-			if err := saveEntity(ctx, tx, e, bp, datasource, now.UnixMicro()); err != nil {
+			if err := saveEntity(ctx, tx, e, bp, datasource, now.UnixMicro(), false); err != nil {
 				return err
 			}
 		}

@@ -2,7 +2,6 @@ package localport
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"maps"
 	"net/http"
@@ -84,7 +83,7 @@ func (s *Server) createIntegration(c *call) (int, any, error) {
 		"createdAt":   now, "createdBy": c.clientID, "updatedAt": now, "updatedBy": c.clientID,
 	})
 	ctx := c.r.Context()
-	err = s.db.writeThen(ctx, func(tx *sql.Tx) error {
+	err = s.db.writeThen(ctx, func(tx *cachedTx) error {
 		var existing integrationDoc
 		found, err := loadDoc(ctx, tx, docIntegration, id, &existing)
 		if err != nil {
@@ -125,7 +124,7 @@ func (s *Server) updateIntegration(c *call, change func(d *integrationDoc, now s
 		before json.RawMessage
 		now    string
 	)
-	err := s.db.writeThen(ctx, func(tx *sql.Tx) error {
+	err := s.db.writeThen(ctx, func(tx *cachedTx) error {
 		var err error
 		if d, err = s.loadIntegration(ctx, tx, id); err != nil {
 			return err
@@ -250,7 +249,7 @@ func (s *Server) RequestResync(integrationID string) error {
 // requestResync is RequestResync on behalf of a client id ("" = this server).
 func (s *Server) requestResync(ctx context.Context, integrationID, by string) error {
 	var at string
-	return s.db.writeThen(ctx, func(tx *sql.Tx) error {
+	return s.db.writeThen(ctx, func(tx *cachedTx) error {
 		d, err := s.loadIntegration(ctx, tx, integrationID)
 		if err != nil {
 			return err
@@ -267,7 +266,7 @@ func (s *Server) requestResync(ctx context.Context, integrationID, by string) er
 func (s *Server) deleteIntegration(c *call) (int, any, error) {
 	ctx, id := c.r.Context(), c.param("id")
 	var d *integrationDoc
-	err := s.db.writeThen(ctx, func(tx *sql.Tx) error {
+	err := s.db.writeThen(ctx, func(tx *cachedTx) error {
 		var err error
 		if d, err = s.loadIntegration(ctx, tx, id); err != nil {
 			return err
@@ -293,7 +292,7 @@ func (s *Server) postExamples(c *call) (int, any, error) {
 		return 0, nil, invalid("examples is required and must be an array")
 	}
 	ctx := c.r.Context()
-	err = s.db.write(ctx, func(tx *sql.Tx) error {
+	err = s.db.write(ctx, func(tx *cachedTx) error {
 		if _, err := s.loadIntegration(ctx, tx, c.param("id")); err != nil {
 			return err
 		}
@@ -351,7 +350,7 @@ func (s *Server) putCursor(create bool) handler {
 			return 0, nil, err
 		}
 		ctx := c.r.Context()
-		err = s.db.write(ctx, func(tx *sql.Tx) error {
+		err = s.db.write(ctx, func(tx *cachedTx) error {
 			d, err := s.loadIntegration(ctx, tx, c.param("id"))
 			if err != nil {
 				return err

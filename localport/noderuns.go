@@ -3,7 +3,6 @@ package localport
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"fmt"
 	"net/http"
 	"slices"
@@ -136,7 +135,7 @@ func (s *Server) createNodeRun(ctx context.Context, nr NewNodeRun) (NodeRun, err
 		Config:    NodeConfig{Type: "INTEGRATION_ACTION", InstallationID: nr.InstallationID, ActionType: nr.ActionType, Properties: nr.Properties},
 		CreatedAt: stamp(now), UpdatedAt: stamp(now), Logs: []NodeRunLog{},
 	}, Seq: now.UnixNano()}
-	if err := s.db.write(ctx, func(tx *sql.Tx) error { return saveDoc(ctx, tx, docNodeRun, r.Identifier, &r) }); err != nil {
+	if err := s.db.write(ctx, func(tx *cachedTx) error { return saveDoc(ctx, tx, docNodeRun, r.Identifier, &r) }); err != nil {
 		return NodeRun{}, err
 	}
 	return r.unpack(), nil
@@ -215,7 +214,7 @@ func (s *Server) claimPendingNodeRuns(c *call) (int, any, error) {
 	}
 	ctx := c.r.Context()
 	claimed := []map[string]any{}
-	err = s.db.write(ctx, func(tx *sql.Tx) error {
+	err = s.db.write(ctx, func(tx *cachedTx) error {
 		runs, err := allNodeRuns(ctx, tx)
 		if err != nil {
 			return err
@@ -246,7 +245,7 @@ func (s *Server) claimPendingNodeRuns(c *call) (int, any, error) {
 // updateNodeRun loads, changes and saves one node run in one write.
 func (s *Server) updateNodeRun(ctx context.Context, id string, change func(r *storedNodeRun, now string) error) (*storedNodeRun, error) {
 	var r *storedNodeRun
-	err := s.db.write(ctx, func(tx *sql.Tx) error {
+	err := s.db.write(ctx, func(tx *cachedTx) error {
 		var err error
 		if r, err = loadNodeRun(ctx, tx, id); err != nil {
 			return err

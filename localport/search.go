@@ -2,7 +2,6 @@ package localport
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"net/http"
 	"slices"
@@ -34,11 +33,11 @@ func (s *Server) searchEntities(c *call) (int, any, error) {
 	// never half of a concurrent bulk write. Every query of the search goes
 	// through it: a second connection from the pool while holding this one
 	// deadlocks when concurrent searches hold them all.
-	tx, err := s.db.r.BeginTx(c.r.Context(), &sql.TxOptions{ReadOnly: true})
+	tx, err := s.db.read(c.r.Context())
 	if err != nil {
 		return 0, nil, fmt.Errorf("search: %w", err)
 	}
-	defer func() { _ = tx.Rollback() }()
+	defer func() { _ = tx.tx.Rollback() }()
 	rows, err := findEntities(c.r.Context(), tx, qu, "")
 	if err != nil {
 		return 0, nil, err
@@ -61,16 +60,22 @@ func matchingBlueprints(ctx context.Context, q querier, p query.Plan) ([]string,
 	if p.None {
 		return out, nil
 	}
-	all, err := listBlueprints(ctx, q)
+	// Identifiers only: compiling every blueprint took a tenth of a search.
+	rows, err := q.QueryContext(ctx, "SELECT identifier FROM blueprints ORDER BY identifier")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("list blueprints: %w", err)
 	}
-	for _, bp := range all {
-		if p.Blueprints == nil || slices.Contains(p.Blueprints, bp.id) {
-			out = append(out, bp.id)
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		if p.Blueprints == nil || slices.Contains(p.Blueprints, id) {
+			out = append(out, id)
 		}
 	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // projection is the include/exclude query of search and get: top-level keys

@@ -15,10 +15,14 @@ type writeOptions struct {
 	datasource                                   string // the writer's User-Agent
 	actor                                        string // the token's client id
 	now                                          time.Time
+	// existing remembers the related entities found in the request's
+	// transaction: a bulk's entities mostly point at the same few, and
+	// nothing in the transaction deletes them.
+	existing map[query.Key]bool
 }
 
 func writeOptionsOf(c *call) (writeOptions, error) {
-	o := writeOptions{datasource: c.r.UserAgent(), actor: c.clientID, now: time.Now()}
+	o := writeOptions{datasource: c.r.UserAgent(), actor: c.clientID, now: time.Now(), existing: map[query.Key]bool{}}
 	for _, f := range []struct {
 		name string
 		dst  *bool
@@ -209,7 +213,7 @@ func upsertOne(ctx context.Context, tx querier, bps *blueprints, bp *blueprint, 
 	}
 	e.UpdatedAt, e.UpdatedBy = stamp(o.now), o.actor
 	if !o.validationOnly {
-		if err := saveEntity(ctx, tx, e, bp, o.datasource, o.now.UnixMicro()); err != nil {
+		if err := saveEntity(ctx, tx, e, bp, o.datasource, o.now.UnixMicro(), existingRow == nil); err != nil {
 			return nil, err
 		}
 	}
@@ -342,11 +346,16 @@ func ensureTargets(ctx context.Context, tx querier, bps *blueprints, bp *bluepri
 	for _, name := range sortedKeys(rels) {
 		rel := bp.relations[name]
 		for _, target := range relationTargets(rels[name]) {
+			k := query.Key{Blueprint: rel.target, Identifier: target}
+			if o.existing[k] {
+				continue
+			}
 			exists, err := entityExists(ctx, tx, rel.target, target)
 			if err != nil {
 				return err
 			}
 			if exists {
+				o.existing[k] = true
 				continue
 			}
 			if !o.createMissing {
@@ -360,7 +369,7 @@ func ensureTargets(ctx context.Context, tx querier, bps *blueprints, bp *bluepri
 				continue
 			}
 			placeholder := &entity{Identifier: target, Blueprint: rel.target, CreatedAt: stamp(o.now), CreatedBy: o.actor, UpdatedAt: stamp(o.now), UpdatedBy: o.actor}
-			if err := saveEntity(ctx, tx, placeholder, targetBP, o.datasource, o.now.UnixMicro()); err != nil {
+			if err := saveEntity(ctx, tx, placeholder, targetBP, o.datasource, o.now.UnixMicro(), true); err != nil {
 				return err
 			}
 		}

@@ -210,7 +210,7 @@ func (r *Reconciler) listStale(ctx context.Context, startedAt time.Time) (map[st
 			if !ok {
 				continue
 			}
-			if _, done := r.produced[e.Blueprint][id]; done {
+			if _, done := r.produced[e.Blueprint][r.idHash(id)]; done {
 				continue
 			}
 			k := port.Key{Blueprint: e.Blueprint, Identifier: id}
@@ -228,10 +228,11 @@ func (r *Reconciler) listStale(ctx context.Context, startedAt time.Time) (map[st
 // blueprints lists every blueprint seen: produced, mapped or stale.
 func (r *Reconciler) blueprints(stale map[string][]target) []string {
 	set := map[string]bool{}
-	for _, m := range []map[string]map[string]struct{}{r.produced, r.kinds} {
-		for bp := range m {
-			set[bp] = true
-		}
+	for bp := range r.produced {
+		set[bp] = true
+	}
+	for bp := range r.kinds {
+		set[bp] = true
 	}
 	for bp := range stale {
 		set[bp] = true

@@ -3,6 +3,7 @@ package applier
 import (
 	"context"
 	"fmt"
+	"hash/maphash"
 	"sync"
 
 	"github.com/ocean-go/ocean/clients/port"
@@ -21,8 +22,14 @@ type Reconciler struct {
 	a    *Applier
 	opts Options
 
-	mu       sync.Mutex
-	produced map[string]map[string]struct{} // blueprint → identifiers produced
+	mu sync.Mutex
+	// produced holds, per blueprint, the identifiers produced as 64-bit
+	// hashes (idHash): 8 bytes a key rather than a string, which is what
+	// keeps a resync of a million entities small. A collision can only keep
+	// a stale entity (one in ~10^7 at a million produced and a million
+	// stale), never delete a produced one.
+	produced map[string]map[uint64]struct{}
+	seed     maphash.Seed
 	kinds    map[string]map[string]struct{} // blueprint → kinds producing it
 	// unresolved counts, per blueprint, produced entities with a search
 	// identifier Port did not resolve: one of the owned entities is theirs,
@@ -42,7 +49,8 @@ type Reconciler struct {
 func (a *Applier) NewReconciler(opts Options) *Reconciler {
 	return &Reconciler{
 		a: a, opts: opts,
-		produced:   map[string]map[string]struct{}{},
+		produced:   map[string]map[uint64]struct{}{},
+		seed:       maphash.MakeSeed(),
 		kinds:      map[string]map[string]struct{}{},
 		unresolved: map[string]int{},
 		related:    map[relRef]struct{}{},
@@ -68,7 +76,7 @@ func (r *Reconciler) Load(ctx context.Context, kind string, entities []port.Enti
 		earlier = make([]bool, len(entities))
 		for i := range entities {
 			if id, ok := entities[i].ID(); ok {
-				_, earlier[i] = r.produced[entities[i].Blueprint][id]
+				_, earlier[i] = r.produced[entities[i].Blueprint][r.idHash(id)]
 			}
 		}
 	}
@@ -166,10 +174,13 @@ func (r *Reconciler) addProduced(blueprint string, identifier any) {
 		return
 	}
 	if r.produced[blueprint] == nil {
-		r.produced[blueprint] = map[string]struct{}{}
+		r.produced[blueprint] = map[uint64]struct{}{}
 	}
-	r.produced[blueprint][id] = struct{}{}
+	r.produced[blueprint][r.idHash(id)] = struct{}{}
 }
+
+// idHash is the key of an identifier in produced.
+func (r *Reconciler) idHash(id string) uint64 { return maphash.String(r.seed, id) }
 
 // Failures returns the upserts that failed and were not recovered, and how
 // many more failed beyond those kept.

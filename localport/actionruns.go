@@ -1,9 +1,7 @@
 package localport
 
 import (
-	"cmp"
 	"context"
-	"fmt"
 	"net/http"
 	"slices"
 	"time"
@@ -132,25 +130,7 @@ func loadRun(ctx context.Context, q querier, id string) (*storedRun, error) {
 
 // allRuns lists the runs in creation order.
 func allRuns(ctx context.Context, q querier) ([]*storedRun, error) {
-	rows, err := q.QueryContext(ctx, "SELECT body FROM documents WHERE kind = ?", docActionRun)
-	if err != nil {
-		return nil, fmt.Errorf("list action runs: %w", err)
-	}
-	defer rows.Close()
-	var out []*storedRun
-	for rows.Next() {
-		var body string
-		if err := rows.Scan(&body); err != nil {
-			return nil, err
-		}
-		var r storedRun
-		if err := decodeJSON([]byte(body), &r); err != nil {
-			return nil, fmt.Errorf("decode action run: %w", err)
-		}
-		out = append(out, &r)
-	}
-	slices.SortFunc(out, func(a, b *storedRun) int { return cmp.Compare(a.Seq, b.Seq) })
-	return out, rows.Err()
+	return allDocs(ctx, q, docActionRun, func(r *storedRun) int64 { return r.Seq })
 }
 
 // claimRequest is the body of POST /v1/actions/runs/claim-pending.

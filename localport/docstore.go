@@ -1,11 +1,13 @@
 package localport
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -36,6 +38,29 @@ func loadDoc(ctx context.Context, q querier, kind, id string, into any) (found b
 		return false, fmt.Errorf("decode %s %q: %w", kind, id, err)
 	}
 	return true, nil
+}
+
+// allDocs decodes every document of kind, in the order seq gives.
+func allDocs[T any](ctx context.Context, q querier, kind string, seq func(*T) int64) ([]*T, error) {
+	rows, err := q.QueryContext(ctx, "SELECT body FROM documents WHERE kind = ?", kind)
+	if err != nil {
+		return nil, fmt.Errorf("list %s documents: %w", kind, err)
+	}
+	defer rows.Close()
+	var out []*T
+	for rows.Next() {
+		var body string
+		if err := rows.Scan(&body); err != nil {
+			return nil, err
+		}
+		v := new(T)
+		if err := decodeJSON([]byte(body), v); err != nil {
+			return nil, fmt.Errorf("decode %s: %w", kind, err)
+		}
+		out = append(out, v)
+	}
+	slices.SortFunc(out, func(a, b *T) int { return cmp.Compare(seq(a), seq(b)) })
+	return out, rows.Err()
 }
 
 func saveDoc(ctx context.Context, tx querier, kind, id string, v any) error {

@@ -1,9 +1,7 @@
 package localport
 
 import (
-	"cmp"
 	"context"
-	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -164,25 +162,7 @@ func loadNodeRun(ctx context.Context, q querier, id string) (*storedNodeRun, err
 
 // allNodeRuns lists the node runs in creation order.
 func allNodeRuns(ctx context.Context, q querier) ([]*storedNodeRun, error) {
-	rows, err := q.QueryContext(ctx, "SELECT body FROM documents WHERE kind = ?", docNodeRun)
-	if err != nil {
-		return nil, fmt.Errorf("list workflow node runs: %w", err)
-	}
-	defer rows.Close()
-	var out []*storedNodeRun
-	for rows.Next() {
-		var body string
-		if err := rows.Scan(&body); err != nil {
-			return nil, err
-		}
-		var r storedNodeRun
-		if err := decodeJSON([]byte(body), &r); err != nil {
-			return nil, fmt.Errorf("decode workflow node run: %w", err)
-		}
-		out = append(out, &r)
-	}
-	slices.SortFunc(out, func(a, b *storedNodeRun) int { return cmp.Compare(a.Seq, b.Seq) })
-	return out, rows.Err()
+	return allDocs(ctx, q, docNodeRun, func(r *storedNodeRun) int64 { return r.Seq })
 }
 
 // reservedUsage refuses a call Port reserves for integrations (claim, ack,

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -173,39 +174,30 @@ func (q *kafkaQueue) encode(it *item) kafka.Message {
 // cannot process it (the event is then dead-lettered). procs is empty when
 // no processor of the path handles it any more.
 func (q *kafkaQueue) decode(msg kafka.Message) (*path, *item, error) {
-	ev := &handlers.WebhookEvent{Body: msg.Value, Headers: http.Header{}}
-	var name string
+	ev := &handlers.WebhookEvent{Body: msg.Value, Headers: http.Header{}, ReceivedAt: msg.Time}
 	for _, h := range msg.Headers {
-		switch {
+		switch name, isHTTP := strings.CutPrefix(h.Key, headerHTTP); {
+		case isHTTP && name != "":
+			ev.Headers.Add(name, string(h.Value))
 		case h.Key == headerEventID:
 			ev.ID = string(h.Value)
 		case h.Key == headerPath:
-			name = string(h.Value)
+			ev.Path = string(h.Value)
 		case h.Key == headerReceivedAt:
-			ev.ReceivedAt, _ = time.Parse(time.RFC3339Nano, string(h.Value))
-		case len(h.Key) > len(headerHTTP) && h.Key[:len(headerHTTP)] == headerHTTP:
-			ev.Headers.Add(h.Key[len(headerHTTP):], string(h.Value))
+			if at, err := time.Parse(time.RFC3339Nano, string(h.Value)); err == nil {
+				ev.ReceivedAt = at
+			}
 		}
 	}
-	if ev.ReceivedAt.IsZero() {
-		ev.ReceivedAt = msg.Time
-	}
-	ev.Path = name
-	pt := q.m.paths[name]
+	pt := q.m.paths[ev.Path]
 	if pt == nil {
-		return nil, nil, fmt.Errorf("no webhook processor serves path %q in this replica", name)
+		return nil, nil, fmt.Errorf("no webhook processor serves path %q in this replica", ev.Path)
 	}
 	var err error
 	if ev.Payload, err = decodeObject(ev.Body); err != nil {
 		return pt, nil, err
 	}
-	it := &item{pt: pt, ev: ev}
-	for _, p := range pt.procs {
-		if p.ShouldProcess(ev) {
-			it.procs = append(it.procs, p)
-		}
-	}
-	return pt, it, nil
+	return pt, &item{pt: pt, ev: ev, procs: pt.processorsOf(ev)}, nil
 }
 
 func (q *kafkaQueue) run(ctx, work context.Context) error {

@@ -76,6 +76,17 @@ type path struct {
 	unavailable logEvery
 }
 
+// processorsOf are the processors of the path that handle ev.
+func (pt *path) processorsOf(ev *handlers.WebhookEvent) []handlers.WebhookProcessor {
+	var out []handlers.WebhookProcessor
+	for _, p := range pt.procs {
+		if p.ShouldProcess(ev) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // logEvery lets one log line through per second and counts the others.
 type logEvery struct {
 	mu         sync.Mutex
@@ -174,12 +185,7 @@ func (m *Manager) Handler(name string) gin.HandlerFunc {
 			reject(http.StatusBadRequest, "invalid_json", err)
 			return
 		}
-		var procs []handlers.WebhookProcessor
-		for _, p := range pt.procs {
-			if p.ShouldProcess(ev) {
-				procs = append(procs, p)
-			}
-		}
+		procs := pt.processorsOf(ev)
 		if len(procs) == 0 {
 			met.count(name, "ignored")
 			log.Info("No processor of this path handles the event; it is ignored")

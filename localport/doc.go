@@ -13,6 +13,7 @@
 //	GET    /v1/organization                             {"organization":{"id","name","featureFlags"}}
 //	GET    /v1/kafka-credentials                        Options.Kafka's username and password; 404 without them
 //	GET    /v1/integration/provision-enabled            {"integrations":[]}
+//	GET    /v1/integration                              {"integrations"}: all of them, by identifier
 //	POST   /v1/integration                              create (409 if it exists)
 //	GET    /v1/integration/{id}                         the integration, with ingest URLs pointing here
 //	PATCH  /v1/integration/{id}                         update fields; a config change requests a resync

@@ -3,6 +3,7 @@ package localport
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"net/http"
 	"slices"
@@ -103,6 +104,33 @@ func (s *Server) createIntegration(c *call) (int, any, error) {
 		return 0, nil, err
 	}
 	return http.StatusCreated, ok("integration", d.render(c.r)), nil
+}
+
+// GET /v1/integration: every integration, by identifier (Port's "Get all
+// integrations"; Ocean itself never lists them).
+func (s *Server) listIntegrations(c *call) (int, any, error) {
+	ctx := c.r.Context()
+	rows, err := s.db.r.QueryContext(ctx, "SELECT body FROM documents WHERE kind = ? ORDER BY id", docIntegration)
+	if err != nil {
+		return 0, nil, fmt.Errorf("list integrations: %w", err)
+	}
+	defer rows.Close()
+	out := []any{}
+	for rows.Next() {
+		var body string
+		if err := rows.Scan(&body); err != nil {
+			return 0, nil, err
+		}
+		var d integrationDoc
+		if err := decodeJSON([]byte(body), &d); err != nil {
+			return 0, nil, fmt.Errorf("decode integration: %w", err)
+		}
+		out = append(out, d.render(c.r))
+	}
+	if err := rows.Err(); err != nil {
+		return 0, nil, fmt.Errorf("list integrations: %w", err)
+	}
+	return http.StatusOK, ok("integrations", out), nil
 }
 
 // GET /v1/integration/{id}

@@ -153,3 +153,21 @@ func TestIngestSinks(t *testing.T) {
 	admin := sink.must(200, "GET", srv.URL()+"/_admin/sinks", nil)["sinks"].(map[string]any)
 	assert.Contains(t, admin, localport.SinkHeartbeat)
 }
+
+// GET /v1/integration lists every integration as GET /v1/integration/{id} renders it.
+func TestListIntegrations(t *testing.T) {
+	_, c := start(t)
+	assert.Equal(t, []any{}, c.must(200, "GET", "/v1/integration", nil)["integrations"])
+	for _, id := range []string{"zeta", "alpha"} {
+		c.must(201, "POST", "/v1/integration", map[string]any{"installationId": id, "installationAppType": "fake"})
+	}
+	c.must(200, "PATCH", "/v1/integration/alpha/resync-state", map[string]any{"status": "completed"})
+
+	list := c.must(200, "GET", "/v1/integration", nil)["integrations"].([]any)
+	require.Len(t, list, 2)
+	for i, id := range []string{"alpha", "zeta"} {
+		assert.Equal(t, c.must(200, "GET", "/v1/integration/"+id, nil)["integration"], list[i], id)
+	}
+	assert.Equal(t, "completed", list[0].(map[string]any)["resyncState"].(map[string]any)["status"])
+	c.must(405, "PUT", "/v1/integration", nil)
+}

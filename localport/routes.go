@@ -11,6 +11,7 @@ func (s *Server) routes() {
 	a.add(http.MethodGet, "/v1/kafka-credentials", s.kafkaCredentials)
 
 	a.add(http.MethodGet, "/v1/integration/provision-enabled", s.provisionEnabled)
+	a.add(http.MethodGet, "/v1/integration", s.listIntegrations)
 	a.add(http.MethodPost, "/v1/integration", s.createIntegration)
 	a.add(http.MethodGet, "/v1/integration/{id}", s.getIntegration)
 	a.add(http.MethodPatch, "/v1/integration/{id}", s.patchIntegration)

@@ -20,8 +20,18 @@ func newPortCmd() *cobra.Command {
 	port := &cobra.Command{
 		Use:   "port",
 		Short: "Work with a local Port-compatible API server",
+		Long: `Serve a local Port, and look at what was synced into one.
+
+Look at what was synced: after sail (or ` + "`go run ./integrations/fake sail --once`" + `),
+	ocean port blueprints --db .ocean/port.db
+	ocean port entities --db .ocean/port.db --blueprint fake-person
+	ocean port integrations --db .ocean/port.db
+read the database file the embedded local Port wrote, even while a server
+has it open. Without --db they ask a running Port: --url (default
+$` + envPortURL + `, else ` + defaultPortURL + `) with --client-id and --client-secret when it
+checks them. Add --output json for scripts.`,
 	}
-	port.AddCommand(newPortServeCmd())
+	port.AddCommand(newPortServeCmd(), newPortEntitiesCmd(), newPortBlueprintsCmd(), newPortIntegrationsCmd())
 	return port
 }
 

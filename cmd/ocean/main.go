@@ -1,7 +1,9 @@
 // Command ocean is the ocean-go toolbox: `ocean new` creates an integration
-// project, `ocean port serve` runs a local Port, `ocean map` runs a mapping on
-// sample data, `ocean list` lists the integrations in a directory tree,
-// `ocean version` prints the version.
+// project, `ocean port serve` runs a local Port, `ocean port entities`,
+// `blueprints` and `integrations` show what a Port (or a local Port's
+// database file) holds, `ocean map` runs a mapping on sample data, `ocean
+// list` lists the integrations in a directory tree, `ocean version` prints
+// the version.
 package main
 
 import (

@@ -28,8 +28,9 @@ Look at what was synced: after sail (or ` + "`go run ./integrations/fake sail --
 	ocean port integrations --db .ocean/port.db
 read the database file the embedded local Port wrote, even while a server
 has it open. Without --db they ask a running Port: --url (default
-$` + envPortURL + `, else ` + defaultPortURL + `) with --client-id and --client-secret when it
-checks them. Add --output json for scripts.`,
+$` + envPortURL + `, else ` + defaultPortURL + `), with
+--client-id and --client-secret when it checks them. Add --output json for
+scripts.`,
 	}
 	port.AddCommand(newPortServeCmd(), newPortEntitiesCmd(), newPortBlueprintsCmd(), newPortIntegrationsCmd())
 	return port

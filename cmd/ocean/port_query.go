@@ -44,8 +44,9 @@ func newPortEntitiesCmd() *cobra.Command {
 		Long: `Entities searches the catalog (POST /v1/entities/search) and prints what matches.
 
 --query is a search query as Port takes it: {"combinator":"and","rules":[...]},
-each rule {"property","operator","value"}, {"relatedTo","blueprint",...} or a
-nested group. --blueprint BP adds the rule $blueprint = BP.
+each rule {"property","operator","value"}, {"operator":"relatedTo","blueprint",
+"value","direction"} or a nested group. --blueprint BP adds the rule
+$blueprint = BP.
 
 The table shows identifier, title, blueprint and a few properties (--properties
 chooses them), wide values cut; json prints the entities with all their fields.
@@ -66,10 +67,10 @@ table, all of json; 0 = all).`,
 	}
 	t.addFlags(cmd.Flags())
 	f := cmd.Flags()
-	f.StringVar(&o.blueprint, "blueprint", "", "only entities of this blueprint")
-	f.StringVar(&o.query, "query", "", `search query JSON: {"combinator":"and","rules":[...]}`)
+	f.StringVar(&o.blueprint, "blueprint", "", "only entities of blueprint `BP`")
+	f.StringVar(&o.query, "query", "", "search query `JSON`: {\"combinator\":\"and\",\"rules\":[...]}")
 	f.StringVarP(&o.output, "output", "o", outputTable, "table or json")
-	f.IntVar(&o.limit, "limit", 0, "print at most N entities (default 50 for table, all for json; 0 = all)")
+	f.IntVar(&o.limit, "limit", 0, "print at most `N` entities (default 50 for table, all for json; 0 = all)")
 	f.StringSliceVar(&o.properties, "properties", nil, "property columns of the table (default: up to 4 the entities have)")
 	return cmd
 }
@@ -107,7 +108,7 @@ func runEntities(ctx context.Context, c *portConn, o entitiesOptions, stdout, st
 			q = port.And(rule, q.Group())
 		}
 	}
-	entities, err := c.client.SearchEntities(ctx, q, entityFields...)
+	entities, err := c.client.SearchEntities(ctx, q, searchFields(o)...)
 	if err != nil {
 		if o.query != "" && errors.Is(err, port.ErrValidation) {
 			return fmt.Errorf("--query: %w", err)
@@ -140,6 +141,23 @@ func runEntities(ctx context.Context, c *portConn, o entitiesOptions, stdout, st
 		fmt.Fprintln(stderr, "no entity matches")
 	}
 	return nil
+}
+
+// searchFields are the fields the output needs: a table leaves out the
+// relations and meta fields, and the properties it does not show when
+// --properties names them.
+func searchFields(o entitiesOptions) []string {
+	if o.output == outputJSON {
+		return entityFields
+	}
+	fields := []string{"identifier", "title", "blueprint"}
+	if len(o.properties) == 0 {
+		return append(fields, "properties")
+	}
+	for _, p := range o.properties {
+		fields = append(fields, "properties."+p)
+	}
+	return fields
 }
 
 // parseQuery reads --query strictly: a misspelt key is an error, not a

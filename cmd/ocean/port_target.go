@@ -40,10 +40,10 @@ type portTarget struct {
 func (t *portTarget) addFlags(f *pflag.FlagSet) {
 	// Defaults from the environment are resolved when the command runs, so
 	// that --help never prints a secret.
-	f.StringVar(&t.url, "url", "", "base URL of the Port to read (default $"+envPortURL+", else "+defaultPortURL+")")
+	f.StringVar(&t.url, "url", "", "base `URL` of the Port to read (default $"+envPortURL+", else "+defaultPortURL+")")
 	f.StringVar(&t.clientID, "client-id", "", "client id (default $"+envPortClientID+")")
 	f.StringVar(&t.clientSecret, "client-secret", "", "client secret (default $"+envPortClientSecret+")")
-	f.StringVar(&t.db, "db", "", "read this local Port database file instead of a running Port (it may be in use by `ocean port serve`)")
+	f.StringVar(&t.db, "db", "", "read the local Port database `FILE` instead of a running Port (a server may have it open)")
 }
 
 // portConn is an open target: a read-only client, and what to close after.

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -319,6 +320,32 @@ func TestPortDBAlongsideServe(t *testing.T) {
 	_, err = c.DeleteEntities(context.Background(), []port.Key{{Blueprint: "person", Identifier: "big"}}, port.DeleteOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"core", "ada", "alan", "grace"}, entities())
+
+	// Reads while the server writes: each sees a whole write, never an error.
+	ctx, stop := context.WithCancel(context.Background())
+	written := make(chan int, 1)
+	go func() {
+		n := 0
+		for ; ctx.Err() == nil; n++ {
+			e := port.Entity{Identifier: fmt.Sprintf("p-%04d", n), Blueprint: "person"}
+			if _, err := c.UpsertEntities(ctx, []port.Entity{e}, port.UpsertOptions{}); err != nil && ctx.Err() == nil {
+				t.Errorf("write %d: %v", n, err)
+				break
+			}
+		}
+		written <- n
+	}()
+	seen := 0
+	for range 5 {
+		ids := entities()
+		assert.GreaterOrEqual(t, len(ids), seen, "a later read never sees less")
+		seen = len(ids)
+	}
+	stop()
+	assert.Positive(t, <-written)
+	final := entities()
+	assert.GreaterOrEqual(t, len(final), seen)
+	assert.Equal(t, []string{"core", "ada", "alan", "grace"}, final[:4])
 }
 
 // refusingURL is a loopback address nothing listens on.

@@ -57,11 +57,21 @@ table, all of json; 0 = all).`,
   ocean port entities --output json --limit 0 | jq '.[].identifier'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !cmd.Flags().Changed("limit") {
-				o.limit = -1
+			if err := checkOutput(o.output); err != nil {
+				return err
+			}
+			switch {
+			case o.limit < 0:
+				return fmt.Errorf("--limit must be 0 (all) or more, got %d", o.limit)
+			case !cmd.Flags().Changed("limit") && o.output == outputTable:
+				o.limit = defaultTableLimit
+			}
+			q, err := entitiesQuery(o)
+			if err != nil {
+				return err
 			}
 			return withPort(t, func(c *portConn) error {
-				return runEntities(cmd.Context(), c, o, cmd.OutOrStdout(), cmd.ErrOrStderr())
+				return runEntities(cmd.Context(), c, o, q, cmd.OutOrStdout(), cmd.ErrOrStderr())
 			})
 		},
 	}
@@ -86,26 +96,30 @@ func withPort(t portTarget, fn func(c *portConn) error) error {
 	return errors.Join(err, c.Close())
 }
 
-func runEntities(ctx context.Context, c *portConn, o entitiesOptions, stdout, stderr io.Writer) error {
-	if err := checkOutput(o.output); err != nil {
-		return err
-	}
+// entitiesQuery is --query, restricted to --blueprint.
+func entitiesQuery(o entitiesOptions) (port.Query, error) {
 	q := port.And()
 	if o.query != "" {
 		var err error
 		if q, err = parseQuery(o.query); err != nil {
-			return err
+			return q, err
 		}
 	}
+	if o.blueprint == "" {
+		return q, nil
+	}
+	rule := port.Cond("$blueprint", "=", o.blueprint)
+	if o.query == "" {
+		return port.And(rule), nil
+	}
+	// Nested whole: an empty "or" matches nothing and must go on doing so.
+	return port.And(rule, q.Group()), nil
+}
+
+func runEntities(ctx context.Context, c *portConn, o entitiesOptions, q port.Query, stdout, stderr io.Writer) error {
 	if o.blueprint != "" {
 		if err := checkBlueprint(ctx, c.client, o.blueprint); err != nil {
 			return err
-		}
-		rule := port.Cond("$blueprint", "=", o.blueprint)
-		if len(q.Rules) == 0 {
-			q = port.And(rule)
-		} else {
-			q = port.And(rule, q.Group())
 		}
 	}
 	entities, err := c.client.SearchEntities(ctx, q, searchFields(o)...)
@@ -115,16 +129,9 @@ func runEntities(ctx context.Context, c *portConn, o entitiesOptions, stdout, st
 		}
 		return err
 	}
-	limit := o.limit
-	if limit < 0 {
-		limit = 0
-		if o.output == outputTable {
-			limit = defaultTableLimit
-		}
-	}
 	shown := entities
-	if limit > 0 && len(shown) > limit {
-		shown = shown[:limit]
+	if o.limit > 0 && len(shown) > o.limit {
+		shown = shown[:o.limit]
 	}
 	if o.output == outputJSON {
 		if shown == nil {

@@ -137,6 +137,12 @@ func TestPortEntities(t *testing.T) {
 			wantStderr: "1 of 4 entities shown (--limit 0 shows all)\n",
 		},
 		{
+			name:       "blueprint and a query that matches nothing",
+			args:       []string{"--blueprint", "team", "--query", `{"combinator":"or","rules":[]}`},
+			wantOut:    "IDENTIFIER  TITLE  BLUEPRINT\n",
+			wantStderr: "no entity matches\n",
+		},
+		{
 			name:       "nothing matches",
 			args:       []string{"--query", `{"combinator":"or","rules":[]}`},
 			wantOut:    "IDENTIFIER  TITLE  BLUEPRINT\n",
@@ -395,6 +401,8 @@ func TestPortQueryErrors(t *testing.T) {
 		{"db and url", []string{"port", "entities", "--db", empty, "--url", target[1]}, []string{"--db and --url go apart"}},
 		{"db and credentials", []string{"port", "entities", "--db", empty, "--client-secret", "s"}, []string{"--client-id and --client-secret are for a running Port"}},
 		{"bad output", append([]string{"port", "blueprints", "-o", "yaml"}, target...), []string{`--output must be table or json, got "yaml"`}},
+		{"bad entities output", []string{"port", "entities", "--db", missing, "-o", "yaml"}, []string{`--output must be table or json, got "yaml"`}},
+		{"negative limit", append([]string{"port", "entities", "--limit", "-1"}, target...), []string{"--limit must be 0 (all) or more, got -1"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			stdout, stderr, err := runOcean(t, "", tt.args...)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ocean-go/ocean/localport"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -380,4 +381,15 @@ func TestBulkSeesItsOwnWrites(t *testing.T) {
 	users, err := srv.Entities("user")
 	require.NoError(t, err)
 	assert.Empty(t, users, "no placeholder of d's owner")
+}
+
+// A bulk's look-up of its entities goes by the (blueprint, identifier) key,
+// never through every entity of the blueprint.
+func TestLookUpUsesTheKey(t *testing.T) {
+	srv, c := start(t)
+	catalog(c)
+	plan, err := localport.QueryPlan(srv, localport.LookUpQuery(3), "service", "a", "b", "c")
+	require.NoError(t, err)
+	assert.Contains(t, plan, "USING INDEX sqlite_autoindex_entities_1 (blueprint=? AND identifier=?)")
+	assert.NotContains(t, plan, "SCAN")
 }

@@ -63,10 +63,25 @@ func (s *seenRows) lookUp(ctx context.Context, tx querier, bp string, identifier
 	for _, id := range identifiers {
 		args = append(args, id)
 	}
-	return scanWhere(ctx, tx, []string{"blueprint = ?", "identifier IN (" + placeholders(len(identifiers)) + ")"}, args, func(r *row) error {
+	// No ORDER BY: ordered by id, SQLite walks the whole blueprint instead of
+	// looking the identifiers up (see TestLookUpUsesTheKey).
+	rows, err := tx.QueryContext(ctx, lookUpQuery(len(identifiers)), args...)
+	if err != nil {
+		return fmt.Errorf("look up entities of %s: %w", bp, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanRow(rows)
+		if err != nil {
+			return fmt.Errorf("look up entities of %s: %w", bp, err)
+		}
 		s.rows[r.Key()] = r
-		return nil
-	})
+	}
+	return rows.Err()
+}
+
+func lookUpQuery(n int) string {
+	return "SELECT " + rowCols + " FROM entities WHERE blueprint = ? AND identifier IN (" + placeholders(n) + ")"
 }
 
 func writeOptionsOf(c *call) (writeOptions, error) {

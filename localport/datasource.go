@@ -1,6 +1,8 @@
 package localport
 
 import (
+	"database/sql"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -75,32 +77,42 @@ func (s *Server) datasourceEntities(c *call) (int, any, error) {
 		args = append(args, -utf8.RuneCountInString(*req.Suffix), *req.Suffix)
 	}
 	args = append(args, limit+1)
-	rows, err := s.db.r.QueryContext(c.r.Context(), "SELECT "+rowCols+" FROM entities WHERE "+strings.Join(conds, " AND ")+" ORDER BY id LIMIT ?", args...)
+	rows, err := s.db.r.QueryContext(c.r.Context(), "SELECT id, body FROM entities WHERE "+strings.Join(conds, " AND ")+" ORDER BY id LIMIT ?", args...)
 	if err != nil {
 		return 0, nil, err
 	}
 	defer rows.Close()
-	entities := make([]any, 0)
-	var next any
+	// The answer is written here, the stored bodies copied into it: decoding
+	// and encoding them again was most of a listing's work.
+	plan := proj.plan()
+	out := append(make([]byte, 0, 64<<10), `{"entities":[`...)
+	n := 0
+	next := "null"
 	var lastID int64
+	var body sql.RawBytes // the driver's bytes, reused row after row
 	for rows.Next() {
-		r, err := scanRow(rows)
-		if err != nil {
+		var id int64
+		if err := rows.Scan(&id, &body); err != nil {
 			return 0, nil, err
 		}
-		if len(entities) == limit {
-			next = strconv.FormatInt(lastID, 10)
+		if n == limit {
+			next = `"` + strconv.FormatInt(lastID, 10) + `"`
 			break
 		}
-		e, err := r.entity()
-		if err != nil {
-			return 0, nil, err
+		if n > 0 {
+			out = append(out, ',')
 		}
-		entities = append(entities, proj.apply(e))
-		lastID = r.id
+		var decodable bool
+		if out, decodable = plan.appendEntity(out, body, proj); !decodable {
+			return 0, nil, fmt.Errorf("entity row %d: its stored body is not an entity", id)
+		}
+		n++
+		lastID = id
 	}
 	if err := rows.Err(); err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, ok("entities", entities, "next", next), nil
+	out = append(out, `],"next":`...)
+	out = append(out, next...)
+	return http.StatusOK, encodedJSON(append(out, `,"ok":true}`+"\n"...)), nil
 }

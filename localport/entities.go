@@ -3,6 +3,7 @@ package localport
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 )
 
@@ -77,6 +78,9 @@ func (s *Server) bulkUpsert(c *call) (int, any, error) {
 		if err != nil {
 			return err
 		}
+		if err := o.seen.lookUp(ctx, tx, bp.id, plainIdentifiers(items)); err != nil {
+			return err
+		}
 		for i, item := range items {
 			res, err := upsertItem(ctx, tx, bps, bp, item, o)
 			if err != nil {
@@ -101,28 +105,37 @@ func (s *Server) bulkUpsert(c *call) (int, any, error) {
 	return status, ok("entities", successes, "errors", failures), nil
 }
 
-// upsertItem writes one bulk item inside a savepoint, rolled back on failure.
+// upsertItem writes one bulk item. An item checks everything before it
+// writes (upsertOne), so one that fails wrote nothing and needs no savepoint
+// of its own; one that fails after it wrote fails the whole request, which
+// its group commit rolls back alone.
 func upsertItem(ctx context.Context, tx *cachedTx, bps *blueprints, bp *blueprint, item any, o writeOptions) (*upsertResult, error) {
-	if _, err := tx.ExecContext(ctx, "SAVEPOINT item"); err != nil {
-		return nil, err
-	}
+	writes := o.seen.writes
 	in, err := parseEntityInput(item, bp.id)
 	var res *upsertResult
 	if err == nil {
 		res, err = upsertOne(ctx, tx, bps, bp, in, o)
 	}
-	if err != nil {
-		for _, stmt := range []string{"ROLLBACK TO item", "RELEASE item"} {
-			if _, rbErr := tx.ExecContext(ctx, stmt); rbErr != nil {
-				return nil, errors.Join(err, rbErr)
+	if err != nil && o.seen.writes != writes {
+		return nil, fmt.Errorf("bulk item failed after it was partly written: %v", err) // not the item's own error: the request's
+	}
+	return res, err
+}
+
+// plainIdentifiers are the items' string identifiers (not search queries),
+// each once.
+func plainIdentifiers(items []any) []string {
+	var ids []string
+	seen := map[string]bool{}
+	for _, item := range items {
+		if obj, isObj := item.(map[string]any); isObj {
+			if id, isString := obj["identifier"].(string); isString && !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
 			}
 		}
-		return nil, err
 	}
-	if _, err := tx.ExecContext(ctx, "RELEASE item"); err != nil {
-		return nil, err
-	}
-	return res, nil
+	return ids
 }
 
 // failedIdentifier is what a bulk error reports: the (resolved) identifier, or

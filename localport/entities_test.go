@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ocean-go/ocean/localport"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -346,4 +347,49 @@ func TestBodiesMustBeOneJSONValueOfUnicodeText(t *testing.T) {
 	c.must(201, "POST", single, []byte(`{"identifier":"x","title":"\ud83d\ude00 \\ud800"}`+"\n"))
 	e := c.must(200, "GET", "/v1/blueprints/service/entities/x", nil)["entity"].(map[string]any)
 	assert.Equal(t, "😀 \\ud800", e["title"])
+}
+
+// A bulk sees its own writes: an entity written twice is created once, a
+// placeholder an earlier item created is updated by a later one, and an item
+// that fails leaves nothing behind (not even the placeholders it needed).
+func TestBulkSeesItsOwnWrites(t *testing.T) {
+	srv, c := start(t)
+	catalog(c)
+	path := "/v1/blueprints/service/entities/bulk?upsert=true&merge=true&create_missing_related_entities=true"
+	resp := c.must(207, "POST", path, map[string]any{"entities": []any{
+		map[string]any{"identifier": "a", "properties": map[string]any{"stars": 1}},
+		map[string]any{"identifier": "a", "properties": map[string]any{"language": "go"}},
+		map[string]any{"identifier": "b", "relations": map[string]any{"deps": []any{"c", "c"}}},
+		map[string]any{"identifier": "c", "properties": map[string]any{"stars": 3}},
+		map[string]any{"identifier": "d", "relations": map[string]any{"deps": []any{"ghost"}, "owner": "u"}, "properties": map[string]any{"stars": "x"}},
+	}})
+	created := func(i int, id string, was bool) map[string]any {
+		return map[string]any{"index": json.Number(fmt.Sprint(i)), "identifier": id, "created": was}
+	}
+	assert.Equal(t, []any{created(0, "a", true), created(1, "a", false), created(2, "b", true), created(3, "c", false)}, resp["entities"])
+	require.Len(t, resp["errors"], 1)
+
+	entities, err := srv.Entities("service")
+	require.NoError(t, err)
+	byID := map[string]map[string]any{}
+	for _, e := range entities {
+		byID[e["identifier"].(string)] = e
+	}
+	assert.Len(t, byID, 3, "a, b and c; neither d nor its placeholder ghost")
+	assert.Equal(t, map[string]any{"stars": json.Number("1"), "language": "go"}, byID["a"]["properties"])
+	assert.Equal(t, map[string]any{"stars": json.Number("3")}, byID["c"]["properties"])
+	users, err := srv.Entities("user")
+	require.NoError(t, err)
+	assert.Empty(t, users, "no placeholder of d's owner")
+}
+
+// A bulk's look-up of its entities goes by the (blueprint, identifier) key,
+// never through every entity of the blueprint.
+func TestLookUpUsesTheKey(t *testing.T) {
+	srv, c := start(t)
+	catalog(c)
+	plan, err := localport.QueryPlan(srv, localport.LookUpQuery(3), "service", "a", "b", "c")
+	require.NoError(t, err)
+	assert.Contains(t, plan, "USING INDEX sqlite_autoindex_entities_1 (blueprint=? AND identifier=?)")
+	assert.NotContains(t, plan, "SCAN")
 }

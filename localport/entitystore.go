@@ -70,17 +70,26 @@ func saveEdges(ctx context.Context, tx querier, e *entity, bp *blueprint, fresh 
 			return fmt.Errorf("clear relations of %s/%s: %w", e.Blueprint, e.Identifier, err)
 		}
 	}
-	for name, v := range e.Relations {
+	var args []any
+	for _, name := range sortedKeys(e.Relations) {
 		rel := bp.relations[name]
 		if rel == nil {
 			continue
 		}
-		for _, target := range relationTargets(v) {
-			_, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO relations VALUES (?, ?, ?, ?, ?)", e.Blueprint, e.Identifier, name, rel.target, target)
-			if err != nil {
-				return fmt.Errorf("save relation %s of %s/%s: %w", name, e.Blueprint, e.Identifier, err)
-			}
+		for _, target := range relationTargets(e.Relations[name]) {
+			args = append(args, e.Blueprint, e.Identifier, name, rel.target, target)
 		}
+	}
+	// A few rows per statement rather than one: each statement costs more
+	// than the rows it inserts. Full chunks share one statement text.
+	const perStmt = 8
+	for len(args) > 0 {
+		n := min(len(args)/5, perStmt)
+		stmt := "INSERT OR IGNORE INTO relations VALUES " + strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?),", n), ",")
+		if _, err := tx.ExecContext(ctx, stmt, args[:n*5]...); err != nil {
+			return fmt.Errorf("save relations of %s/%s: %w", e.Blueprint, e.Identifier, err)
+		}
+		args = args[n*5:]
 	}
 	return nil
 }

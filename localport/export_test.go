@@ -2,6 +2,7 @@ package localport
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -26,4 +27,27 @@ func (s *Server) SeedEntities(blueprint, datasource string, entities []map[strin
 		}
 		return nil
 	})
+}
+
+// LookUpQuery is the query a bulk looks its n entities up with.
+var LookUpQuery = lookUpQuery
+
+// QueryPlan is SQLite's EXPLAIN QUERY PLAN of q on the server's readers, its
+// lines joined.
+func QueryPlan(s *Server, q string, args ...any) (string, error) {
+	rows, err := s.db.r.Query("EXPLAIN QUERY PLAN "+q, args...)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var lines []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			return "", err
+		}
+		lines = append(lines, detail)
+	}
+	return strings.Join(lines, "\n"), rows.Err()
 }

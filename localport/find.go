@@ -60,7 +60,7 @@ func findEntities(ctx context.Context, q querier, qu *query.Query, onlyBP string
 				var keep []*row
 				for _, r := range b.rows {
 					if qu.Match(r) {
-						if _, err := r.entity(); err != nil {
+						if !r.decodable() {
 							continue // a body that cannot be decoded is never returned
 						}
 						keep = append(keep, r)

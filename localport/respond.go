@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ocean-go/ocean/internal/httpbody"
+	"github.com/ocean-go/ocean/localport/internal/rawjson"
 )
 
 // Error codes of the {"ok":false,"error":code,"message":...} envelope.
@@ -78,7 +79,17 @@ func asAPIError(err error) *apiError {
 	return newError(http.StatusInternalServerError, codeInternal, "internal error: %v", err)
 }
 
+// encodedJSON is an answer a handler encoded itself (with the newline
+// json.Encoder ends with).
+type encodedJSON []byte
+
 func writeJSON(w http.ResponseWriter, status int, body any) {
+	if data, encoded := body.(encodedJSON); encoded {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(status)
+		_, _ = w.Write(data)
+		return
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false) // messages quote <, > and & as they are
@@ -163,6 +174,14 @@ func decodeJSON(data []byte, into any) error {
 	}
 	if err := checkText(data); err != nil {
 		return err
+	}
+	if v, isAny := into.(*any); isAny {
+		// The fast decoder gives the same values; what it refuses, encoding/json
+		// decodes again below to say why.
+		if decoded, err := rawjson.Decode(data); err == nil {
+			*v = decoded
+			return nil
+		}
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()

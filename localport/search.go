@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ocean-go/ocean/localport/internal/query"
+	"github.com/ocean-go/ocean/localport/internal/rawjson"
 )
 
 // POST /v1/entities/search
@@ -42,16 +43,25 @@ func (s *Server) searchEntities(c *call) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	entities := make([]any, 0, len(rows))
-	for _, r := range rows {
-		e, _ := r.entity() // findEntities only returns decodable rows
-		entities = append(entities, proj.apply(e))
-	}
 	matching, err := matchingBlueprints(c.r.Context(), tx, qu.Plan())
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, ok("matchingBlueprints", matching, "entities", entities), nil
+	// Written here, the stored bodies copied into the answer (see render.go),
+	// with the keys in the order encoding/json gives a map.
+	plan := proj.plan()
+	out := append(make([]byte, 0, 1024*len(rows)+64), `{"entities":[`...)
+	for i, r := range rows {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out, _ = plan.appendEntity(out, []byte(r.body), proj) // findEntities only returns decodable rows
+	}
+	out = append(out, `],"matchingBlueprints":`...)
+	if out, err = rawjson.Append(out, matching); err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, encodedJSON(append(out, `,"ok":true}`+"\n"...)), nil
 }
 
 // matchingBlueprints: the existing blueprints the query can match.

@@ -15,14 +15,78 @@ type writeOptions struct {
 	datasource                                   string // the writer's User-Agent
 	actor                                        string // the token's client id
 	now                                          time.Time
-	// existing remembers the related entities found in the request's
-	// transaction: a bulk's entities mostly point at the same few, and
-	// nothing in the transaction deletes them.
+	seen                                         *seenRows
+}
+
+// seenRows is what a request's writes learnt of the entities in its
+// transaction, which nothing else writes while the request runs: a bulk's
+// entities mostly point at the same few, and its own are looked up at once.
+type seenRows struct {
+	// existing are related entities found (or created as placeholders).
 	existing map[query.Key]bool
+	// rows are entities looked up: nil when absent. What the request writes
+	// replaces them.
+	rows map[query.Key]*row
+	// writes counts the rows the request wrote.
+	writes int
+}
+
+// stored is the entity row of k in tx, from what the request saw, else
+// looked up.
+func (s *seenRows) stored(ctx context.Context, tx querier, k query.Key) (*row, error) {
+	if r, seen := s.rows[k]; seen {
+		return r, nil
+	}
+	return loadRow(ctx, tx, k.Blueprint, k.Identifier)
+}
+
+// wrote records that the request saved e.
+func (s *seenRows) wrote(e *entity) {
+	k := query.Key{Blueprint: e.Blueprint, Identifier: e.Identifier}
+	s.existing[k] = true
+	if _, seen := s.rows[k]; seen {
+		s.rows[k] = &row{blueprint: e.Blueprint, identifier: e.Identifier, decoded: e}
+	}
+	s.writes++
+}
+
+// lookUp reads the rows of identifiers of blueprint bp in one query.
+func (s *seenRows) lookUp(ctx context.Context, tx querier, bp string, identifiers []string) error {
+	if len(identifiers) == 0 {
+		return nil
+	}
+	for _, id := range identifiers {
+		s.rows[query.Key{Blueprint: bp, Identifier: id}] = nil
+	}
+	args := make([]any, 0, len(identifiers)+1)
+	args = append(args, bp)
+	for _, id := range identifiers {
+		args = append(args, id)
+	}
+	// No ORDER BY: ordered by id, SQLite walks the whole blueprint instead of
+	// looking the identifiers up (see TestLookUpUsesTheKey).
+	rows, err := tx.QueryContext(ctx, lookUpQuery(len(identifiers)), args...)
+	if err != nil {
+		return fmt.Errorf("look up entities of %s: %w", bp, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanRow(rows)
+		if err != nil {
+			return fmt.Errorf("look up entities of %s: %w", bp, err)
+		}
+		s.rows[r.Key()] = r
+	}
+	return rows.Err()
+}
+
+func lookUpQuery(n int) string {
+	return "SELECT " + rowCols + " FROM entities WHERE blueprint = ? AND identifier IN (" + placeholders(n) + ")"
 }
 
 func writeOptionsOf(c *call) (writeOptions, error) {
-	o := writeOptions{datasource: c.r.UserAgent(), actor: c.clientID, now: time.Now(), existing: map[query.Key]bool{}}
+	o := writeOptions{datasource: c.r.UserAgent(), actor: c.clientID, now: time.Now(),
+		seen: &seenRows{existing: map[query.Key]bool{}, rows: map[query.Key]*row{}}}
 	for _, f := range []struct {
 		name string
 		dst  *bool
@@ -166,7 +230,7 @@ func upsertOne(ctx context.Context, tx querier, bps *blueprints, bp *blueprint, 
 			err = errFor{id: id, err: err}
 		}
 	}()
-	existingRow, err := loadRow(ctx, tx, bp.id, id)
+	existingRow, err := o.seen.stored(ctx, tx, query.Key{Blueprint: bp.id, Identifier: id})
 	if err != nil {
 		return nil, err
 	}
@@ -208,15 +272,26 @@ func upsertOne(ctx context.Context, tx querier, bps *blueprints, bp *blueprint, 
 	if err := checkRequired(bp, e); err != nil {
 		return nil, err
 	}
-	if err := ensureTargets(ctx, tx, bps, bp, rels, o); err != nil {
+	placeholders, err := missingTargets(ctx, tx, bps, bp, rels, o)
+	if err != nil {
 		return nil, err
 	}
 	e.UpdatedAt, e.UpdatedBy = stamp(o.now), o.actor
-	if !o.validationOnly {
-		if err := saveEntity(ctx, tx, e, bp, o.datasource, o.now.UnixMicro(), existingRow == nil); err != nil {
+	if o.validationOnly {
+		return &upsertResult{entity: e, created: existingRow == nil}, nil
+	}
+	// Every check is behind: from here only the database can fail, which
+	// fails the whole request (see upsertItem).
+	for _, p := range placeholders {
+		if err := saveEntity(ctx, tx, p.entity, p.bp, o.datasource, o.now.UnixMicro(), true); err != nil {
 			return nil, err
 		}
+		o.seen.wrote(p.entity)
 	}
+	if err := saveEntity(ctx, tx, e, bp, o.datasource, o.now.UnixMicro(), existingRow == nil); err != nil {
+		return nil, err
+	}
+	o.seen.wrote(e)
 	return &upsertResult{entity: e, created: existingRow == nil}, nil
 }
 
@@ -340,39 +415,44 @@ func checkRequired(bp *blueprint, e *entity) error {
 	return nil
 }
 
-// ensureTargets checks that every related entity exists; missing ones are
-// created as bare placeholders with create_missing_related_entities, else 404.
-func ensureTargets(ctx context.Context, tx querier, bps *blueprints, bp *blueprint, rels map[string]any, o writeOptions) error {
+// placeholder is a bare entity create_missing_related_entities creates.
+type placeholder struct {
+	entity *entity
+	bp     *blueprint
+}
+
+// missingTargets checks that every related entity exists; the missing ones
+// are placeholders to create with create_missing_related_entities, else 404.
+// It writes nothing, so that a failing entity has nothing to undo.
+func missingTargets(ctx context.Context, tx querier, bps *blueprints, bp *blueprint, rels map[string]any, o writeOptions) ([]placeholder, error) {
+	var missing []placeholder
+	planned := map[query.Key]bool{}
 	for _, name := range sortedKeys(rels) {
 		rel := bp.relations[name]
 		for _, target := range relationTargets(rels[name]) {
 			k := query.Key{Blueprint: rel.target, Identifier: target}
-			if o.existing[k] {
+			if o.seen.existing[k] || planned[k] {
 				continue
 			}
 			exists, err := entityExists(ctx, tx, rel.target, target)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			if exists {
-				o.existing[k] = true
+				o.seen.existing[k] = true
 				continue
 			}
 			if !o.createMissing {
-				return notFound("Related entity %q of blueprint %q was not found (relation %q)", target, rel.target, name)
+				return nil, notFound("Related entity %q of blueprint %q was not found (relation %q)", target, rel.target, name)
 			}
 			targetBP, err := bps.get(rel.target)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			if o.validationOnly {
-				continue
-			}
-			placeholder := &entity{Identifier: target, Blueprint: rel.target, CreatedAt: stamp(o.now), CreatedBy: o.actor, UpdatedAt: stamp(o.now), UpdatedBy: o.actor}
-			if err := saveEntity(ctx, tx, placeholder, targetBP, o.datasource, o.now.UnixMicro(), true); err != nil {
-				return err
-			}
+			planned[k] = true
+			missing = append(missing, placeholder{bp: targetBP, entity: &entity{Identifier: target, Blueprint: rel.target,
+				CreatedAt: stamp(o.now), CreatedBy: o.actor, UpdatedAt: stamp(o.now), UpdatedBy: o.actor}})
 		}
 	}
-	return nil
+	return missing, nil
 }

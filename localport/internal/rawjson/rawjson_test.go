@@ -1,0 +1,122 @@
+package rawjson
+
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/require"
+)
+
+var corpus = []string{
+	`{}`, `[]`, `null`, `true`, `false`, `0`, `-0`, `1.5e+10`, `-12.25E-3`, `123456789012345678901234567890`,
+	`""`, `"plain"`, `"esc \" \\ \/ \b \f \n \r \t"`, `"\u00e9\u20ac\ud83d\ude00"`, `"é€😀"`, `"a\u2028b"`,
+	` { "a" : [ 1 , 2 , { "b" : null } ] , "c" : "d" } `, `{"a":1,"a":2}`, `[[[[]]]]`, `{"":""}`,
+	`{"identifier":"x","title":null,"team":["t"],"properties":{"n":1.0,"s":"<&>"},"relations":{}}`,
+	// refused
+	``, ` `, `{`, `}`, `[1,]`, `{"a":1,}`, `{"a"}`, `{a:1}`, `01`, `1.`, `.5`, `-`, `1e`, `+1`, `tru`, `nul`,
+	`"unterminated`, "\"ctl\x01\"", `"\x"`, `"\u12"`, `"\ud800"`, `"\udc00"`, `"\ud800\u0041"`, "\"\xff\"",
+	`1 2`, `{} x`, `NaN`, "\xef\xbb\xbf{}",
+}
+
+// Decode gives what encoding/json gives with UseNumber, and refuses what it
+// refuses (and text it would alter: invalid UTF-8, half surrogate pairs).
+func TestDecodeMatchesEncodingJSON(t *testing.T) {
+	for _, in := range corpus {
+		t.Run(in, func(t *testing.T) {
+			got, err := Decode([]byte(in))
+			want, wantErr := stdDecode(in)
+			if wantErr != nil || alters(in) {
+				require.Error(t, err)
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, want, got)
+		})
+	}
+}
+
+func stdDecode(in string) (any, error) {
+	dec := json.NewDecoder(strings.NewReader(in))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	if dec.More() || strings.TrimSpace(in[dec.InputOffset():]) != "" {
+		return nil, ErrSyntax
+	}
+	return v, nil
+}
+
+// alters: encoding/json would decode the text into something else.
+func alters(in string) bool {
+	return !utf8.ValidString(in) || strings.Contains(in, `\ud800"`) || strings.Contains(in, `\udc00`) || strings.Contains(in, `\ud800\u0041`)
+}
+
+func TestMembersAndElements(t *testing.T) {
+	var keys []string
+	var values []string
+	require.NoError(t, Members([]byte(` {"a" : [1, {"x":"}"}], "b\"":"s" ,"c":{}} `), func(k, v []byte) {
+		keys = append(keys, string(k))
+		values = append(values, string(v))
+	}))
+	require.Equal(t, []string{"a", `b"`, "c"}, keys)
+	require.Equal(t, []string{`[1, {"x":"}"}]`, `"s"`, `{}`}, values)
+
+	var elems []string
+	require.NoError(t, Elements([]byte(`[ "a", 2 ,{"b":[]}]`), func(v []byte) { elems = append(elems, string(v)) }))
+	require.Equal(t, []string{`"a"`, `2`, `{"b":[]}`}, elems)
+
+	for _, bad := range []string{`[]`, `{"a":}`, `{"a":1`, `{"a":tru}`, `{"a":1} x`, `{"a":"\ud800"}`} {
+		require.Error(t, Members([]byte(bad), func(_, _ []byte) {}), bad)
+	}
+	require.Error(t, Elements([]byte(`{}`), func([]byte) {}))
+}
+
+// Append writes what an encoding/json Encoder with HTML escaping off writes.
+func TestAppendMatchesEncodingJSON(t *testing.T) {
+	values := []any{
+		nil, true, false, "", "plain", "<&>\"\\\n\r\t\b\f\x01\x1f", "é€😀", "a\u2028b\u2029", "bad\xffutf8",
+		json.Number("12.50"), json.Number(""), map[string]any{"b": 1.5, "a": []any{"x", nil}, "c": map[string]any{}},
+		[]any{}, []string{"t", "u"}, map[string]any(nil), []any(nil), 42, 3.25, struct {
+			A string `json:"a"`
+		}{"<"},
+	}
+	for _, v := range values {
+		got, err := Append(nil, v)
+		require.NoError(t, err)
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		require.NoError(t, enc.Encode(v))
+		require.Equal(t, strings.TrimSuffix(buf.String(), "\n"), string(got), "%#v", v)
+	}
+	_, err := Append(nil, json.Number("1x"))
+	require.Error(t, err)
+}
+
+func FuzzDecode(f *testing.F) {
+	for _, in := range corpus {
+		f.Add(in)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		got, err := Decode([]byte(in))
+		want, wantErr := stdDecode(in)
+		if wantErr != nil {
+			if err == nil {
+				t.Fatalf("accepted %q that encoding/json refuses: %v", in, wantErr)
+			}
+			return
+		}
+		if err == nil && !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q: got %#v, want %#v", in, got, want)
+		}
+		if err == nil {
+			require.NoError(t, Members([]byte(`{"k":`+in+`}`), func(_, _ []byte) {}))
+		}
+	})
+}

@@ -15,7 +15,7 @@ import (
 // definitions below, which shadow the order-sensitive builtins for the
 // mapping's own code (a program's definitions take precedence over builtins,
 // in jq and gojq alike; builtins keep calling each other). Where they build
-// an object (from_entries, add, del, map_values, object construction) they
+// an object (from_entries, fromjson, add, del, map_values, object construction) they
 // record its order, as jq would have it.
 //
 // The _ocean_builtin_* aliases are defined first, so they still name gojq's
@@ -34,6 +34,7 @@ def to_entries: _ocean_to_entries;
 def from_entries: _ocean_entries_order(_ocean_builtin_from_entries);
 def with_entries(f): to_entries | map(f) | from_entries;
 def tojson: _ocean_tojson;
+def fromjson: _ocean_fromjson;
 def tostring: _ocean_tostring;
 def add: _ocean_values |
   if any(.[]?; type == "object") and all(.[]?; type == "object" or type == "null")
@@ -42,6 +43,8 @@ def add(f): [f] | add;
 def paths: _ocean_paths;
 def del(f): . as $in | delpaths([path(f)]) | _ocean_derive($in);
 def map_values(f): . as $in | (.[] |= f) | _ocean_derive($in);
+def _ocean_plus(a; b): b as $b | a as $a | $a + $b |
+  if type == "object" then _ocean_plus_order($a; $b) else . end;
 def walk(f): def w: if type == "object" then map_values(w) elif type == "array" then map(w) else . end | f; w;
 def _tohtml: _ocean_textify | _ocean_builtin_tohtml;
 def _touri: _ocean_textify | _ocean_builtin_touri;
@@ -77,6 +80,8 @@ func orderFunctions() []gojq.CompilerOption {
 			return v
 		}),
 		gojq.WithFunction("_ocean_merge", 0, 0, mergeObjects),
+		gojq.WithFunction("_ocean_fromjson", 0, 0, fromJSON),
+		gojq.WithFunction("_ocean_plus_order", 2, 2, plusOrder),
 		gojq.WithFunction("_ocean_derive", 1, 1, func(v any, args []any) any {
 			dst, ok1 := v.(map[string]any)
 			src, ok2 := args[0].(map[string]any)
@@ -173,6 +178,26 @@ func entriesOrder(v any, args []any) any {
 	return out
 }
 
+// plusOrder records the order of v, the sum of two objects args[0] + args[1]:
+// the left's keys, then the right's new ones.
+func plusOrder(v any, args []any) any {
+	out, _ := v.(map[string]any)
+	left, _ := args[0].(map[string]any)
+	right, _ := args[1].(map[string]any)
+	if len(out) < 2 || (left == nil && right == nil) {
+		return v
+	}
+	keys := make([]string, 0, len(out))
+	keys = append(keys, jsonorder.Keys(left)...)
+	for _, k := range jsonorder.Keys(right) {
+		if _, dup := left[k]; !dup {
+			keys = append(keys, k)
+		}
+	}
+	jsonorder.Record(out, keys)
+	return v
+}
+
 // mergeObjects adds a list of objects and nulls as jq does: a key keeps the
 // place it first had and takes the last value.
 func mergeObjects(v any, _ []any) any {
@@ -198,6 +223,20 @@ func mergeObjects(v any, _ []any) any {
 		return nil
 	}
 	jsonorder.Record(out, keys)
+	return out
+}
+
+// fromJSON is fromjson with the text's key order recorded (argocd's
+// .liveState | fromjson | .metadata.labels).
+func fromJSON(v any, _ []any) any {
+	s, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("%s (%s) cannot be parsed as JSON", typeOf(v), gojq.Preview(v))
+	}
+	out, err := jsonorder.Unmarshal([]byte(s))
+	if err != nil {
+		return fmt.Errorf("%s (while parsing %q)", err, s)
+	}
 	return out
 }
 
@@ -236,10 +275,17 @@ func collectPaths(v any, prefix []any, out *[]any) {
 	}
 }
 
-// withKeyOrder rewrites every object construction with two or more constant
-// keys, {z: .z, a: .a}, into ({z: .z, a: .a} | _ocean_keyorder(["z","a"]))
-// so that the object keeps the order it was written in.
+// withKeyOrder rewrites the programs that build objects so that they keep
+// jq's order: a + b becomes _ocean_plus(a; b) (the left's keys first), and an
+// object construction with two or more constant keys, {z: .z, a: .a},
+// becomes ({z: .z, a: .a} | _ocean_keyorder(["z","a"])), the order written.
 func withKeyOrder(q *gojq.Query) {
+	walkQueries(q, func(q *gojq.Query) {
+		if q.Op == gojq.OpAdd && q.Left != nil && q.Right != nil && mayBeObject(q.Left) && mayBeObject(q.Right) {
+			*q = gojq.Query{Term: &gojq.Term{Type: gojq.TermTypeFunc,
+				Func: &gojq.Func{Name: "_ocean_plus", Args: []*gojq.Query{q.Left, q.Right}}}}
+		}
+	})
 	walkQuery(q, func(t *gojq.Term) {
 		if t.Type != gojq.TermTypeObject || t.Object == nil {
 			return
@@ -264,6 +310,44 @@ func withKeyOrder(q *gojq.Query) {
 			SuffixList: t.SuffixList,
 		}
 	})
+}
+
+// scalarFuncs are builtins that never return an object.
+var scalarFuncs = map[string]bool{
+	"tostring": true, "tojson": true, "ascii_downcase": true, "ascii_upcase": true, "length": true,
+	"join": true, "ltrimstr": true, "rtrimstr": true, "trimstr": true, "trim": true, "ltrim": true, "rtrim": true,
+	"sub": true, "gsub": true, "tonumber": true, "type": true, "keys": true, "split": true, "not": true,
+	"test": true, "startswith": true, "endswith": true, "floor": true, "sqrt": true, "todate": true,
+	"fromdate": true, "now": true, "mktime": true, "strftime": true, "map": true, "to_entries": true,
+}
+
+// mayBeObject reports whether q may give an object; a + b needs the ordered
+// addition only when both sides may (null + an object is that object). It
+// keeps string concatenations such as .name + "-" + (.id | tostring) on
+// gojq's operator, which costs half as much.
+func mayBeObject(q *gojq.Query) bool {
+	switch {
+	case q.Op == gojq.OpAdd:
+		return mayBeObject(q.Left) && mayBeObject(q.Right)
+	case q.Op == gojq.OpPipe:
+		return mayBeObject(q.Right)
+	case q.Op != 0 || q.Term == nil:
+		return true
+	}
+	t := q.Term
+	if len(t.SuffixList) > 0 {
+		return true
+	}
+	switch t.Type {
+	case gojq.TermTypeString, gojq.TermTypeFormat, gojq.TermTypeNumber, gojq.TermTypeTrue,
+		gojq.TermTypeFalse, gojq.TermTypeArray:
+		return false
+	case gojq.TermTypeQuery:
+		return mayBeObject(t.Query)
+	case gojq.TermTypeFunc:
+		return !scalarFuncs[t.Func.Name]
+	}
+	return true
 }
 
 // constantKeys returns an object construction's keys when none is computed,
@@ -298,88 +382,98 @@ func constantKeys(o *gojq.Object) ([]string, bool) {
 
 func joinComma(elems []string) string { return strings.Join(elems, ",") }
 
+// walkQueries calls f on every query of q, children first.
+func walkQueries(q *gojq.Query, f func(*gojq.Query)) {
+	walkQueryNodes(q, f, func(*gojq.Term) {})
+}
+
 // walkQuery calls f on every term of q, children first.
 func walkQuery(q *gojq.Query, f func(*gojq.Term)) {
+	walkQueryNodes(q, func(*gojq.Query) {}, f)
+}
+
+func walkQueryNodes(q *gojq.Query, fq func(*gojq.Query), f func(*gojq.Term)) {
 	if q == nil {
 		return
 	}
 	for _, fd := range q.FuncDefs {
-		walkQuery(fd.Body, f)
+		walkQueryNodes(fd.Body, fq, f)
 	}
-	walkQuery(q.Left, f)
-	walkQuery(q.Right, f)
+	walkQueryNodes(q.Left, fq, f)
+	walkQueryNodes(q.Right, fq, f)
 	if q.Term != nil {
-		walkTerm(q.Term, f)
+		walkTerm(q.Term, fq, f)
 	}
+	fq(q)
 }
 
-func walkTerm(t *gojq.Term, f func(*gojq.Term)) {
-	walkIndex(t.Index, f)
+func walkTerm(t *gojq.Term, fq func(*gojq.Query), f func(*gojq.Term)) {
+	walkIndex(t.Index, fq, f)
 	if t.Func != nil {
 		for _, a := range t.Func.Args {
-			walkQuery(a, f)
+			walkQueryNodes(a, fq, f)
 		}
 	}
 	if t.Object != nil {
 		for _, kv := range t.Object.KeyVals {
-			walkString(kv.KeyString, f)
-			walkQuery(kv.KeyQuery, f)
-			walkQuery(kv.Val, f)
+			walkString(kv.KeyString, fq, f)
+			walkQueryNodes(kv.KeyQuery, fq, f)
+			walkQueryNodes(kv.Val, fq, f)
 		}
 	}
 	if t.Array != nil {
-		walkQuery(t.Array.Query, f)
+		walkQueryNodes(t.Array.Query, fq, f)
 	}
 	if t.Unary != nil {
-		walkTerm(t.Unary.Term, f)
+		walkTerm(t.Unary.Term, fq, f)
 	}
-	walkString(t.Str, f)
+	walkString(t.Str, fq, f)
 	if t.If != nil {
-		walkQuery(t.If.Cond, f)
-		walkQuery(t.If.Then, f)
+		walkQueryNodes(t.If.Cond, fq, f)
+		walkQueryNodes(t.If.Then, fq, f)
 		for _, e := range t.If.Elif {
-			walkQuery(e.Cond, f)
-			walkQuery(e.Then, f)
+			walkQueryNodes(e.Cond, fq, f)
+			walkQueryNodes(e.Then, fq, f)
 		}
-		walkQuery(t.If.Else, f)
+		walkQueryNodes(t.If.Else, fq, f)
 	}
 	if t.Try != nil {
-		walkQuery(t.Try.Body, f)
-		walkQuery(t.Try.Catch, f)
+		walkQueryNodes(t.Try.Body, fq, f)
+		walkQueryNodes(t.Try.Catch, fq, f)
 	}
 	if t.Reduce != nil {
-		walkQuery(t.Reduce.Query, f)
-		walkQuery(t.Reduce.Start, f)
-		walkQuery(t.Reduce.Update, f)
+		walkQueryNodes(t.Reduce.Query, fq, f)
+		walkQueryNodes(t.Reduce.Start, fq, f)
+		walkQueryNodes(t.Reduce.Update, fq, f)
 	}
 	if t.Foreach != nil {
-		walkQuery(t.Foreach.Query, f)
-		walkQuery(t.Foreach.Start, f)
-		walkQuery(t.Foreach.Update, f)
-		walkQuery(t.Foreach.Extract, f)
+		walkQueryNodes(t.Foreach.Query, fq, f)
+		walkQueryNodes(t.Foreach.Start, fq, f)
+		walkQueryNodes(t.Foreach.Update, fq, f)
+		walkQueryNodes(t.Foreach.Extract, fq, f)
 	}
 	if t.Label != nil {
-		walkQuery(t.Label.Body, f)
+		walkQueryNodes(t.Label.Body, fq, f)
 	}
-	walkQuery(t.Query, f)
+	walkQueryNodes(t.Query, fq, f)
 	for _, s := range t.SuffixList {
-		walkIndex(s.Index, f)
+		walkIndex(s.Index, fq, f)
 	}
 	f(t)
 }
 
-func walkIndex(i *gojq.Index, f func(*gojq.Term)) {
+func walkIndex(i *gojq.Index, fq func(*gojq.Query), f func(*gojq.Term)) {
 	if i != nil {
-		walkString(i.Str, f)
-		walkQuery(i.Start, f)
-		walkQuery(i.End, f)
+		walkString(i.Str, fq, f)
+		walkQueryNodes(i.Start, fq, f)
+		walkQueryNodes(i.End, fq, f)
 	}
 }
 
-func walkString(s *gojq.String, f func(*gojq.Term)) {
+func walkString(s *gojq.String, fq func(*gojq.Query), f func(*gojq.Term)) {
 	if s != nil {
 		for _, q := range s.Queries {
-			walkQuery(q, f)
+			walkQueryNodes(q, fq, f)
 		}
 	}
 }

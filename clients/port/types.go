@@ -42,7 +42,7 @@ func (e Entity) MarshalJSON() ([]byte, error) {
 	if e.Team != nil {
 		team = orderedValue{e.Team}
 	}
-	return json.Marshal(struct {
+	return jsonorder.MarshalNoHTMLEscape(struct {
 		Identifier orderedValue   `json:"identifier"`
 		Title      *string        `json:"title,omitempty"`
 		Icon       *string        `json:"icon,omitempty"`

@@ -311,9 +311,22 @@ func Append(dst []byte, v any, scalar func(any) ([]byte, error)) ([]byte, error)
 
 func encodeScalar(v any, scalar func(any) ([]byte, error)) ([]byte, error) {
 	if scalar == nil {
-		return json.Marshal(v)
+		return MarshalNoHTMLEscape(v)
 	}
 	return scalar(v)
+}
+
+// MarshalNoHTMLEscape is json.Marshal without escaping <, > and &: an
+// encoder of the result (json.Marshal, or one with SetEscapeHTML(false))
+// decides that, as it does for any json.Marshaler.
+func MarshalNoHTMLEscape(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // Marshal is Append to a new slice with encoding/json for scalars.

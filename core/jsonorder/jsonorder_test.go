@@ -81,7 +81,7 @@ func TestAppendScalarsAndForeignValues(t *testing.T) {
 	type s struct{ B, A int }
 	got, err := Marshal(map[string]any{"x": []any{s{1, 2}, json.Number("1e3"), "<&>", nil, true}})
 	require.NoError(t, err)
-	require.Equal(t, `{"x":[{"B":1,"A":2},1e3,"\u003c\u0026\u003e",null,true]}`, string(got))
+	require.Equal(t, `{"x":[{"B":1,"A":2},1e3,"<&>",null,true]}`, string(got))
 	_, err = Marshal(map[string]any{"f": func() {}})
 	require.Error(t, err)
 }

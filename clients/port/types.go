@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/ocean-go/ocean/core/jsonorder"
 )
 
 // Entity is one catalog entity: the body of an upsert and an element of search
@@ -12,22 +14,62 @@ import (
 //
 // Identifier is a string, or a search query (a *Query or its JSON object form) when
 // the mapping identifies the entity by property. Relation values are identifier
-// strings, lists of them, nil, or search queries. A nil Title or Icon is not sent;
-// nil values inside Properties and Relations are sent as JSON null.
+// strings, lists of them, nil, or search queries. A nil Title, Icon, Team,
+// Properties or Relations is not sent; an empty but non-nil one is ("title": "",
+// "properties": {}), as Ocean sends what a mapping sets. nil values inside
+// Properties and Relations are sent as JSON null. Objects are sent with their
+// keys in the order recorded by jsonorder (the order of the raw item), as jq
+// would write them.
 type Entity struct {
 	Identifier any            `json:"identifier"`
 	Title      *string        `json:"title,omitempty"`
 	Icon       *string        `json:"icon,omitempty"`
 	Blueprint  string         `json:"blueprint"`
 	Team       any            `json:"team,omitempty"`
-	Properties map[string]any `json:"properties,omitempty"`
-	Relations  map[string]any `json:"relations,omitempty"`
+	Properties map[string]any `json:"properties,omitzero"`
+	Relations  map[string]any `json:"relations,omitzero"`
 
 	// Meta fields, set by Port in responses; never sent.
 	CreatedAt string `json:"createdAt,omitempty"`
 	CreatedBy string `json:"createdBy,omitempty"`
 	UpdatedAt string `json:"updatedAt,omitempty"`
 	UpdatedBy string `json:"updatedBy,omitempty"`
+}
+
+// MarshalJSON writes the entity as documented on Entity.
+func (e Entity) MarshalJSON() ([]byte, error) {
+	var team json.Marshaler
+	if e.Team != nil {
+		team = orderedValue{e.Team}
+	}
+	return jsonorder.MarshalNoHTMLEscape(struct {
+		Identifier orderedValue   `json:"identifier"`
+		Title      *string        `json:"title,omitempty"`
+		Icon       *string        `json:"icon,omitempty"`
+		Blueprint  string         `json:"blueprint"`
+		Team       json.Marshaler `json:"team,omitempty"`
+		Properties orderedObject  `json:"properties,omitzero"`
+		Relations  orderedObject  `json:"relations,omitzero"`
+		CreatedAt  string         `json:"createdAt,omitempty"`
+		CreatedBy  string         `json:"createdBy,omitempty"`
+		UpdatedAt  string         `json:"updatedAt,omitempty"`
+		UpdatedBy  string         `json:"updatedBy,omitempty"`
+	}{
+		orderedValue{e.Identifier}, e.Title, e.Icon, e.Blueprint, team,
+		e.Properties, e.Relations, e.CreatedAt, e.CreatedBy, e.UpdatedAt, e.UpdatedBy,
+	})
+}
+
+// orderedValue encodes objects in their recorded key order.
+type orderedValue struct{ v any }
+
+func (o orderedValue) MarshalJSON() ([]byte, error) { return jsonorder.Marshal(o.v) }
+
+// orderedObject is a map encoded with jsonorder; nil is its zero value.
+type orderedObject map[string]any
+
+func (o orderedObject) MarshalJSON() ([]byte, error) {
+	return jsonorder.Marshal(map[string]any(o))
 }
 
 // ID returns the identifier when it is a plain string.

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/ocean-go/ocean/core/jsonorder"
 )
 
 // maxBody bounds what is read of one answer: a runaway body must not exhaust
@@ -82,8 +84,22 @@ func withoutURL(err error) error {
 	return err
 }
 
+// decode decodes b into out, numbers as json.Number; raw values (any, []any,
+// map[string]any) keep their objects' key order (jsonorder), which jq
+// mappings see.
 func decode(b []byte, out any) error {
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.UseNumber()
-	return d.Decode(out)
+	if err := d.Decode(out); err != nil {
+		return err
+	}
+	switch v := out.(type) {
+	case *any:
+		jsonorder.RecordFrom(b, *v)
+	case *[]any:
+		jsonorder.RecordFrom(b, *v)
+	case *map[string]any:
+		jsonorder.RecordFrom(b, *v)
+	}
+	return nil
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/ocean-go/ocean/clients/port"
 	"github.com/ocean-go/ocean/config"
 	"github.com/ocean-go/ocean/core/appconfig"
+	"github.com/ocean-go/ocean/core/jsonorder"
 	"github.com/ocean-go/ocean/core/processor"
 	"github.com/ocean-go/ocean/logging"
 )
@@ -332,6 +333,7 @@ func readItems(path string, stdin io.Reader) ([]any, error) {
 	var values []any
 	for {
 		var v any
+		start := dec.InputOffset()
 		if err := dec.Decode(&v); errors.Is(err, io.EOF) {
 			break
 		} else if err != nil {
@@ -341,6 +343,7 @@ func readItems(path string, stdin io.Reader) ([]any, error) {
 			}
 			return nil, fmt.Errorf("input %s: line %d: %w", path, lineOf(data, offset), err)
 		}
+		jsonorder.RecordFrom(data[start:dec.InputOffset()], v)
 		values = append(values, v)
 	}
 	if len(values) == 1 {
@@ -369,6 +372,7 @@ func readLines(path string, data []byte) ([]any, error) {
 		if dec.More() {
 			return nil, fmt.Errorf("input %s: line %d: more than one JSON value", path, line)
 		}
+		jsonorder.RecordFrom(text, v)
 		items = append(items, v)
 	}
 	if err := sc.Err(); err != nil {

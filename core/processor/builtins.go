@@ -3,7 +3,6 @@ package processor
 import (
 	"fmt"
 	"math"
-	"slices"
 
 	"github.com/itchyny/gojq"
 	"github.com/sirupsen/logrus"
@@ -24,7 +23,6 @@ func compatFunctions(log logrus.FieldLogger) []gojq.CompilerOption {
 		// gojq's own debug(msg) is defined on top of debug/0.
 		gojq.WithFunction("debug", 0, 0, passthrough("debug")),
 		gojq.WithFunction("stderr", 0, 0, passthrough("stderr")),
-		gojq.WithFunction("keys_unsorted", 0, 0, keysUnsorted),
 		gojq.WithFunction("input_filename", 0, 0, constant(nil)),
 		gojq.WithFunction("input_line_number", 0, 0, constant(0)),
 		gojq.WithFunction("get_search_list", 0, 0, constant([]any{})),
@@ -34,30 +32,6 @@ func compatFunctions(log logrus.FieldLogger) []gojq.CompilerOption {
 		gojq.WithFunction("have_literal_numbers", 0, 0, constant(true)),
 		gojq.WithFunction("lgamma_r", 0, 0, lgammaR),
 	}
-}
-
-// keysUnsorted is keys: gojq objects do not remember insertion order.
-func keysUnsorted(v any, _ []any) any {
-	switch v := v.(type) {
-	case map[string]any:
-		ks := make([]string, 0, len(v))
-		for k := range v {
-			ks = append(ks, k)
-		}
-		slices.Sort(ks)
-		out := make([]any, len(ks))
-		for i, k := range ks {
-			out[i] = k
-		}
-		return out
-	case []any:
-		out := make([]any, len(v))
-		for i := range v {
-			out[i] = i
-		}
-		return out
-	}
-	return fmt.Errorf("%s (%s) has no keys", typeOf(v), gojq.Preview(v))
 }
 
 // lgammaR returns [lgamma(x), sign of gamma(x)] as jq does.

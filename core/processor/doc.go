@@ -30,8 +30,12 @@
 // adds the builtins gojq lacks (debug, stderr, keys_unsorted, input_filename…)
 // and runs the regular expressions Go's RE2 cannot (look-around,
 // back-references, $ before a final newline, the x, s and p flags) on
-// regexp2, bounded by the item timeout. The conformance test in this package
-// lists every remaining difference.
+// regexp2, bounded by the item timeout. Objects keep jq's key order: items
+// decoded with core/jsonorder remember it, and to_entries, keys_unsorted,
+// with_entries, from_entries, tojson, tostring, string interpolation, add,
+// a + b, fromjson, paths, del, map_values, walk and object construction follow
+// it (order.go); .[] and .. over an object still visit keys sorted. The
+// conformance tests in this package list every remaining difference.
 //
 // Raw items must be JSON-shaped; Normalize converts Go values. Numbers are
 // kept exact (json.Number, *big.Int) and Canonical/Equal compare values the way

@@ -129,13 +129,13 @@ func (e *evaluation) entity(m *Mapping) (ent port.Entity, keep bool) {
 	if m.team != nil {
 		ent.Team = e.value(*m.team)
 	}
-	if m.properties != nil {
+	if m.hasProperties {
 		ent.Properties = make(map[string]any, len(m.properties))
 		for _, p := range m.properties {
 			ent.Properties[p.name] = e.leaf(p.v)
 		}
 	}
-	if m.relations != nil {
+	if m.hasRelations {
 		ent.Relations = make(map[string]any, len(m.relations))
 		for _, r := range m.relations {
 			ent.Relations[r.name] = e.value(r.v)

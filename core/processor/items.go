@@ -9,6 +9,7 @@ import (
 	"github.com/itchyny/gojq"
 
 	"github.com/ocean-go/ocean/core/appconfig"
+	"github.com/ocean-go/ocean/core/jsonorder"
 )
 
 // itemsToParse fans an item out into one item per element of a list in it.
@@ -79,6 +80,12 @@ func (m *Mapping) ExpandItems(ctx context.Context, item any) ([]any, error) {
 	if !ok {
 		return nil, fmt.Errorf("itemsToParse %q: the item must be an object to hold %q, got %s", it.src, it.name, typeOf(parent))
 	}
+	// Each copy keeps the item's key order, the element last (Ocean builds
+	// {**parent, name: element}).
+	order, _ := item.(map[string]any)
+	if order == nil {
+		order = obj
+	}
 	out := make([]any, len(list))
 	for i, el := range list {
 		c := make(map[string]any, len(obj)+1)
@@ -86,6 +93,7 @@ func (m *Mapping) ExpandItems(ctx context.Context, item any) ([]any, error) {
 			c[k] = v
 		}
 		c[it.name] = el
+		jsonorder.Derive(c, order)
 		out[i] = c
 	}
 	return out, nil

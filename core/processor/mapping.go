@@ -29,6 +29,9 @@ type Mapping struct {
 	team       *value
 	properties []named[*leaf] // sorted by name
 	relations  []named[value]
+	// The mapping sets properties or relations, maybe to {}: the entity
+	// then carries them, empty or not, as Ocean sends them.
+	hasProperties, hasRelations bool
 
 	itemsToParse *itemsToParse // nil when unset
 
@@ -111,6 +114,7 @@ func (p *Processor) Compile(rc *appconfig.ResourceConfig) (*Mapping, error) {
 		v := m.value("team", *em.Team)
 		m.team = &v
 	}
+	m.hasProperties, m.hasRelations = em.Properties != nil, em.Relations != nil
 	for _, name := range slices.Sorted(maps.Keys(em.Properties)) {
 		m.properties = append(m.properties, named[*leaf]{name, m.leaf("properties."+name, em.Properties[name])})
 	}

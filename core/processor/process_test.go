@@ -504,7 +504,7 @@ func TestCompatBuiltins(t *testing.T) {
 	r := process(t, m, false, `{"id": "a", "obj": {"b": 1, "a": 2}}`)
 	require.Len(t, r.Passed, 1)
 	assert.Equal(t, map[string]any{
-		"dbg": "a", "dbgmsg": "a", "err": "a", "keys": []any{"a", "b"}, "file": nil, "line": 0,
+		"dbg": "a", "dbgmsg": "a", "err": "a", "keys": []any{"b", "a"}, "file": nil, "line": 0,
 	}, r.Passed[0].Properties)
 	assert.NotEmpty(t, hook.AllEntries(), "debug output goes to the logger")
 }

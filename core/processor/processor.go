@@ -71,7 +71,7 @@ func New(opts Options) *Processor {
 		l.SetOutput(io.Discard)
 		p.log = l
 	}
-	p.compilerOps = compatFunctions(p.log)
+	p.compilerOps = append(compatFunctions(p.log), orderFunctions()...)
 	regex := &regexEngine{timeout: p.itemTimeout}
 	p.compilerOps = append(p.compilerOps, regex.functions()...)
 	// Without an environ loader gojq's env and $ENV are {}: Ocean's
@@ -121,9 +121,23 @@ func (p *Processor) compile(src string) (*gojq.Code, error) {
 	q, err := gojq.Parse(normalizeQuotes(src))
 	if err != nil {
 		c.err = fmt.Errorf("parse: %w", err)
-	} else if c.code, err = gojq.Compile(withRegexPrelude(q), p.compilerOps...); err != nil {
+	} else if c.code, err = gojq.Compile(withPreludes(q), p.compilerOps...); err != nil {
 		c.err = fmt.Errorf("compile: %w", err)
 	}
 	actual, _ := p.cache.LoadOrStore(src, c)
 	return actual.(*compiled).code, actual.(*compiled).err
+}
+
+// withPreludes rewrites object constructions to keep their key order and adds
+// the definitions of the regex and key-order preludes (in front of the
+// program's own, which may shadow them).
+func withPreludes(q *gojq.Query) *gojq.Query {
+	withKeyOrder(q)
+	order, err := gojq.Parse(orderPrelude + ".")
+	if err != nil {
+		panic("processor: key-order prelude: " + err.Error())
+	}
+	q = withRegexPrelude(q)
+	q.FuncDefs = append(order.FuncDefs, q.FuncDefs...)
+	return q
 }

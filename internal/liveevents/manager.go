@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/sirupsen/logrus"
 
+	"github.com/ocean-go/ocean/core/jsonorder"
 	"github.com/ocean-go/ocean/handlers"
 )
 
@@ -255,6 +256,7 @@ func decodeObject(body []byte) (map[string]any, error) {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, errors.New("the body has data after the JSON object")
 	}
+	jsonorder.RecordFrom(body, obj) // jq mappings see the body's key order
 	return obj, nil
 }
 

@@ -145,6 +145,7 @@ func servePort(ctx context.Context, log *logrus.Logger, addr string, opts localp
 	}
 	log.WithFields(logrus.Fields{"url": url, "database": opts.DBPath, "credentials": credentials, "admin": !opts.DisableAdmin}).
 		Infof("Local Port listening on %s (API at %s/v1); it %s", url, url, credentials)
+	log.WithField("url", srv.ConsoleURL()).Infof("console: %s", srv.ConsoleURL())
 	if topic := srv.ChangeLogTopic(); topic != "" {
 		brokers := strings.Join(opts.Kafka.Brokers, ",")
 		log.WithFields(logrus.Fields{"topic": topic, "brokers": brokers, "sasl": opts.Kafka.Username != ""}).

@@ -31,7 +31,7 @@ type consoleStore struct{ s *Server }
 
 func newConsole(s *Server) *console.Console {
 	cs := consoleStore{s}
-	return console.New(console.Options{Store: cs, Access: cs, Logger: s.log})
+	return console.New(console.Options{Store: cs, Access: cs, Mapper: s.opts.Mapper, Logger: s.log})
 }
 
 // consoleErr gives the console the kind of an API error.

@@ -32,6 +32,9 @@ type Options struct {
 	// to the topic {OrgID}.change.log, whatever their changelogDestination
 	// (each message carries it: a KAFKA listener keeps the ones for KAFKA).
 	Kafka KafkaOptions
+	// Mapper is the mapping engine of the console's playground (package
+	// console/mapping); nil switches the playground off.
+	Mapper console.Mapper
 }
 
 // KafkaOptions is where the change log goes.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ocean-go/ocean/localport"
+	"github.com/ocean-go/ocean/localport/console/mapping"
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 )
@@ -130,6 +131,7 @@ func servePort(ctx context.Context, log *logrus.Logger, addr string, opts localp
 	if (opts.ClientID == "") != (opts.ClientSecret == "") {
 		return fmt.Errorf("--client-id and --client-secret go together")
 	}
+	opts.Mapper = mapping.New() // the console's playground
 	srv, err := localport.New(opts)
 	if err != nil {
 		return err

@@ -73,13 +73,13 @@ func TestConsoleInABrowser(t *testing.T) {
 	status := text(`#results-status`)
 	require.NoError(t, chromedp.Do(ctx,
 		chromedp.Click(`tbody a[data-entity="hr-000003"]`),
-		chromedp.WaitVisible(`a[data-entity="hr"]`),
+		poll(`location.hash === "#/entity/fake-person/hr-000003" && !!document.querySelector("main dl") && !!document.querySelector('main table a[data-entity="hr"]')`),
 	))
 	title := text(`#title`)
 	require.NoError(t, chromedp.Do(ctx,
-		chromedp.Click(`a[data-entity="hr"]`),
+		chromedp.Click(`main table a[data-entity="hr"]`),
 		// The department's page lists the person among the entities related to it.
-		chromedp.WaitVisible(`a[data-entity="hr-000003"]`),
+		poll(`location.hash === "#/entity/fake-department/hr" && !!document.querySelector('main table a[data-entity="hr-000003"]')`),
 		chromedp.Navigate(base+"/#/playground/"+integID+"/1"),
 		poll(`!!document.querySelector("#report-summary")`),
 		void(chromedp.Evaluate[any](`(() => {

@@ -13,8 +13,6 @@ import (
 	"time"
 
 	"github.com/sirupsen/logrus"
-
-	"github.com/ocean-go/ocean/core/processor"
 )
 
 // Errors a Store wraps so that the console answers with the right status.
@@ -109,6 +107,7 @@ type ResyncReport struct {
 type Options struct {
 	Store  Store
 	Access Access
+	Mapper Mapper             // nil: the playground answers 501
 	Logger logrus.FieldLogger // nil = discard
 }
 
@@ -121,7 +120,7 @@ type Console struct {
 	access   Access
 	log      logrus.FieldLogger
 	sessions *sessions
-	mapper   *processor.Processor
+	mapper   Mapper
 	mux      *http.ServeMux
 }
 
@@ -135,8 +134,7 @@ func New(o Options) *Console {
 	}
 	c := &Console{
 		store: o.Store, access: o.Access, log: log, sessions: newSessions(sessionTTL),
-		// The playground sees no environment: env and $ENV are {} as in `ocean map`.
-		mapper: processor.New(processor.Options{ItemTimeout: playgroundItemTimeout, Logger: log}),
+		mapper: o.Mapper,
 		mux:    http.NewServeMux(),
 	}
 	c.routes()
@@ -233,6 +231,8 @@ func statusOf(err error) int {
 		return http.StatusRequestEntityTooLarge
 	case errors.Is(err, errBadRequest):
 		return http.StatusBadRequest
+	case errors.Is(err, errNoMapper):
+		return http.StatusNotImplemented
 	}
 	return http.StatusInternalServerError
 }

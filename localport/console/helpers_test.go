@@ -14,6 +14,7 @@ import (
 
 	"github.com/ocean-go/ocean/integrations/fake/fakeapp"
 	"github.com/ocean-go/ocean/localport"
+	"github.com/ocean-go/ocean/localport/console/mapping"
 	"github.com/ocean-go/ocean/localport/localporttest"
 	"github.com/ocean-go/ocean/oceantest"
 )
@@ -21,7 +22,7 @@ import (
 // filled is a local Port the fake integration synced into (persons of it).
 func filled(t *testing.T, persons string, opts ...func(*localport.Options)) *localport.Server {
 	t.Helper()
-	srv := localporttest.Start(t, opts...)
+	srv := localporttestStart(t, opts...)
 	h := oceantest.New(t, fakeapp.Setup, oceantest.Dir("../../integrations/fake"), oceantest.WithPort(srv), oceantest.Env(
 		"OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT="+persons,
 		"OCEAN__INTEGRATION__CONFIG__THIRD_PARTY_BATCH_SIZE=7",
@@ -66,6 +67,7 @@ func q(kv ...string) string {
 	return "?" + v.Encode()
 }
 
+// localporttestStart starts a local Port whose console has the playground.
 func localporttestStart(t *testing.T, opts ...func(*localport.Options)) *localport.Server {
-	return localporttest.Start(t, opts...)
+	return localporttest.Start(t, append([]func(*localport.Options){func(o *localport.Options) { o.Mapper = mapping.New() }}, opts...)...)
 }

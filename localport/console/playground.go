@@ -5,22 +5,23 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"net/http"
-	"slices"
-	"time"
 
-	"github.com/ocean-go/ocean/clients/port"
-	"github.com/ocean-go/ocean/core/processor"
+	"github.com/ocean-go/ocean/core/appconfig"
 )
 
-const (
-	// playgroundItemTimeout bounds one item's mapping: a JQ loop typed in the
-	// editor must not hold the server.
-	playgroundItemTimeout = 2 * time.Second
-	// maxPlaygroundItems bounds the raw items of one run.
-	maxPlaygroundItems = 1000
-)
+// maxPlaygroundItems bounds the raw items of one run.
+const maxPlaygroundItems = 1000
+
+// Mapper is the mapping engine of the playground (package console/mapping:
+// the engine of `ocean map`), given by whoever builds the server; it lives
+// outside this package so that the local Port does not link the engine
+// into every client of it.
+type Mapper interface {
+	// Map applies a resource to raw items; blueprint returns a stored
+	// blueprint's body (ErrNotFound when there is none).
+	Map(ctx context.Context, res *appconfig.ResourceConfig, items []any, blueprint func(id string) (map[string]any, error)) (entities []any, rep Report, err error)
+}
 
 // Report is what a mapping made of the items, as `ocean map` reports it.
 type Report struct {
@@ -45,6 +46,9 @@ type FieldReport struct {
 
 // POST /console/api/playground {"resource": YAML, "items": [...]}
 func (c *Console) playground(r *http.Request) (int, any, error) {
+	if c.mapper == nil {
+		return 0, nil, errNoMapper
+	}
 	var body struct {
 		Resource string `json:"resource"`
 		Items    []any  `json:"items"`
@@ -59,99 +63,15 @@ func (c *Console) playground(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	m, err := c.mapper.Compile(res)
+	ctx := r.Context()
+	entities, rep, err := c.mapper.Map(ctx, res, body.Items, func(id string) (map[string]any, error) { return c.store.Blueprint(ctx, id) })
 	if err != nil {
-		return 0, nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+		return 0, nil, err
 	}
-	var bp *port.Blueprint
-	if id, ok := m.LiteralBlueprint(); ok {
-		bp, err = c.portBlueprint(r.Context(), id)
-		if err != nil {
-			return 0, nil, err
-		}
+	if entities == nil {
+		entities = []any{}
 	}
-	entities, rep := mapItems(r.Context(), m, body.Items, bp)
 	return http.StatusOK, map[string]any{"entities": entities, "report": rep}, nil
 }
 
-// portBlueprint is the stored blueprint in the client's shape, nil when it does not exist.
-func (c *Console) portBlueprint(ctx context.Context, id string) (*port.Blueprint, error) {
-	body, err := c.store.Blueprint(ctx, id)
-	if errors.Is(err, ErrNotFound) {
-		return nil, nil // no field is known to be required
-	}
-	if err != nil {
-		return nil, err
-	}
-	data, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	var bp port.Blueprint
-	if err := json.Unmarshal(data, &bp); err != nil {
-		return nil, fmt.Errorf("decode blueprint %q: %w", id, err)
-	}
-	return &bp, nil
-}
-
-// mapItems maps the items one by one, as `ocean map` does, so that the report
-// names each item.
-func mapItems(ctx context.Context, m *processor.Mapping, items []any, bp *port.Blueprint) ([]port.Entity, Report) {
-	rep := Report{Lines: []string{}, Fields: []FieldReport{}}
-	entities := []port.Entity{}
-	mapped := 0
-	fields := map[string]*FieldReport{}
-	for n, raw := range items {
-		expanded, err := m.ExpandItems(ctx, raw)
-		if err != nil {
-			rep.Failed++
-			rep.Lines = append(rep.Lines, fmt.Sprintf("item %d: %v", n, err))
-			continue
-		}
-		for k, item := range expanded {
-			label := fmt.Sprintf("item %d", n)
-			if m.HasItemsToParse() {
-				label = fmt.Sprintf("item %d[%d]", n, k)
-			}
-			rep.Items++
-			res := m.Process(ctx, []any{item}, false)
-			rep.Entities += len(res.Passed)
-			entities = append(entities, res.Passed...)
-			switch {
-			case len(res.Errors) > 0:
-				rep.Failed++
-				e := res.Errors[0]
-				rep.Lines = append(rep.Lines, fmt.Sprintf("%s: failed in %s: %v", label, e.Stage, e.Err))
-			case res.FilteredOut > 0:
-				rep.Filtered++
-				rep.Lines = append(rep.Lines, label+": filtered out (the selector returned false)")
-			case res.Skipped > 0:
-				rep.Skipped++
-				rep.Lines = append(rep.Lines, label+": skipped (identifier or blueprint is empty, null or missing)")
-			}
-			if len(res.Passed) > 0 || res.Skipped > 0 || (len(res.Errors) > 0 && res.Errors[0].Stage != "selector") {
-				mapped++
-			}
-			for path, src := range res.Misconfigured {
-				f := fields[path]
-				if f == nil {
-					f = &FieldReport{Path: path, Source: src, Level: "WARNING"}
-					if bp != nil && bp.IsRequired(path) {
-						f.Level = "ERROR"
-					}
-					fields[path] = f
-				}
-				f.Nulls++
-				if msg, ok := res.FieldErrors[path]; ok && f.Error == "" {
-					f.Error = msg
-				}
-			}
-		}
-	}
-	for _, path := range slices.Sorted(maps.Keys(fields)) {
-		f := fields[path]
-		f.Mapped = mapped
-		rep.Fields = append(rep.Fields, *f)
-	}
-	return entities, rep
-}
+var errNoMapper = errors.New("this server was built without the mapping engine: the playground is off")

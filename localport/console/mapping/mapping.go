@@ -1,5 +1,3 @@
-// Package mapping is the console playground's mapping engine: the processor
-// of `ocean map`, reporting per item as it does.
 package mapping
 
 import (

@@ -452,6 +452,10 @@ func (a *App) startLocalPort() (string, error) {
 		"No Port credentials configured: syncing into the embedded local Port. " +
 			"To sync into Port, set OCEAN__PORT__CLIENT_ID and OCEAN__PORT__CLIENT_SECRET " +
 			"(and OCEAN__PORT__BASE_URL for the EU or US region)")
+	// A run that keeps going leaves time to look at what it synced.
+	if c, ok := srv.(interface{ ConsoleURL() string }); ok && a.settings.EventListener.Type != config.ListenerOnce && !a.dryRun {
+		a.log.WithField("url", c.ConsoleURL()).Infof("console: %s", c.ConsoleURL())
+	}
 	return srv.URL(), nil
 }
 

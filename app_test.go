@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -465,9 +466,39 @@ func TestEmbeddedLocalPortByDefault(t *testing.T) {
 	assert.Equal(t, 5, first.Totals().Created)
 	assert.FileExists(t, filepath.Join(h.dir, ".ocean", "port.db"))
 	assert.Contains(t, h.logs.String(), "embedded local Port")
+	assert.NotContains(t, h.logs.String(), "console: http", "a run that exits at once does not offer the console")
 	second := run()
 	tot := second.Totals()
 	assert.Equal(t, [3]int{0, 0, 0}, [3]int{tot.Created, tot.Updated, tot.Deleted})
+}
+
+// A sail that keeps running on the embedded local Port logs where its web console is.
+func TestEmbeddedLocalPortLogsItsConsole(t *testing.T) {
+	h := newHarness(t)
+	app := ocean.New(ocean.WithType("shop"), ocean.WithVersion("1.0.0"), ocean.WithDir(h.dir),
+		ocean.WithEnviron([]string{"OCEAN__INTEGRATION__CONFIG__API_TOKEN=t", "OCEAN__LOCAL_PORT__DIR=" + filepath.Join(h.dir, ".ocean")}),
+		ocean.WithLogOutput(h.logs))
+	app.OnResync("team", h.src.handler)
+	app.OnResync("member", h.src.handler)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	zero := 0
+	go func() { done <- app.Sail(ctx, ocean.SailOptions{Port: &zero, SummaryOut: &bytes.Buffer{}}) }()
+	defer func() {
+		cancel()
+		require.NoError(t, <-done)
+	}()
+	line := regexp.MustCompile(`console: (http://127\.0\.0\.1:\d+/)`)
+	require.Eventually(t, func() bool { return line.MatchString(h.logs.String()) }, 30*time.Second, 20*time.Millisecond)
+	assert.Len(t, line.FindAllString(h.logs.String(), -1), 1, "one line")
+	resp, err := http.Get(line.FindStringSubmatch(h.logs.String())[1])
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	page, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, string(page), "<title>Local Port console</title>")
+	require.Eventually(t, func() bool { return app.LastSummary() != nil }, 30*time.Second, 20*time.Millisecond, "the first resync ends before the stop")
 }
 
 func jsonText(t *testing.T, v any) string {

@@ -108,7 +108,7 @@ func openDB(path string) (*db, error) {
 	}
 	d.w.SetMaxOpenConns(1)
 	d.kept = newWriterStmts(d.w)
-	if _, err := d.w.Exec(schema); err != nil {
+	if _, err := d.w.Exec(schema + resyncSchema); err != nil {
 		return nil, d.fail(fmt.Errorf("create schema in %s: %w", path, err))
 	}
 	if d.r, err = sql.Open("sqlite", dsn("")); err != nil {

@@ -56,7 +56,12 @@
 //
 // Reserved routes answer 403 forbidden without the header x-port-reserved-usage: true.
 //
-// Ingest sinks (no token; accept any body; inspect with Server.Sinks):
+// The web console (package console) answers GET / and everything under
+// /console/; Server.ConsoleURL is its address.
+//
+// Ingest sinks (no token; accept any body; inspect with Server.Sinks; the
+// sync-metrics events are also kept in the database, the latest per resync
+// and kind for the last 50 resyncs: Server.ResyncReports):
 //
 //	POST /logs/integration/{ingestId}
 //	POST /metrics/integration/{ingestId}/syncMetrics

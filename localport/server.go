@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ocean-go/ocean/localport/console"
 	"github.com/ocean-go/ocean/localport/internal/kafkapub"
 	"github.com/sirupsen/logrus"
 )
@@ -31,6 +32,9 @@ type Options struct {
 	// to the topic {OrgID}.change.log, whatever their changelogDestination
 	// (each message carries it: a KAFKA listener keeps the ones for KAFKA).
 	Kafka KafkaOptions
+	// Mapper is the mapping engine of the console's playground (package
+	// console/mapping); nil switches the playground off.
+	Mapper console.Mapper
 }
 
 // KafkaOptions is where the change log goes.
@@ -54,6 +58,7 @@ type Server struct {
 	changes *kafkapub.Publisher
 	api     router
 	admin   router
+	console *console.Console // the web console at / and /console/
 
 	mu      sync.Mutex
 	httpSrv *http.Server
@@ -105,6 +110,7 @@ func New(opts Options) (*Server, error) {
 		}
 	}
 	s.routes()
+	s.console = newConsole(s)
 	return s, nil
 }
 
@@ -123,9 +129,9 @@ func (s *Server) ChecksCredentials() bool { return s.auth.checks() }
 // LocalPortHeader is set to "1" on every answer of a local Port.
 const LocalPortHeader = "X-Ocean-Local-Port"
 
-// ServeHTTP serves the Port API, the ingest sinks and the /_admin routes
-// (which need a token when credentials are checked, and answer 404 when
-// Options.DisableAdmin is set).
+// ServeHTTP serves the web console (/ and /console/, see package console),
+// the Port API, the ingest sinks and the /_admin routes (which need a token
+// when credentials are checked, and answer 404 when Options.DisableAdmin is set).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	// Says what answers: a client need not ration its requests to a local
@@ -142,6 +148,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}).Debug("local port request")
 	}()
 	path := r.URL.EscapedPath()
+	if console.Serves(path) {
+		s.console.ServeHTTP(rec, r) // never faulted: it is how one looks at what a fault did
+		return
+	}
 	body := trackBody(r)
 	if strings.HasPrefix(path, "/_admin/") {
 		if s.opts.DisableAdmin {

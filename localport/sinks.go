@@ -53,6 +53,12 @@ func (s *Server) sink(name string) handler {
 		if !json.Valid(data) {
 			payload, _ = json.Marshal(string(data))
 		}
+		if name == SinkSyncMetrics || name == SinkKindMetrics {
+			// Kept in the database too: the console shows the last resyncs after a restart.
+			if err := s.recordMetrics(c.r.Context(), c.param("ingest"), c.param("event"), c.param("kind"), data); err != nil {
+				return 0, nil, err
+			}
+		}
 		s.sinks.mu.Lock()
 		defer s.sinks.mu.Unlock()
 		sk := s.sinks.m[name]

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ocean-go/ocean/localport"
+	"github.com/ocean-go/ocean/localport/console/mapping"
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 )
@@ -141,6 +142,7 @@ func servePort(ctx context.Context, log *logrus.Logger, addr string, opts localp
 	if (opts.ClientID == "") != (opts.ClientSecret == "") {
 		return fmt.Errorf("--client-id and --client-secret go together")
 	}
+	opts.Mapper = mapping.New() // the console's playground
 	srv, err := localport.New(opts)
 	if err != nil {
 		return err
@@ -156,6 +158,7 @@ func servePort(ctx context.Context, log *logrus.Logger, addr string, opts localp
 	}
 	log.WithFields(logrus.Fields{"url": url, "database": opts.DBPath, "credentials": credentials, "admin": !opts.DisableAdmin}).
 		Infof("Local Port listening on %s (API at %s/v1); it %s", url, url, credentials)
+	log.WithField("url", srv.ConsoleURL()).Infof("console: %s", srv.ConsoleURL())
 	if topic := srv.ChangeLogTopic(); topic != "" {
 		brokers := strings.Join(opts.Kafka.Brokers, ",")
 		log.WithFields(logrus.Fields{"topic": topic, "brokers": brokers, "sasl": opts.Kafka.Username != ""}).

@@ -7,6 +7,7 @@ import (
 
 	ocean "github.com/ocean-go/ocean"
 	"github.com/ocean-go/ocean/localport"
+	"github.com/ocean-go/ocean/localport/console/mapping"
 )
 
 func init() { ocean.RegisterLocalPort(start) }
@@ -17,7 +18,7 @@ func start(o ocean.LocalPortOptions) (ocean.LocalPort, error) {
 	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
 		return nil, err
 	}
-	srv, err := localport.New(localport.Options{DBPath: filepath.Join(o.Dir, "port.db"), Logger: o.Logger})
+	srv, err := localport.New(localport.Options{DBPath: filepath.Join(o.Dir, "port.db"), Logger: o.Logger, Mapper: mapping.New()})
 	if err != nil {
 		return nil, err
 	}

@@ -47,9 +47,10 @@ var snapshotFields = []string{"identifier", "blueprint", "title", "icon", "team"
 // keep that a few MB for one request per 1,000 entities.
 const snapshotPage = 1000
 
-// takeSnapshot lists every entity the integration owns.
-func (a *Applier) takeSnapshot(ctx context.Context) (*snapshot, error) {
-	s := &snapshot{seed: maphash.MakeSeed()}
+// takeSnapshot lists every entity the integration owns; keys are hashed with
+// seed (see keyHash).
+func (a *Applier) takeSnapshot(ctx context.Context, seed maphash.Seed) (*snapshot, error) {
+	s := &snapshot{seed: seed}
 	for page, err := range a.client.OwnedEntitiesPaged(ctx, time.Time{}, snapshotPage, snapshotFields...) {
 		if err != nil {
 			return nil, err
@@ -61,7 +62,7 @@ func (a *Applier) takeSnapshot(ctx context.Context) (*snapshot, error) {
 				continue
 			}
 			d, _ := s.digest(e)
-			s.entries = append(s.entries, snapshotEntry{key: s.keyHash(e.Blueprint, id), digest: d})
+			s.entries = append(s.entries, snapshotEntry{key: keyHash(seed, e.Blueprint, id), digest: d})
 		}
 	}
 	slices.SortFunc(s.entries, func(a, b snapshotEntry) int { return cmp.Compare(a.key, b.key) })
@@ -71,19 +72,24 @@ func (a *Applier) takeSnapshot(ctx context.Context) (*snapshot, error) {
 // size is the number of entities listed.
 func (s *snapshot) size() int { return len(s.entries) }
 
-func (s *snapshot) keyHash(blueprint, id string) uint64 {
+// keyHash is the 64-bit hash of an entity key under seed.
+func keyHash(seed maphash.Seed, blueprint, id string) uint64 {
 	var h maphash.Hash
-	h.SetSeed(s.seed)
+	h.SetSeed(seed)
 	writeString(&h, blueprint)
 	writeString(&h, id)
 	return h.Sum64()
 }
 
+// find returns the position in entries of the key hashed to key.
+func (s *snapshot) find(key uint64) (int, bool) {
+	return slices.BinarySearchFunc(s.entries, key, func(x snapshotEntry, k uint64) int { return cmp.Compare(x.key, k) })
+}
+
 // lookup answers for an entity with a plain identifier and plain relations:
 // copyAbsent, copySame, or copyUnknown when a search must decide.
 func (s *snapshot) lookup(e *port.Entity, id string) portCopy {
-	key := s.keyHash(e.Blueprint, id)
-	at, ok := slices.BinarySearchFunc(s.entries, key, func(x snapshotEntry, k uint64) int { return cmp.Compare(x.key, k) })
+	at, ok := s.find(keyHash(s.seed, e.Blueprint, id))
 	if !ok {
 		return copyAbsent
 	}

@@ -14,7 +14,7 @@ func TestKeySet(t *testing.T) {
 		{"empty", 0, nil},
 		{"one bucket", maxBucket / 2, func(r *rand.Rand, _ int) uint64 { return r.Uint64() }},
 		{"many splits", 40 * maxBucket, func(r *rand.Rand, _ int) uint64 { return r.Uint64() }},
-		{"duplicates", 10 * maxBucket, func(r *rand.Rand, _ int) uint64 { return r.Uint64N(3 * maxBucket) << 40 }},
+		{"duplicates", 10 * maxBucket, func(r *rand.Rand, _ int) uint64 { return r.Uint64N(3*maxBucket) << 40 }},
 		{"top bits all equal", 4 * maxBucket, func(_ *rand.Rand, i int) uint64 { return uint64(i) }},
 		{"extremes", 2, func(_ *rand.Rand, i int) uint64 { return uint64(0) - uint64(i) }},
 	} {

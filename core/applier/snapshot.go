@@ -51,19 +51,8 @@ const snapshotPage = 1000
 // seed (see keyHash).
 func (a *Applier) takeSnapshot(ctx context.Context, seed maphash.Seed) (*snapshot, error) {
 	s := &snapshot{seed: seed}
-	for page, err := range a.client.OwnedEntitiesPaged(ctx, time.Time{}, snapshotPage, snapshotFields...) {
-		if err != nil {
-			return nil, err
-		}
-		for i := range page {
-			e := &page[i]
-			id, ok := e.ID()
-			if !ok {
-				continue
-			}
-			d, _ := s.digest(e)
-			s.entries = append(s.entries, snapshotEntry{key: keyHash(seed, e.Blueprint, id), digest: d})
-		}
+	if err := a.client.OwnedEntitiesRaw(ctx, time.Time{}, snapshotPage, s.addPage, snapshotFields...); err != nil {
+		return nil, err
 	}
 	slices.SortFunc(s.entries, func(a, b snapshotEntry) int { return cmp.Compare(a.key, b.key) })
 	return s, nil

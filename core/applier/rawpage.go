@@ -2,6 +2,7 @@ package applier
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"hash/maphash"
 	"slices"
@@ -61,23 +62,22 @@ func (s *snapshot) addRawPage(body []byte) (*string, bool) {
 	r := jsonReader{b: body}
 	var next *string
 	var seen [2]bool
-	ok := r.object(func(key, val []byte) bool {
+	ok := r.object(func(key []byte, r *jsonReader) bool {
 		switch string(key) {
 		case "entities":
 			if seen[0] {
 				return false
 			}
 			seen[0] = true
-			if val[0] == 'n' {
-				return true
+			if r.next() == 'n' {
+				return r.literal("null")
 			}
-			er := jsonReader{b: val}
-			return er.array(func(e []byte) bool {
-				switch e[0] {
+			return r.array(func(r *jsonReader) bool {
+				switch r.next() {
 				case 'n': // decodes to an entity without identifier
-					return true
+					return r.literal("null")
 				case '{':
-					return s.addRaw(e)
+					return s.addRaw(r)
 				}
 				return false
 			})
@@ -86,18 +86,22 @@ func (s *snapshot) addRawPage(body []byte) (*string, bool) {
 				return false
 			}
 			seen[1] = true
-			switch val[0] {
+			switch r.next() {
 			case 'n':
-				return true
+				return r.literal("null")
 			case '"':
-				str, ok := unquote(val)
+				tok, ok := r.str()
+				if !ok {
+					return false
+				}
+				str, ok := unquote(tok)
 				cursor := string(str)
 				next = &cursor
 				return ok
 			}
 			return false
 		}
-		return !foldsTo(key, "entities", "next")
+		return !foldsTo(key, "entities", "next") && skipValue(key, r)
 	})
 	return next, ok && r.end()
 }
@@ -106,21 +110,27 @@ func (s *snapshot) addRawPage(body []byte) (*string, bool) {
 var entityFields = [...]string{"identifier", "title", "icon", "blueprint", "team", "properties", "relations",
 	"createdAt", "createdBy", "updatedAt", "updatedBy"}
 
-// addRaw adds the entity of the JSON object obj; false when it is not read
-// exactly.
-func (s *snapshot) addRaw(obj []byte) bool {
+// addRaw adds the entity of the JSON object r is at; false when it is not
+// read exactly.
+func (s *snapshot) addRaw(r *jsonReader) bool {
 	var f [len(entityFields)][]byte // values by field, nil: absent
-	r := jsonReader{b: obj}
-	ok := r.object(func(key, val []byte) bool {
+	var fields [2][]member          // properties and relations, when objects
+	ok := r.object(func(key []byte, r *jsonReader) bool {
 		i := slices.Index(entityFields[:], string(key))
 		if i < 0 {
-			return !foldsTo(key, entityFields[:]...)
+			return !foldsTo(key, entityFields[:]...) && skipValue(key, r)
 		}
 		if f[i] != nil {
 			return false
 		}
-		f[i] = val
-		return true
+		if (i == 5 || i == 6) && r.next() == '{' { // read once, not skipped first
+			ms, ok := readMembers(r)
+			f[i], fields[i-5] = objectMark, ms
+			return ok
+		}
+		var ok bool
+		f[i], ok = r.value()
+		return ok
 	})
 	if !ok {
 		return false
@@ -148,7 +158,7 @@ func (s *snapshot) addRaw(obj []byte) bool {
 	if !ok1 || !ok2 {
 		return false
 	}
-	d, ok := s.rawDigest(title, icon, team, props, rels)
+	d, ok := s.rawDigest(title, icon, team, fields)
 	if !ok {
 		return false
 	}
@@ -156,8 +166,12 @@ func (s *snapshot) addRaw(obj []byte) bool {
 	return true
 }
 
-// rawDigest is digest of the entity with these fields' JSON (nil: absent).
-func (s *snapshot) rawDigest(title, icon, team, props, rels []byte) (uint64, bool) {
+// objectMark stands for a field read as an object.
+var objectMark = []byte("{")
+
+// rawDigest is digest of the entity with these fields' JSON (nil: absent)
+// and its properties' and relations' members.
+func (s *snapshot) rawDigest(title, icon, team []byte, fields [2][]member) (uint64, bool) {
 	var h maphash.Hash
 	h.SetSeed(s.seed)
 	for _, v := range [][]byte{title, icon} {
@@ -182,15 +196,8 @@ func (s *snapshot) rawDigest(title, icon, team, props, rels []byte) (uint64, boo
 	for _, t := range teams {
 		writeBytes(&h, t)
 	}
-	for _, v := range [][]byte{props, rels} {
-		var ms []member
-		if v != nil && v[0] == '{' {
-			var ok bool
-			if ms, ok = members(v); !ok {
-				return 0, false
-			}
-			ms = slices.DeleteFunc(ms, func(m member) bool { return m.val[0] == 'n' }) // Port stores no null
-		}
+	for _, ms := range fields {
+		ms = slices.DeleteFunc(ms, func(m member) bool { return m.val[0] == 'n' }) // Port stores no null
 		writeLen(&h, '{', len(ms))
 		for _, m := range ms {
 			writeBytes(&h, m.key)
@@ -221,10 +228,11 @@ func rawTeamSet(team []byte) (teams [][]byte, isSet, ok bool) {
 	case '[':
 		isSet = true
 		r := jsonReader{b: team}
-		ok = r.array(func(v []byte) bool {
-			if v[0] != '"' {
+		ok = r.array(func(r *jsonReader) bool {
+			v, ok := r.value()
+			if !ok || v[0] != '"' {
 				isSet = false
-				return true
+				return ok
 			}
 			t, ok := unquote(v)
 			teams = append(teams, t)
@@ -263,7 +271,11 @@ func writeRaw(h *maphash.Hash, v []byte) bool {
 	case '[':
 		var elems [][]byte
 		r := jsonReader{b: v}
-		if !r.array(func(e []byte) bool { elems = append(elems, e); return true }) {
+		if !r.array(func(r *jsonReader) bool {
+			e, ok := r.value()
+			elems = append(elems, e)
+			return ok
+		}) {
 			return false
 		}
 		writeLen(h, '[', len(elems))
@@ -295,12 +307,20 @@ func writeRaw(h *maphash.Hash, v []byte) bool {
 // member is a member of a JSON object: its key decoded, its value's JSON.
 type member struct{ key, val []byte }
 
-// members returns an object's members as a map decodes them: sorted by key,
-// the last of a repeated key only.
+// members returns the members of the object obj (see readMembers).
 func members(obj []byte) ([]member, bool) {
+	return readMembers(&jsonReader{b: obj})
+}
+
+// readMembers reads an object's members as a map decodes them: sorted by
+// key, the last of a repeated key only.
+func readMembers(r *jsonReader) ([]member, bool) {
 	var ms []member
-	r := jsonReader{b: obj}
-	if !r.object(func(k, v []byte) bool { ms = append(ms, member{k, v}); return true }) {
+	if !r.object(func(k []byte, r *jsonReader) bool {
+		v, ok := r.value()
+		ms = append(ms, member{k, v})
+		return ok
+	}) {
 		return nil, false
 	}
 	slices.SortStableFunc(ms, func(a, b member) int { return bytes.Compare(a.key, b.key) })
@@ -357,9 +377,10 @@ func (r *jsonReader) end() bool {
 	return r.i == len(r.b)
 }
 
-// object reads an object, calling f with each member's decoded key and
-// value's JSON; false when it is malformed or f returns false.
-func (r *jsonReader) object(f func(key, val []byte) bool) bool {
+// object reads an object, calling f with each member's decoded key, f to
+// read the member's value from r; false when it is malformed or f returns
+// false.
+func (r *jsonReader) object(f func(key []byte, r *jsonReader) bool) bool {
 	if !r.eat('{') {
 		return false
 	}
@@ -376,8 +397,8 @@ func (r *jsonReader) object(f func(key, val []byte) bool) bool {
 		if !ok || !r.eat(':') {
 			return false
 		}
-		val, ok := r.value()
-		if !ok || !f(key, val) {
+		r.ws()
+		if r.i >= len(r.b) || !f(key, r) {
 			return false
 		}
 		if !r.eat(',') {
@@ -386,8 +407,8 @@ func (r *jsonReader) object(f func(key, val []byte) bool) bool {
 	}
 }
 
-// array reads an array, calling f with each element's JSON.
-func (r *jsonReader) array(f func(val []byte) bool) bool {
+// array reads an array, calling f to read each element from r.
+func (r *jsonReader) array(f func(r *jsonReader) bool) bool {
 	if !r.eat('[') {
 		return false
 	}
@@ -395,14 +416,34 @@ func (r *jsonReader) array(f func(val []byte) bool) bool {
 		return true
 	}
 	for {
-		val, ok := r.value()
-		if !ok || !f(val) {
+		r.ws()
+		if r.i >= len(r.b) || !f(r) {
 			return false
 		}
 		if !r.eat(',') {
 			return r.eat(']')
 		}
 	}
+}
+
+// next is the first byte of the value r is at (after white space).
+func (r *jsonReader) next() byte {
+	r.ws()
+	if r.i < len(r.b) {
+		return r.b[r.i]
+	}
+	return 0
+}
+
+// skipValue reads a value, ignoring it.
+func skipValue(_ []byte, r *jsonReader) bool {
+	_, ok := r.value()
+	return ok
+}
+
+func skipElem(r *jsonReader) bool {
+	_, ok := r.value()
+	return ok
 }
 
 // value reads any value and returns its JSON.
@@ -415,9 +456,9 @@ func (r *jsonReader) value() ([]byte, bool) {
 	var ok bool
 	switch c := r.b[r.i]; {
 	case c == '{':
-		ok = r.object(func(_, _ []byte) bool { return true })
+		ok = r.object(skipValue)
 	case c == '[':
-		ok = r.array(func([]byte) bool { return true })
+		ok = r.array(skipElem)
 	case c == '"':
 		_, ok = r.str()
 	case c == 't':
@@ -447,7 +488,11 @@ func (r *jsonReader) str() ([]byte, bool) {
 	}
 	start := r.i
 	r.i++
-	for r.i < len(r.b) {
+	for {
+		r.i += plainPrefix(r.b[r.i:])
+		if r.i >= len(r.b) {
+			return nil, false
+		}
 		c := r.b[r.i]
 		switch {
 		case c == '"':
@@ -479,7 +524,26 @@ func (r *jsonReader) str() ([]byte, bool) {
 			r.i++
 		}
 	}
-	return nil, false
+}
+
+// plainPrefix is how many bytes b starts with, in whole words of 8, that
+// are ASCII and neither a control character, '"' nor '\\': those a string
+// holds as they are.
+func plainPrefix(b []byte) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	n := 0
+	for ; len(b)-n >= 8; n += 8 {
+		x := binary.LittleEndian.Uint64(b[n:])
+		quote, backslash := x^(ones*'"'), x^(ones*'\\')
+		special := (x-ones*0x20)&^x | // a byte below 0x20
+			(quote-ones)&^quote | // a zero byte, for each
+			(backslash-ones)&^backslash |
+			x // a byte from 0x80
+		if special&highs != 0 {
+			break
+		}
+	}
+	return n
 }
 
 // number reads a number as JSON's grammar has it.
@@ -522,7 +586,7 @@ func (r *jsonReader) number() bool {
 // (no escape, valid UTF-8) is returned in place.
 func unquote(tok []byte) ([]byte, bool) {
 	inner := tok[1 : len(tok)-1]
-	if bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
+	if rest := inner[plainPrefix(inner):]; bytes.IndexByte(rest, '\\') < 0 && utf8.Valid(rest) {
 		return inner, true
 	}
 	var s string

@@ -24,11 +24,16 @@ import (
 // addPage adds the entities of one listing page (its response body) and
 // returns the page's next cursor.
 func (s *snapshot) addPage(body []byte) (*string, error) {
-	n := len(s.entries)
+	var lens [snapshotBuckets]int
+	for i, b := range s.buckets {
+		lens[i] = len(b)
+	}
 	if next, ok := s.addRawPage(body); ok {
 		return next, nil
 	}
-	s.entries = s.entries[:n]
+	for i, n := range lens { // what the page added goes
+		s.buckets[i] = s.buckets[i][:n]
+	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, nil
 	}
@@ -54,7 +59,7 @@ func (s *snapshot) add(e *port.Entity) {
 		return
 	}
 	d, _ := s.digest(e)
-	s.entries = append(s.entries, snapshotEntry{key: keyHash(s.seed, e.Blueprint, id), digest: d})
+	s.append(snapshotEntry{key: keyHash(s.seed, e.Blueprint, id), digest: d})
 }
 
 // addRawPage is addPage for the pages the JSON reader reads exactly.
@@ -162,7 +167,7 @@ func (s *snapshot) addRaw(r *jsonReader) bool {
 	if !ok {
 		return false
 	}
-	s.entries = append(s.entries, snapshotEntry{key: keyHash(s.seed, string(bp), string(id)), digest: d})
+	s.append(snapshotEntry{key: keyHash(s.seed, string(bp), string(id)), digest: d})
 	return true
 }
 

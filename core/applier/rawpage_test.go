@@ -2,7 +2,6 @@ package applier
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/json"
 	"hash/maphash"
 	"slices"
@@ -69,11 +68,8 @@ func TestSnapshotRawPage(t *testing.T) {
 			if gotNext == nil || *gotNext != "c1" {
 				t.Errorf("addPage next = %v, want c1", gotNext)
 			}
-			for _, s := range []*snapshot{want, got} {
-				slices.SortFunc(s.entries, func(a, b snapshotEntry) int { return cmp.Compare(a.key, b.key) })
-			}
-			if !slices.Equal(got.entries, want.entries) {
-				t.Errorf("entries %v, want %v", got.entries, want.entries)
+			if g, w := got.all(), want.all(); !slices.Equal(g, w) {
+				t.Errorf("entries %v, want %v", g, w)
 			}
 		})
 	}
@@ -121,4 +117,14 @@ func TestPlainPrefix(t *testing.T) {
 			}
 		}
 	}
+}
+
+// all is every entry, sorted.
+func (s *snapshot) all() []snapshotEntry {
+	s.sort()
+	var out []snapshotEntry
+	for _, b := range s.buckets {
+		out = append(out, b...)
+	}
+	return out
 }

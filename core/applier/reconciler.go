@@ -31,7 +31,7 @@ type Reconciler struct {
 	// delete a produced one.
 	seed           maphash.Seed
 	produced       keySet
-	listedProduced []uint64                       // bit i: snap.entries[i] was produced
+	listedProduced []uint64                       // bit i: the snapshot's i-th entry was produced
 	producedBy     map[string]int                 // distinct keys produced, per blueprint
 	kinds          map[string]map[string]struct{} // blueprint → kinds producing it
 	// unresolved counts, per blueprint, produced entities with a search
@@ -213,7 +213,8 @@ func (r *Reconciler) listed(h uint64) (int, bool) {
 	if r.snap == nil {
 		return 0, false
 	}
-	return r.snap.find(h)
+	_, at, ok := r.snap.find(h)
+	return at, ok
 }
 
 // Failures returns the upserts that failed and were not recovered, and how

@@ -1,11 +1,9 @@
 package applier
 
 import (
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"hash/maphash"
-	"slices"
 	"testing"
 	"time"
 
@@ -175,9 +173,9 @@ func TestSnapshotLookup(t *testing.T) {
 	queryTeam.Team = map[string]any{"combinator": "and", "rules": []any{}}
 	for _, e := range []port.Entity{held, queryTeam, person("other", nil)} {
 		d, _ := s.digest(&e)
-		s.entries = append(s.entries, snapshotEntry{key: keyHash(s.seed, e.Blueprint, e.Identifier.(string)), digest: d})
+		s.append(snapshotEntry{key: keyHash(s.seed, e.Blueprint, e.Identifier.(string)), digest: d})
 	}
-	slices.SortFunc(s.entries, func(a, b snapshotEntry) int { return cmp.Compare(a.key, b.key) })
+	s.sort()
 	changed := person("held", map[string]any{"name": "y"})
 	for _, tc := range []struct {
 		name string

@@ -12,7 +12,7 @@ import (
 // memoryHeadroom is how far the heap may grow past its live part before a
 // collection once the live part is large: a resync's working set (a batch of
 // raw items, their entities, a page in flight) stays well below it.
-const memoryHeadroom = 24 << 20
+const memoryHeadroom = 16 << 20
 
 // memoryLimitEvery is how often the limit follows the live heap.
 const memoryLimitEvery = 250 * time.Millisecond

@@ -238,6 +238,7 @@ func (a *App) Sail(ctx context.Context, so SailOptions) error {
 		return err
 	}
 	a.finishInit(nil)
+	defer limitMemory(ctx)()
 	if !a.dryRun { // shipping logs to Port is a write
 		a.startLogShipping(ctx)
 	}

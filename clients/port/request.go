@@ -86,7 +86,7 @@ func seg(s string) string {
 const maxResponseBody = 256 << 20
 
 // do sends c with retries and token refresh, decodes a 2xx JSON body into out
-// (when non-nil) and returns the status. A non-2xx answer is an *APIError.
+// (when non-nil; a *[]byte gets the body undecoded) and returns the status. A non-2xx answer is an *APIError.
 func (c *Client) do(ctx context.Context, cl call, out any) (int, error) {
 	if c.cfg.ReadOnly && !cl.reads() {
 		return 0, fmt.Errorf("%w: %s %s", ErrReadOnly, cl.method, cl.path)
@@ -166,6 +166,10 @@ func (c *Client) do(ctx context.Context, cl call, out any) (int, error) {
 			return 0, fmt.Errorf("port: %s %s: %w", cl.method, logPath, err)
 		}
 		if status >= 200 && status < 300 {
+			if raw, ok := out.(*[]byte); ok {
+				*raw = respBody
+				return status, nil
+			}
 			if out != nil && len(bytes.TrimSpace(respBody)) > 0 {
 				if err := decodeJSON(respBody, out); err != nil {
 					return status, fmt.Errorf("port: %s %s: decode response: %w", cl.method, logPath, err)

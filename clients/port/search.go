@@ -1,6 +1,7 @@
 package port
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"iter"
@@ -89,39 +90,64 @@ func (c *Client) OwnedEntities(ctx context.Context, before time.Time, include ..
 // (≤ 0: Config.OwnedEntitiesPage): whole entities take smaller pages, so
 // that a page held in memory stays small.
 func (c *Client) OwnedEntitiesPaged(ctx context.Context, before time.Time, limit int, include ...string) iter.Seq2[[]Entity, error] {
-	if limit <= 0 {
-		limit = c.cfg.OwnedEntitiesPage
-	}
 	return func(yield func([]Entity, error) bool) {
-		prefix, suffix := c.datasource()
-		body := datasourceQuery{Prefix: prefix, Suffix: suffix, Limit: limit}
-		if !before.IsZero() {
-			body.Before = formatBefore(before)
-		}
-		var p params
-		for _, f := range include {
-			p = p.add("include", f)
-		}
-		for {
+		stopped := false
+		err := c.OwnedEntitiesRaw(ctx, before, limit, func(body []byte) (*string, error) {
 			var resp struct {
 				Entities []Entity `json:"entities"`
 				Next     *string  `json:"next"`
 			}
-			if _, err := c.do(ctx, call{
-				method: http.MethodPost, path: "/blueprints/entities/datasource-entities", body: body,
-				query: p, feature: true, retryable: true, read: true,
-			}, &resp); err != nil {
-				yield(nil, fmt.Errorf("port: list owned entities: %w", err))
-				return
+			if len(bytes.TrimSpace(body)) == 0 {
+				return nil, nil
+			}
+			if err := decodeJSON(body, &resp); err != nil {
+				return nil, fmt.Errorf("decode response: %w", err)
 			}
 			if len(resp.Entities) > 0 && !yield(resp.Entities, nil) {
-				return
+				stopped = true
+				return nil, nil
 			}
-			if resp.Next == nil || *resp.Next == "" || *resp.Next == body.From {
-				return
-			}
-			body.From = *resp.Next
+			return resp.Next, nil
+		}, include...)
+		if err != nil && !stopped {
+			yield(nil, err)
 		}
+	}
+}
+
+// OwnedEntitiesRaw is OwnedEntitiesPaged for a caller that decodes the pages
+// itself (faster than into Entities, say): read gets each response body,
+// not to be kept, and returns the page's "next" cursor; nil or "" ends the
+// listing, as does an error, which is returned.
+func (c *Client) OwnedEntitiesRaw(ctx context.Context, before time.Time, limit int, read func(body []byte) (next *string, err error), include ...string) error {
+	if limit <= 0 {
+		limit = c.cfg.OwnedEntitiesPage
+	}
+	prefix, suffix := c.datasource()
+	body := datasourceQuery{Prefix: prefix, Suffix: suffix, Limit: limit}
+	if !before.IsZero() {
+		body.Before = formatBefore(before)
+	}
+	var p params
+	for _, f := range include {
+		p = p.add("include", f)
+	}
+	for {
+		var page []byte
+		if _, err := c.do(ctx, call{
+			method: http.MethodPost, path: "/blueprints/entities/datasource-entities", body: body,
+			query: p, feature: true, retryable: true, read: true,
+		}, &page); err != nil {
+			return fmt.Errorf("port: list owned entities: %w", err)
+		}
+		next, err := read(page)
+		if err != nil {
+			return fmt.Errorf("port: list owned entities: %w", err)
+		}
+		if next == nil || *next == "" || *next == body.From {
+			return nil
+		}
+		body.From = *next
 	}
 }
 

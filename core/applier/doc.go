@@ -70,5 +70,8 @@
 // the entities relating to them unless Port creates missing ones.
 //
 // Memory: a Reconciler keeps keys (and relation keys where protection or
-// ordering needs them), never whole entities, except failed upserts (bounded).
+// ordering needs them), never whole entities, except failed upserts
+// (bounded). Keys are 64-bit hashes: 16 bytes an owned entity listed (with
+// its digest; that it was produced is a bit beside it), 8 bytes any other
+// entity produced.
 package applier

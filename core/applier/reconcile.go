@@ -73,7 +73,7 @@ type BlueprintResult struct {
 func (r *Reconciler) Reconcile(ctx context.Context, startedAt time.Time, threshold float64) (ReconcileResult, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.snap = nil // change detection is over
+	r.detected = true
 	stale, err := r.listStale(ctx, startedAt)
 	if err != nil {
 		return ReconcileResult{}, fmt.Errorf("list owned entities: %w", err)
@@ -95,7 +95,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, startedAt time.Time, thresho
 		br := BlueprintResult{
 			Blueprint: bp,
 			Kinds:     slices.Sorted(maps.Keys(r.kinds[bp])),
-			Produced:  len(r.produced[bp]),
+			Produced:  r.producedBy[bp],
 			Stale:     len(stale[bp]),
 		}
 		if br.Stale > 0 {
@@ -210,7 +210,7 @@ func (r *Reconciler) listStale(ctx context.Context, startedAt time.Time) (map[st
 			if !ok {
 				continue
 			}
-			if _, done := r.produced[e.Blueprint][r.idHash(id)]; done {
+			if r.isProduced(e.Blueprint, id) {
 				continue
 			}
 			k := port.Key{Blueprint: e.Blueprint, Identifier: id}
@@ -228,7 +228,7 @@ func (r *Reconciler) listStale(ctx context.Context, startedAt time.Time) (map[st
 // blueprints lists every blueprint seen: produced, mapped or stale.
 func (r *Reconciler) blueprints(stale map[string][]target) []string {
 	set := map[string]bool{}
-	for bp := range r.produced {
+	for bp := range r.producedBy {
 		set[bp] = true
 	}
 	for bp := range r.kinds {

@@ -23,14 +23,17 @@ type Reconciler struct {
 	opts Options
 
 	mu sync.Mutex
-	// produced holds, per blueprint, the identifiers produced as 64-bit
-	// hashes (idHash): 8 bytes a key rather than a string, which is what
-	// keeps a resync of a million entities small. A collision can only keep
-	// a stale entity (one in ~10^7 at a million produced and a million
-	// stale), never delete a produced one.
-	produced map[string]map[uint64]struct{}
-	seed     maphash.Seed
-	kinds    map[string]map[string]struct{} // blueprint → kinds producing it
+	// The keys produced are kept as 64-bit hashes (keyHash with seed), never
+	// strings, which is what keeps a resync of a million entities small: a
+	// key the snapshot lists is a bit beside it (listedProduced), any other
+	// is in produced (8 bytes). A collision can only keep a stale entity
+	// (one in ~10^7 at a million produced and a million stale), never
+	// delete a produced one.
+	seed           maphash.Seed
+	produced       keySet
+	listedProduced []uint64                       // bit i: the snapshot's i-th entry was produced
+	producedBy     map[string]int                 // distinct keys produced, per blueprint
+	kinds          map[string]map[string]struct{} // blueprint → kinds producing it
 	// unresolved counts, per blueprint, produced entities with a search
 	// identifier Port did not resolve: one of the owned entities is theirs,
 	// but which is unknown, so nothing of that blueprint may be deleted.
@@ -39,18 +42,19 @@ type Reconciler struct {
 	failures   []Failure
 	overflow   int // failures not kept (beyond maxKeptFailures)
 
-	// snap is the owned entities as the first Load found them, for change
-	// detection (nil when they could not be listed, and after Reconcile).
+	// snap is the owned entities as the first Load found them (nil when they
+	// could not be listed); change detection asks it until Reconcile.
 	snap     *snapshot
 	snapOnce sync.Once
+	detected bool // Reconcile began: change detection is over
 }
 
 // NewReconciler starts following one resync written with opts.
 func (a *Applier) NewReconciler(opts Options) *Reconciler {
 	return &Reconciler{
 		a: a, opts: opts,
-		produced:   map[string]map[uint64]struct{}{},
 		seed:       maphash.MakeSeed(),
+		producedBy: map[string]int{},
 		kinds:      map[string]map[string]struct{}{},
 		unresolved: map[string]int{},
 		related:    map[relRef]struct{}{},
@@ -71,12 +75,15 @@ func (r *Reconciler) Load(ctx context.Context, kind string, entities []port.Enti
 	r.snapOnce.Do(func() { r.takeSnapshot(ctx) })
 	r.mu.Lock()
 	snap := r.snap
+	if r.detected {
+		snap = nil
+	}
 	var earlier []bool
 	if snap != nil {
 		earlier = make([]bool, len(entities))
 		for i := range entities {
 			if id, ok := entities[i].ID(); ok {
-				_, earlier[i] = r.produced[entities[i].Blueprint][r.idHash(id)]
+				earlier[i] = r.isProduced(entities[i].Blueprint, id)
 			}
 		}
 	}
@@ -108,7 +115,7 @@ func (r *Reconciler) Load(ctx context.Context, kind string, entities []port.Enti
 
 // takeSnapshot sets r.snap; without it, change detection searches Port.
 func (r *Reconciler) takeSnapshot(ctx context.Context) {
-	snap, err := r.a.takeSnapshot(ctx)
+	snap, err := r.a.takeSnapshot(ctx, r.seed)
 	if err != nil {
 		if ctx.Err() == nil {
 			r.a.log.WithError(err).Warn("Cannot list the entities the integration owns; looking each batch up in Port instead")
@@ -118,6 +125,7 @@ func (r *Reconciler) takeSnapshot(ctx context.Context) {
 	r.a.log.WithField("entities", snap.size()).Debug("Listed the entities the integration owns, for change detection")
 	r.mu.Lock()
 	r.snap = snap
+	r.listedProduced = make([]uint64, (snap.size()+63)/64)
 	r.mu.Unlock()
 }
 
@@ -167,20 +175,47 @@ func (r *Reconciler) addKind(blueprint, kind string) {
 	r.kinds[blueprint][kind] = struct{}{}
 }
 
+// addProduced records a key produced, once.
 func (r *Reconciler) addProduced(blueprint string, identifier any) {
 	id, ok := identifier.(string)
 	if !ok {
 		r.unresolved[blueprint]++
 		return
 	}
-	if r.produced[blueprint] == nil {
-		r.produced[blueprint] = map[uint64]struct{}{}
+	h := keyHash(r.seed, blueprint, id)
+	if at, ok := r.listed(h); ok {
+		bit := &r.listedProduced[at/64]
+		if *bit&(1<<(at%64)) != 0 {
+			return
+		}
+		*bit |= 1 << (at % 64)
+		if !r.produced.has(h) { // recorded before the snapshot was taken
+			r.producedBy[blueprint]++
+		}
+		return
 	}
-	r.produced[blueprint][r.idHash(id)] = struct{}{}
+	if r.produced.add(h) {
+		r.producedBy[blueprint]++
+	}
 }
 
-// idHash is the key of an identifier in produced.
-func (r *Reconciler) idHash(id string) uint64 { return maphash.String(r.seed, id) }
+// isProduced reports whether the key was produced.
+func (r *Reconciler) isProduced(blueprint, id string) bool {
+	h := keyHash(r.seed, blueprint, id)
+	if at, ok := r.listed(h); ok && r.listedProduced[at/64]&(1<<(at%64)) != 0 {
+		return true
+	}
+	return r.produced.has(h)
+}
+
+// listed returns the position of the key hashed to h in the snapshot.
+func (r *Reconciler) listed(h uint64) (int, bool) {
+	if r.snap == nil {
+		return 0, false
+	}
+	_, at, ok := r.snap.find(h)
+	return at, ok
+}
 
 // Failures returns the upserts that failed and were not recovered, and how
 // many more failed beyond those kept.

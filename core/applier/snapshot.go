@@ -21,14 +21,19 @@ import (
 // null, a field Port adds) never makes a write that sameAsPort would skip.
 //
 // It keeps 16 bytes per entity, never entities: keys are hashed too, and the
-// pairs are sorted by key hash (a map would take twice the memory). Two keys
+// pairs are sorted by key hash (a map would take twice the memory), in
+// buckets by the hash's top byte: no array of all of them is ever grown,
+// which would hold two copies at once. Two keys
 // with one hash cost a search, never a wrong answer: the first of them
 // stands for both, so neither is taken for absent, and a digest of one
 // entity does not match the other's content.
 type snapshot struct {
 	seed    maphash.Seed
-	entries []snapshotEntry // sorted by key
+	buckets [snapshotBuckets][]snapshotEntry // by the key's top byte, each sorted by key
+	offsets [snapshotBuckets + 1]int         // position of each bucket's first entry, once sorted
 }
+
+const snapshotBuckets = 256
 
 type snapshotEntry struct {
 	key    uint64 // hash of the entity's key
@@ -47,47 +52,62 @@ var snapshotFields = []string{"identifier", "blueprint", "title", "icon", "team"
 // keep that a few MB for one request per 1,000 entities.
 const snapshotPage = 1000
 
-// takeSnapshot lists every entity the integration owns.
-func (a *Applier) takeSnapshot(ctx context.Context) (*snapshot, error) {
-	s := &snapshot{seed: maphash.MakeSeed()}
-	for page, err := range a.client.OwnedEntitiesPaged(ctx, time.Time{}, snapshotPage, snapshotFields...) {
-		if err != nil {
-			return nil, err
-		}
-		for i := range page {
-			e := &page[i]
-			id, ok := e.ID()
-			if !ok {
-				continue
-			}
-			d, _ := s.digest(e)
-			s.entries = append(s.entries, snapshotEntry{key: s.keyHash(e.Blueprint, id), digest: d})
-		}
+// takeSnapshot lists every entity the integration owns; keys are hashed with
+// seed (see keyHash).
+func (a *Applier) takeSnapshot(ctx context.Context, seed maphash.Seed) (*snapshot, error) {
+	s := &snapshot{seed: seed}
+	if err := a.client.OwnedEntitiesRaw(ctx, time.Time{}, snapshotPage, s.addPage, snapshotFields...); err != nil {
+		return nil, err
 	}
-	slices.SortFunc(s.entries, func(a, b snapshotEntry) int { return cmp.Compare(a.key, b.key) })
+	s.sort()
 	return s, nil
 }
 
-// size is the number of entities listed.
-func (s *snapshot) size() int { return len(s.entries) }
+// append adds an entry; sort must follow before any lookup.
+func (s *snapshot) append(e snapshotEntry) {
+	b := &s.buckets[e.key>>56]
+	*b = append(*b, e)
+}
 
-func (s *snapshot) keyHash(blueprint, id string) uint64 {
+// sort orders the entries appended, for lookups.
+func (s *snapshot) sort() {
+	for i := range s.buckets {
+		slices.SortFunc(s.buckets[i], func(a, b snapshotEntry) int { return cmp.Compare(a.key, b.key) })
+		s.offsets[i+1] = s.offsets[i] + len(s.buckets[i])
+	}
+}
+
+// size is the number of entities listed.
+func (s *snapshot) size() int { return s.offsets[snapshotBuckets] }
+
+// keyHash is the 64-bit hash of an entity key under seed.
+func keyHash(seed maphash.Seed, blueprint, id string) uint64 {
 	var h maphash.Hash
-	h.SetSeed(s.seed)
+	h.SetSeed(seed)
 	writeString(&h, blueprint)
 	writeString(&h, id)
 	return h.Sum64()
 }
 
+// find returns the entry of the key hashed to key and its position among
+// all entries, [0, size).
+func (s *snapshot) find(key uint64) (*snapshotEntry, int, bool) {
+	b := s.buckets[key>>56]
+	at, ok := slices.BinarySearchFunc(b, key, func(x snapshotEntry, k uint64) int { return cmp.Compare(x.key, k) })
+	if !ok {
+		return nil, 0, false
+	}
+	return &b[at], s.offsets[key>>56] + at, true
+}
+
 // lookup answers for an entity with a plain identifier and plain relations:
 // copyAbsent, copySame, or copyUnknown when a search must decide.
 func (s *snapshot) lookup(e *port.Entity, id string) portCopy {
-	key := s.keyHash(e.Blueprint, id)
-	at, ok := slices.BinarySearchFunc(s.entries, key, func(x snapshotEntry, k uint64) int { return cmp.Compare(x.key, k) })
+	entry, _, ok := s.find(keyHash(s.seed, e.Blueprint, id))
 	if !ok {
 		return copyAbsent
 	}
-	stored := s.entries[at].digest
+	stored := entry.digest
 	if stored == noDigest {
 		return copyUnknown
 	}

@@ -1,11 +1,9 @@
 package applier
 
 import (
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"hash/maphash"
-	"slices"
 	"testing"
 	"time"
 
@@ -175,9 +173,9 @@ func TestSnapshotLookup(t *testing.T) {
 	queryTeam.Team = map[string]any{"combinator": "and", "rules": []any{}}
 	for _, e := range []port.Entity{held, queryTeam, person("other", nil)} {
 		d, _ := s.digest(&e)
-		s.entries = append(s.entries, snapshotEntry{key: s.keyHash(e.Blueprint, e.Identifier.(string)), digest: d})
+		s.append(snapshotEntry{key: keyHash(s.seed, e.Blueprint, e.Identifier.(string)), digest: d})
 	}
-	slices.SortFunc(s.entries, func(a, b snapshotEntry) int { return cmp.Compare(a.key, b.key) })
+	s.sort()
 	changed := person("held", map[string]any{"name": "y"})
 	for _, tc := range []struct {
 		name string
@@ -195,5 +193,41 @@ func TestSnapshotLookup(t *testing.T) {
 				t.Errorf("lookup = %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+// Produced keys the snapshot lists and keys it does not are counted once
+// each, however often and in whichever order they are recorded, and none of
+// them is deleted.
+func TestReconcilerCountsProducedKeysOnce(t *testing.T) {
+	e := newEnv(t)
+	e.seed(e.client, persons("listed", "tracked-first", "stale")...)
+	time.Sleep(5 * time.Millisecond) // Port stamps updates to the millisecond
+	started := time.Now()
+	time.Sleep(5 * time.Millisecond)
+	rec := e.a.NewReconciler(Options{Merge: true})
+	// Recorded before the first Load lists the owned entities.
+	rec.Track("person", persons("tracked-first"))
+	for range 2 {
+		if _, err := rec.Load(e.ctx, "person", persons("listed", "tracked-first", "new")); err != nil {
+			t.Fatal(err)
+		}
+		rec.Track("person", persons("listed", "new"))
+	}
+	res, err := rec.Reconcile(e.ctx, started, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Blueprints) != 1 {
+		t.Fatalf("blueprints: %+v", res.Blueprints)
+	}
+	if b := res.Blueprints[0]; b.Produced != 3 || b.Stale != 1 || b.Deleted != 1 {
+		t.Errorf("person: produced %d, stale %d, deleted %d; want 3, 1, 1", b.Produced, b.Stale, b.Deleted)
+	}
+	if m := e.missing("person/listed", "person/tracked-first", "person/new"); m != nil {
+		t.Errorf("produced entities deleted: %v", m)
+	}
+	if m := e.missing("person/stale"); m == nil {
+		t.Error("the stale entity is still in Port")
 	}
 }

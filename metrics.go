@@ -169,6 +169,10 @@ func kindSamples(ks resync.KindSummary) []sample {
 		count(phaseTransform, "filtered_out", ks.FilteredOut),
 		count(phaseTransform, "failed", ks.MapFailed),
 		count(phaseLoad, "loaded", ks.Created+ks.Updated+ks.Uncompared),
+		// Ocean reports created and updated together as loaded; the split
+		// is ours, for the local Port's console and dashboards.
+		count(phaseLoad, "created", ks.Created),
+		count(phaseLoad, "updated", ks.Updated),
 		count(phaseLoad, "failed", ks.Failed-ks.MapFailed),
 		count(phaseLoad, "skipped", ks.Unchanged),
 		{durationMetric, []string{k, phaseResync}, ks.Duration.Seconds()},

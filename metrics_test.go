@@ -45,6 +45,8 @@ func TestMetricsDescribeTheLastResync(t *testing.T) {
 		`object_count{kind="team-0",object_count_type="failed",phase="transform"} 0`,
 		`object_count{kind="team-0",object_count_type="skipped",phase="load"} 1`,
 		`object_count{kind="team-0",object_count_type="loaded",phase="load"} 0`,
+		`object_count{kind="team-0",object_count_type="created",phase="load"} 0`,
+		`object_count{kind="team-0",object_count_type="updated",phase="load"} 0`,
 		`object_count{kind="member-1",object_count_type="skipped",phase="load"} 3`,
 		`success{kind="__runtime__",phase="resync"} 1`,
 		`success{kind="member-1",phase="resync"} 1`,

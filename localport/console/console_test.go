@@ -116,7 +116,19 @@ func TestConsoleRoutes(t *testing.T) {
 		require.Len(t, res, 5)
 		assert.Equal(t, "fake-person", res[1].(map[string]any)["kind"])
 		assert.True(t, strings.HasPrefix(res[1].(map[string]any)["yaml"].(string), "kind: fake-person\nselector:"), "keys in the order people write them")
-		assert.NotNil(t, integ["resyncs"])
+		resyncs := integ["resyncs"].([]any)
+		require.Len(t, resyncs, 1, "the one resync that filled the Port")
+		last := resyncs[0].(map[string]any)
+		assert.Equal(t, "completed", last["status"])
+		var person map[string]any
+		for _, k := range last["kinds"].([]any) {
+			if k.(map[string]any)["identifier"] == "fake-person-1" {
+				person = k.(map[string]any)["counts"].(map[string]any)
+			}
+		}
+		require.NotNil(t, person, "fake-person-1 among %v", last["kinds"])
+		assert.Equal(t, map[string]any{"extracted": 150.0, "transformed": 150.0, "filteredOut": 0.0, "loaded": 150.0,
+			"created": 150.0, "updated": 0.0, "unchanged": 0.0, "failed": 0.0}, person)
 	})
 
 	t.Run("examples", func(t *testing.T) {

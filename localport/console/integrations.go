@@ -159,14 +159,15 @@ type Resync struct {
 }
 
 // KindOutcome is what a resync did with one resource. Ocean's metrics count
-// created and updated entities together as loaded, unchanged ones as skipped.
+// created and updated entities together as loaded, unchanged ones as skipped;
+// ocean-go integrations report created and updated apart too.
 type KindOutcome struct {
 	Identifier string             `json:"identifier"` // "{kind}-{index}"
 	Kind       string             `json:"kind"`
 	Index      int                `json:"index"`
 	Blueprint  string             `json:"blueprint,omitempty"`
 	Status     string             `json:"status"`
-	Counts     map[string]float64 `json:"counts"` // extracted, transformed, filteredOut, loaded, unchanged, failed
+	Counts     map[string]float64 `json:"counts"` // extracted, transformed, filteredOut, loaded, created, updated, unchanged, failed
 }
 
 // Ocean's metric kinds other than a resource's.
@@ -191,6 +192,8 @@ var countPaths = []struct{ name, phase, outcome string }{
 	{"transformed", "transform", "transformed"},
 	{"filteredOut", "transform", "filtered_out"},
 	{"loaded", "load", "loaded"},
+	{"created", "load", "created"}, // ocean-go's split of loaded
+	{"updated", "load", "updated"},
 	{"unchanged", "load", "skipped"},
 	{"failed", "", ""}, // extract, transform and load failures together
 }

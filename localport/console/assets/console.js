@@ -273,7 +273,7 @@ async function entityView(bpID, id) {
 
 // --- integrations -----------------------------------------------------------
 
-const countColumns = [["extracted", "Extracted"], ["transformed", "Transformed"], ["filteredOut", "Filtered out"], ["loaded", "Loaded (created or updated)"], ["unchanged", "Unchanged"], ["failed", "Failed"]];
+const countColumns = [["extracted", "Extracted"], ["transformed", "Transformed"], ["filteredOut", "Filtered out"], ["loaded", "Loaded"], ["created", "Created"], ["updated", "Updated"], ["unchanged", "Unchanged"], ["failed", "Failed"]];
 
 function badge(status) {
   return h("span", { class: "badge " + (status || "") }, status || "never");

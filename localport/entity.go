@@ -5,8 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ocean-go/ocean/internal/rawjson"
 	"github.com/ocean-go/ocean/localport/internal/query"
-	"github.com/ocean-go/ocean/localport/internal/rawjson"
 )
 
 // entity is the stored and returned shape of a catalog entity.

@@ -4,7 +4,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/ocean-go/ocean/localport/internal/rawjson"
+	"github.com/ocean-go/ocean/internal/rawjson"
 )
 
 // storedKeys are the members of a stored entity body, in the order encode

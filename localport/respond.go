@@ -12,7 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ocean-go/ocean/internal/httpbody"
-	"github.com/ocean-go/ocean/localport/internal/rawjson"
+	"github.com/ocean-go/ocean/internal/rawjson"
 )
 
 // Error codes of the {"ok":false,"error":code,"message":...} envelope.

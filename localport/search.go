@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ocean-go/ocean/internal/rawjson"
 	"github.com/ocean-go/ocean/localport/internal/query"
-	"github.com/ocean-go/ocean/localport/internal/rawjson"
 )
 
 // POST /v1/entities/search

@@ -163,7 +163,7 @@ func (c *Client) groupForUpsert(entities []Entity, results []UpsertResult, done 
 		err := validateEntity(e)
 		var b []byte
 		if err == nil {
-			if b, err = json.Marshal(e); err != nil {
+			if b, err = e.appendJSON(nil); err != nil {
 				err = fmt.Errorf("%w: encode entity: %v", ErrValidation, err)
 			}
 		}

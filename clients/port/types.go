@@ -37,39 +37,52 @@ type Entity struct {
 }
 
 // MarshalJSON writes the entity as documented on Entity.
-func (e Entity) MarshalJSON() ([]byte, error) {
-	var team json.Marshaler
-	if e.Team != nil {
-		team = orderedValue{e.Team}
+func (e Entity) MarshalJSON() ([]byte, error) { return e.appendJSON(nil) }
+
+// appendJSON writes the entity field by field, in the order of the struct:
+// entities are encoded by the million, and a json.Marshaler per field would
+// have encoding/json re-scan each field's bytes.
+func (e *Entity) appendJSON(dst []byte) ([]byte, error) {
+	var err error
+	field := func(name string, v any) {
+		if err == nil {
+			dst = append(append(append(dst, ",\""...), name...), "\":"...)
+			if dst, err = jsonorder.Append(dst, v, nil); err != nil {
+				err = fmt.Errorf("%s: %w", name, err)
+			}
+		}
 	}
-	return jsonorder.MarshalNoHTMLEscape(struct {
-		Identifier orderedValue   `json:"identifier"`
-		Title      *string        `json:"title,omitempty"`
-		Icon       *string        `json:"icon,omitempty"`
-		Blueprint  string         `json:"blueprint"`
-		Team       json.Marshaler `json:"team,omitempty"`
-		Properties orderedObject  `json:"properties,omitzero"`
-		Relations  orderedObject  `json:"relations,omitzero"`
-		CreatedAt  string         `json:"createdAt,omitempty"`
-		CreatedBy  string         `json:"createdBy,omitempty"`
-		UpdatedAt  string         `json:"updatedAt,omitempty"`
-		UpdatedBy  string         `json:"updatedBy,omitempty"`
-	}{
-		orderedValue{e.Identifier}, e.Title, e.Icon, e.Blueprint, team,
-		e.Properties, e.Relations, e.CreatedAt, e.CreatedBy, e.UpdatedAt, e.UpdatedBy,
-	})
-}
-
-// orderedValue encodes objects in their recorded key order.
-type orderedValue struct{ v any }
-
-func (o orderedValue) MarshalJSON() ([]byte, error) { return jsonorder.Marshal(o.v) }
-
-// orderedObject is a map encoded with jsonorder; nil is its zero value.
-type orderedObject map[string]any
-
-func (o orderedObject) MarshalJSON() ([]byte, error) {
-	return jsonorder.Marshal(map[string]any(o))
+	dst = append(dst, `{"identifier":`...)
+	if dst, err = jsonorder.Append(dst, e.Identifier, nil); err != nil {
+		return nil, fmt.Errorf("identifier: %w", err)
+	}
+	if e.Title != nil {
+		field("title", *e.Title)
+	}
+	if e.Icon != nil {
+		field("icon", *e.Icon)
+	}
+	field("blueprint", e.Blueprint)
+	if e.Team != nil {
+		field("team", e.Team)
+	}
+	if e.Properties != nil {
+		field("properties", e.Properties)
+	}
+	if e.Relations != nil {
+		field("relations", e.Relations)
+	}
+	for _, meta := range [...]struct{ name, v string }{
+		{"createdAt", e.CreatedAt}, {"createdBy", e.CreatedBy}, {"updatedAt", e.UpdatedAt}, {"updatedBy", e.UpdatedBy},
+	} {
+		if meta.v != "" {
+			field(meta.name, meta.v)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return append(dst, '}'), nil
 }
 
 // ID returns the identifier when it is a plain string.

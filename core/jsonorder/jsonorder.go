@@ -11,6 +11,8 @@ import (
 	"sync"
 	"unsafe"
 	"weak"
+
+	"github.com/ocean-go/ocean/internal/rawjson"
 )
 
 // entry is the recorded order of one map.
@@ -279,11 +281,11 @@ func Append(dst []byte, v any, scalar func(any) ([]byte, error)) ([]byte, error)
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			kb, err := encodeScalar(k, scalar)
-			if err != nil {
+			var err error
+			if dst, err = appendScalar(dst, k, scalar); err != nil {
 				return nil, err
 			}
-			dst = append(append(dst, kb...), ':')
+			dst = append(dst, ':')
 			if dst, err = Append(dst, x[k], scalar); err != nil {
 				return nil, fmt.Errorf("%s: %w", k, err)
 			}
@@ -302,32 +304,22 @@ func Append(dst []byte, v any, scalar func(any) ([]byte, error)) ([]byte, error)
 		}
 		return append(dst, ']'), nil
 	}
-	b, err := encodeScalar(v, scalar)
+	return appendScalar(dst, v, scalar)
+}
+
+// appendScalar appends v with scalar, or, without one, as encoding/json
+// with HTML escaping off (rawjson writes the common types without
+// reflection: entities are encoded by the million).
+func appendScalar(dst []byte, v any, scalar func(any) ([]byte, error)) ([]byte, error) {
+	if scalar == nil {
+		return rawjson.Append(dst, v)
+	}
+	b, err := scalar(v)
 	if err != nil {
 		return nil, err
 	}
 	return append(dst, b...), nil
 }
 
-func encodeScalar(v any, scalar func(any) ([]byte, error)) ([]byte, error) {
-	if scalar == nil {
-		return MarshalNoHTMLEscape(v)
-	}
-	return scalar(v)
-}
-
-// MarshalNoHTMLEscape is json.Marshal without escaping <, > and &: an
-// encoder of the result (json.Marshal, or one with SetEscapeHTML(false))
-// decides that, as it does for any json.Marshaler.
-func MarshalNoHTMLEscape(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
-}
-
-// Marshal is Append to a new slice with encoding/json for scalars.
+// Marshal is Append to a new slice, scalars as encoding/json writes them.
 func Marshal(v any) ([]byte, error) { return Append(nil, v, nil) }

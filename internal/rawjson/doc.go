@@ -1,5 +1,5 @@
-// Package rawjson reads and writes JSON without reflection, for the local
-// Port's hot paths: Decode turns a request body into the generic values
+// Package rawjson reads and writes JSON without reflection, for the hot paths
+// of the local Port and of the entities the Port client sends: Decode turns a request body into the generic values
 // encoding/json would give with UseNumber, Members splits a stored object into
 // its members' raw bytes (so that an answer can copy them instead of decoding
 // and encoding again), and Append encodes generic values the way

@@ -3,7 +3,9 @@ package rawjson
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"slices"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -21,6 +23,12 @@ func Append(dst []byte, v any) ([]byte, error) {
 		return append(dst, "false"...), nil
 	case string:
 		return AppendString(dst, v), nil
+	case float64:
+		return appendFloat(dst, v)
+	case int:
+		return strconv.AppendInt(dst, int64(v), 10), nil
+	case int64:
+		return strconv.AppendInt(dst, v, 10), nil
 	case json.Number:
 		if !validNumber(v) {
 			return dst, ErrSyntax
@@ -86,6 +94,24 @@ func Append(dst []byte, v any) ([]byte, error) {
 		return dst, err
 	}
 	return append(dst, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...), nil
+}
+
+// appendFloat is encoding/json's encoding of a float64: shortest
+// representation, exponent form below 1e-6 and from 1e21, "e-07" as "e-7".
+func appendFloat(dst []byte, f float64) ([]byte, error) {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return dst, &json.UnsupportedValueError{Str: strconv.FormatFloat(f, 'g', -1, 64)}
+	}
+	format := byte('f')
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	dst = strconv.AppendFloat(dst, f, format, -1, 64)
+	if n := len(dst); format == 'e' && n >= 4 && dst[n-4] == 'e' && dst[n-3] == '-' && dst[n-2] == '0' {
+		dst[n-2] = dst[n-1]
+		dst = dst[:n-1]
+	}
+	return dst, nil
 }
 
 func validNumber(n json.Number) bool {

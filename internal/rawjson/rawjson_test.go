@@ -3,6 +3,7 @@ package rawjson
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -82,7 +83,8 @@ func TestAppendMatchesEncodingJSON(t *testing.T) {
 	values := []any{
 		nil, true, false, "", "plain", "<&>\"\\\n\r\t\b\f\x01\x1f", "é€😀", "a\u2028b\u2029", "bad\xffutf8",
 		json.Number("12.50"), json.Number(""), map[string]any{"b": 1.5, "a": []any{"x", nil}, "c": map[string]any{}},
-		[]any{}, []string{"t", "u"}, map[string]any(nil), []any(nil), 42, 3.25, struct {
+		[]any{}, []string{"t", "u"}, map[string]any(nil), []any(nil), 42, int64(-1 << 62), 3.25, 0.0, -0.0, 1e20, 1e21,
+		1e-6, 1e-7, -2.5e-9, 123456789.125, 1.7976931348623157e308, 5e-324, struct {
 			A string `json:"a"`
 		}{"<"},
 	}
@@ -97,6 +99,8 @@ func TestAppendMatchesEncodingJSON(t *testing.T) {
 	}
 	_, err := Append(nil, json.Number("1x"))
 	require.Error(t, err)
+	_, err = Append(nil, math.NaN())
+	require.Error(t, err, "as encoding/json refuses it")
 }
 
 func FuzzDecode(f *testing.F) {

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/ocean-go/ocean/core/jsonorder"
+	"github.com/ocean-go/ocean/internal/rawjson"
 )
 
 // maxBody bounds what is read of one answer: a runaway body must not exhaust
@@ -88,6 +89,17 @@ func withoutURL(err error) error {
 // map[string]any) keep their objects' key order (jsonorder), which jq
 // mappings see.
 func decode(b []byte, out any) error {
+	if tree, ok := out.(*any); ok {
+		// Pages of raw items, the hot path: rawjson gives the values
+		// encoding/json would, without its per-byte scanner. What it refuses
+		// goes to encoding/json, for its leniency (data after the value)
+		// and its error message.
+		if v, err := rawjson.Decode(b); err == nil {
+			*tree = v
+			jsonorder.RecordFrom(b, v)
+			return nil
+		}
+	}
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.UseNumber()
 	if err := d.Decode(out); err != nil {

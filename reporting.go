@@ -69,6 +69,9 @@ type syncEvent struct {
 	SyncState             string         `json:"syncState"`
 	Blueprint             *string        `json:"blueprint"`
 	Metrics               map[string]any `json:"metrics"`
+	// Errors is ocean-go's addition (Ocean sends none): what failed the
+	// kind, and the first entity Port refused, masked.
+	Errors []string `json:"errors,omitempty"`
 }
 
 // syncReporter fills the gauges as a resync runs and reports its progress to
@@ -122,7 +125,15 @@ func (r *syncReporter) KindFinished(ctx context.Context, eventID string, ks resy
 	samples = append(samples, r.a.metrics.rateWaits(kindLabel(ks.Kind, ks.Index))...)
 	ctx, cancel := reportCtx(ctx)
 	defer cancel()
-	r.put(ctx, r.kindEvent(eventID, ks, state, nest(samples)))
+	ev := r.kindEvent(eventID, ks, state, nest(samples))
+	for _, err := range ks.Errors {
+		ev.Errors = append(ev.Errors, r.a.masked(err).Error())
+	}
+	if err := ks.Refusal(); err != nil {
+		refused := ks.Failed - ks.MapFailed
+		ev.Errors = append(ev.Errors, fmt.Sprintf("Port refused %d entities, the first: %v", refused, r.a.masked(err)))
+	}
+	r.put(ctx, ev)
 }
 
 func (r *syncReporter) ResyncFinished(ctx context.Context, sum *resync.Summary) {

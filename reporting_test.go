@@ -32,6 +32,7 @@ type syncEvent struct {
 	SyncState             string         `json:"syncState"`
 	Blueprint             *string        `json:"blueprint"`
 	Metrics               map[string]any `json:"metrics"`
+	Errors                []string       `json:"errors"`
 }
 
 func decodeEvents(t *testing.T, payloads []json.RawMessage, key string) [][]syncEvent {
@@ -125,6 +126,9 @@ func TestResyncReportsSyncMetricsToPort(t *testing.T) {
 	assert.Equal(t, 3.0, count(member, "load", "loaded"))
 	assert.Equal(t, 1.0, count(member, "load", "failed"))
 	assert.Equal(t, 0.0, at(member.Metrics, "phase", "resync", "success"))
+	assert.Empty(t, team.Errors)
+	require.Len(t, member.Errors, 1, "what failed the kind, beside its counts")
+	assert.Contains(t, member.Errors[0], "Port refused 1 entities, the first: member/dan: ")
 	assert.IsType(t, 0.0, at(member.Metrics, "phase", "resync", "duration_seconds"))
 	assert.NotNil(t, at(member.Metrics, "phase", "load", "endpoint", "POST /blueprints/member/entities/bulk", "rate_limit_wait_seconds"),
 		"the kind's waits on the rate limiter, by endpoint")

@@ -352,7 +352,7 @@ func (e *Engine) loadBatch(ctx context.Context, m *processor.Mapping, batch []an
 		// They fail the sync once retried in vain (unwrittenErr).
 		for _, f := range lr.Failures {
 			if ks.refusal == nil {
-				ks.refusal = f.Err
+				ks.refusal = fmt.Errorf("%s: %w", f.Entity.Key(), f.Err)
 			}
 			if ks.refusedLogged < maxRefusedLogged {
 				ks.refusedLogged++

@@ -78,6 +78,10 @@ func (k *KindSummary) rate() int {
 	return int(float64(k.Extracted)/secs + 0.5)
 }
 
+// Refusal is the first entity Port refused in this kind (its key and Port's
+// answer), nil when Port took every entity it was sent.
+func (k *KindSummary) Refusal() error { return k.refusal }
+
 func (k *KindSummary) addError(err error) {
 	if len(k.Errors) < maxKindErrors {
 		k.Errors = append(k.Errors, err)

@@ -167,6 +167,7 @@ type KindOutcome struct {
 	Index      int                `json:"index"`
 	Blueprint  string             `json:"blueprint,omitempty"`
 	Status     string             `json:"status"`
+	Errors     []string           `json:"errors"` // what failed the kind (ocean-go integrations send them)
 	Counts     map[string]float64 `json:"counts"` // extracted, transformed, filteredOut, loaded, created, updated, unchanged, failed
 }
 
@@ -183,6 +184,7 @@ type syncEvent struct {
 	SyncState string         `json:"syncState"`
 	Blueprint *string        `json:"blueprint"`
 	Metrics   map[string]any `json:"metrics"`
+	Errors    []string       `json:"errors"`
 }
 
 // countPaths are where the counts sit in a kind's metrics:
@@ -242,7 +244,10 @@ func resyncsOf(reports []ResyncReport) []Resync {
 				rs.Deleted = &n
 			}
 		default:
-			k := KindOutcome{Identifier: rep.Kind, Kind: ev.Kind, Index: ev.KindIndex, Status: ev.SyncState, Counts: map[string]float64{}}
+			k := KindOutcome{Identifier: rep.Kind, Kind: ev.Kind, Index: ev.KindIndex, Status: ev.SyncState, Errors: ev.Errors, Counts: map[string]float64{}}
+			if k.Errors == nil {
+				k.Errors = []string{}
+			}
 			if ev.Blueprint != nil {
 				k.Blueprint = *ev.Blueprint
 			}

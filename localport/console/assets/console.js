@@ -280,13 +280,16 @@ function badge(status) {
 }
 
 function resyncTable(rs) {
-  return h("table", {},
+  const failed = rs.kinds.filter((k) => k.errors && k.errors.length);
+  const errors = failed.length ? h("div", { class: "errors" }, h("h4", {}, "Errors"),
+    h("ul", {}, failed.flatMap((k) => k.errors.map((e) => h("li", {}, h("strong", {}, k.identifier + ": "), e))))) : "";
+  return h("div", {}, h("table", {},
     h("caption", {}, `Kinds of resync ${rs.eventId}`),
     h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Kind"), h("th", { scope: "col" }, "Blueprint"), h("th", { scope: "col" }, "Status"),
       countColumns.map(([, label]) => h("th", { scope: "col", class: "num" }, label)))),
     h("tbody", {}, rs.kinds.map((k) => h("tr", {},
       h("th", { scope: "row" }, k.identifier), h("td", {}, k.blueprint ? h("a", { href: `#/bp/${enc(k.blueprint)}` }, k.blueprint) : "—"),
-      h("td", {}, badge(k.status)), countColumns.map(([key]) => h("td", { class: "num" }, fmtNum(k.counts[key])))))));
+      h("td", {}, badge(k.status)), countColumns.map(([key]) => h("td", { class: "num" }, fmtNum(k.counts[key]))))))), errors);
 }
 
 async function integrationsView() {

@@ -111,16 +111,16 @@ func runMap(ctx context.Context, o mapOptions, stdin io.Reader, stdout, stderr i
 		if err != nil {
 			return fmt.Errorf("resource %d (kind %s): %w", i, o.kind, err)
 		}
-		rep := mapResource(ctx, m, items, enc)
-		if err := rep.err; err != nil {
+		rep, err := m.MapEach(ctx, items, func(e port.Entity) error { return enc.Encode(e) })
+		if err != nil {
 			return err
 		}
 		var bp *port.Blueprint
 		if id, ok := m.LiteralBlueprint(); ok {
 			bp = blueprints[id]
 		}
-		rep.write(stderr, i, o.kind, bp)
-		failed += rep.failed
+		writeReport(stderr, rep, i, o.kind, bp)
+		failed += rep.Failed
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d item(s) failed", failed)
@@ -161,96 +161,22 @@ func mapEnv(allow string, strict bool) (processor.Options, error) {
 	}, nil
 }
 
-// mapReport is what one resource made of the items.
-type mapReport struct {
-	items, entities, filtered, skipped, failed int
-	mapped                                     int      // items whose fields were evaluated
-	lines                                      []string // per item, in input order
-	fields                                     map[string]*fieldReport
-	err                                        error // writing stdout failed
-}
-
-type fieldReport struct {
-	src      string
-	nulls    int
-	firstErr string
-}
-
-// mapResource maps items one by one, so that the report can name each item,
-// and prints the entities as they come.
-func mapResource(ctx context.Context, m *processor.Mapping, items []any, enc *json.Encoder) *mapReport {
-	rep := &mapReport{fields: map[string]*fieldReport{}}
-	for n, raw := range items {
-		expanded, err := m.ExpandItems(ctx, raw)
-		if err != nil {
-			rep.failed++
-			rep.lines = append(rep.lines, fmt.Sprintf("item %d: %v", n, err))
-			continue
-		}
-		for k, item := range expanded {
-			label := fmt.Sprintf("item %d", n)
-			if m.HasItemsToParse() {
-				label = fmt.Sprintf("item %d[%d]", n, k)
-			}
-			rep.items++
-			res := m.Process(ctx, []any{item}, false)
-			rep.record(label, &res)
-			for _, e := range res.Passed {
-				if err := enc.Encode(e); err != nil {
-					rep.err = err
-					return rep
-				}
-			}
-		}
-	}
-	return rep
-}
-
-func (r *mapReport) record(label string, res *processor.Result) {
-	r.entities += len(res.Passed)
-	switch {
-	case len(res.Errors) > 0:
-		r.failed++
-		e := res.Errors[0]
-		r.lines = append(r.lines, fmt.Sprintf("%s: failed in %s: %v", label, e.Stage, e.Err))
-	case res.FilteredOut > 0:
-		r.filtered++
-		r.lines = append(r.lines, label+": filtered out (the selector returned false)")
-	case res.Skipped > 0:
-		r.skipped++
-		r.lines = append(r.lines, label+": skipped (identifier or blueprint is empty, null or missing)")
-	}
-	if len(res.Passed) > 0 || res.Skipped > 0 || (len(res.Errors) > 0 && res.Errors[0].Stage != "selector") {
-		r.mapped++
-	}
-	for path, src := range res.Misconfigured {
-		f := r.fields[path]
-		if f == nil {
-			f = &fieldReport{src: src}
-			r.fields[path] = f
-		}
-		f.nulls++
-		if msg, ok := res.FieldErrors[path]; ok && f.firstErr == "" {
-			f.firstErr = msg
-		}
-	}
-}
-
-func (r *mapReport) write(w io.Writer, index int, kind string, bp *port.Blueprint) {
+// writeReport prints what one resource made of the items.
+func writeReport(w io.Writer, r *processor.ItemsReport, index int, kind string, bp *port.Blueprint) {
 	fmt.Fprintf(w, "resource %d (kind %s): %d item(s): %d entit%s, %d filtered out, %d skipped, %d failed\n",
-		index, kind, r.items, r.entities, plural(r.entities, "y", "ies"), r.filtered, r.skipped, r.failed)
-	for _, l := range r.lines {
+		index, kind, r.Items, r.Entities, plural(r.Entities, "y", "ies"), r.Filtered, r.Skipped, r.Failed)
+	for _, l := range r.Lines {
 		fmt.Fprintln(w, "  "+l)
 	}
-	for _, path := range slices.Sorted(maps.Keys(r.fields)) {
-		f := r.fields[path]
+	for _, path := range slices.Sorted(maps.Keys(r.Fields)) {
+		f := r.Fields[path]
 		level, why := "WARNING", ""
 		if bp != nil && bp.IsRequired(path) {
 			level, why = "ERROR", fmt.Sprintf(" (required by blueprint %s)", bp.Identifier)
 		}
-		line := fmt.Sprintf("  %-7s %s: %s is null in %d of %d mapped item(s)%s", level, path, f.src, f.nulls, r.mapped, why)
-		if f.firstErr != "" {
-			line += ": " + f.firstErr
+		line := fmt.Sprintf("  %-7s %s: %s is null in %d of %d mapped item(s)%s", level, path, f.Source, f.Nulls, r.Mapped, why)
+		if f.FirstError != "" {
+			line += ": " + f.FirstError
 		}
 		fmt.Fprintln(w, line)
 	}

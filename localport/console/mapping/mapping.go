@@ -65,63 +65,21 @@ func portBlueprint(body map[string]any) (*port.Blueprint, error) {
 // mapItems maps the items one by one, as `ocean map` does, so that the report
 // names each item.
 func mapItems(ctx context.Context, m *processor.Mapping, items []any, bp *port.Blueprint) ([]any, console.Report) {
-	rep := console.Report{Lines: []string{}, Fields: []console.FieldReport{}}
 	entities := []any{}
-	mapped := 0
-	fields := map[string]*console.FieldReport{}
-	for n, raw := range items {
-		expanded, err := m.ExpandItems(ctx, raw)
-		if err != nil {
-			rep.Failed++
-			rep.Lines = append(rep.Lines, fmt.Sprintf("item %d: %v", n, err))
-			continue
+	r, _ := m.MapEach(ctx, items, func(e port.Entity) error { // emit never fails
+		entities = append(entities, e)
+		return nil
+	})
+	rep := console.Report{Items: r.Items, Entities: r.Entities, Filtered: r.Filtered, Skipped: r.Skipped, Failed: r.Failed,
+		Lines: append([]string{}, r.Lines...), Fields: []console.FieldReport{}}
+	for _, path := range slices.Sorted(maps.Keys(r.Fields)) {
+		f := r.Fields[path]
+		level := "WARNING"
+		if bp != nil && bp.IsRequired(path) {
+			level = "ERROR"
 		}
-		for k, item := range expanded {
-			label := fmt.Sprintf("item %d", n)
-			if m.HasItemsToParse() {
-				label = fmt.Sprintf("item %d[%d]", n, k)
-			}
-			rep.Items++
-			res := m.Process(ctx, []any{item}, false)
-			rep.Entities += len(res.Passed)
-			for _, e := range res.Passed {
-				entities = append(entities, e)
-			}
-			switch {
-			case len(res.Errors) > 0:
-				rep.Failed++
-				e := res.Errors[0]
-				rep.Lines = append(rep.Lines, fmt.Sprintf("%s: failed in %s: %v", label, e.Stage, e.Err))
-			case res.FilteredOut > 0:
-				rep.Filtered++
-				rep.Lines = append(rep.Lines, label+": filtered out (the selector returned false)")
-			case res.Skipped > 0:
-				rep.Skipped++
-				rep.Lines = append(rep.Lines, label+": skipped (identifier or blueprint is empty, null or missing)")
-			}
-			if len(res.Passed) > 0 || res.Skipped > 0 || (len(res.Errors) > 0 && res.Errors[0].Stage != "selector") {
-				mapped++
-			}
-			for path, src := range res.Misconfigured {
-				f := fields[path]
-				if f == nil {
-					f = &console.FieldReport{Path: path, Source: src, Level: "WARNING"}
-					if bp != nil && bp.IsRequired(path) {
-						f.Level = "ERROR"
-					}
-					fields[path] = f
-				}
-				f.Nulls++
-				if msg, ok := res.FieldErrors[path]; ok && f.Error == "" {
-					f.Error = msg
-				}
-			}
-		}
-	}
-	for _, path := range slices.Sorted(maps.Keys(fields)) {
-		f := fields[path]
-		f.Mapped = mapped
-		rep.Fields = append(rep.Fields, *f)
+		rep.Fields = append(rep.Fields, console.FieldReport{Path: path, Source: f.Source, Level: level,
+			Nulls: f.Nulls, Mapped: r.Mapped, Error: f.FirstError})
 	}
 	return entities, rep
 }

@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/ocean-go/ocean/core/jsonorder"
-	"github.com/ocean-go/ocean/internal/rawjson"
 )
 
 // maxBody bounds what is read of one answer: a runaway body must not exhaust
@@ -90,13 +89,10 @@ func withoutURL(err error) error {
 // mappings see.
 func decode(b []byte, out any) error {
 	if tree, ok := out.(*any); ok {
-		// Pages of raw items, the hot path: rawjson gives the values
-		// encoding/json would, without its per-byte scanner. What it refuses
-		// goes to encoding/json, for its leniency (data after the value)
-		// and its error message.
-		if v, err := rawjson.Decode(b); err == nil {
+		// Pages of raw items, the hot path. What jsonorder refuses goes on
+		// to the decoder below, for its leniency (data after the value).
+		if v, err := jsonorder.Unmarshal(b); err == nil {
 			*tree = v
-			jsonorder.RecordFrom(b, v)
 			return nil
 		}
 	}

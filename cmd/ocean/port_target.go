@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -73,9 +74,9 @@ func (t *portTarget) open() (*portConn, error) {
 		}
 		return t.openDB()
 	}
-	url = firstNonEmpty(url, os.Getenv(envPortURL), defaultPortURL)
-	id = firstNonEmpty(id, os.Getenv(envPortClientID))
-	secret = firstNonEmpty(secret, os.Getenv(envPortClientSecret))
+	url = cmp.Or(url, os.Getenv(envPortURL), defaultPortURL)
+	id = cmp.Or(id, os.Getenv(envPortClientID))
+	secret = cmp.Or(secret, os.Getenv(envPortClientSecret))
 	if (id == "") != (secret == "") {
 		return nil, errors.New("--client-id and --client-secret go together (or " + envPortClientID + " and " + envPortClientSecret + ")")
 	}
@@ -153,13 +154,4 @@ func (c *portConn) explain(err error) error {
 		}
 	}
 	return err
-}
-
-func firstNonEmpty(values ...string) string {
-	for _, v := range values {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

@@ -119,8 +119,14 @@ func Derive(dst, src map[string]any) {
 }
 
 // Unmarshal decodes one JSON value as encoding/json does into an any, numbers
-// as json.Number, and records the key order of its objects.
+// as json.Number, and records the key order of its objects. rawjson reads it
+// without encoding/json's per-byte scanner (raw items come by the million);
+// what rawjson refuses goes to encoding/json, for its verdict and message.
 func Unmarshal(data []byte) (any, error) {
+	if v, err := rawjson.Decode(data); err == nil {
+		RecordFrom(data, v)
+		return v, nil
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var v any

@@ -10,7 +10,8 @@
 // an entity the listing did not hold is written without a lookup, one whose
 // digest matches is skipped, and only the rest is searched for as above; so
 // a first resync searches nothing, an unchanged one lists and writes nothing
-// else (two listings per resync: this one and reconciliation's). Search queries of an
+// else (reconciliation lists again only when the snapshot holds an entity the
+// resync did not produce, see Deleting). Search queries of an
 // identifier or a relation are resolved as Port resolves them on write (one
 // search per 50 `$identifier =` queries of a blueprint, one per other query)
 // and the result is compared: Port stores the identifiers, not the query.
@@ -31,7 +32,10 @@
 // Deleting. A Reconciler follows one resync: it records the key of every
 // entity produced, whether or not it changed and whether or not Port accepted
 // it, and retries failed upserts in dependency order. Reconcile then deletes
-// the owned entities nobody produced. The caller decides whether reconciliation
+// the owned entities nobody produced: it lists them (those last updated
+// before the resync began) unless the resync produced every entity of its
+// snapshot — each entity that listing could return was in the snapshot, so
+// then nothing is stale. The caller decides whether reconciliation
 // runs at all: the resync engine skips it when any kind or batch failed, when
 // the mapping could not be read, and when the resync was aborted.
 //

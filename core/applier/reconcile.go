@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"math/bits"
 	"slices"
 	"strconv"
 	"time"
@@ -195,8 +196,13 @@ func percent(x float64) string { return strconv.FormatFloat(math.Round(x*10000)/
 
 // listStale streams the owned entities and keeps the keys of those not
 // produced, with their relations (for the deletion order and protection).
+// When the resync produced every entity its snapshot listed, nothing can be
+// stale and nothing is listed again (see allListedProduced).
 func (r *Reconciler) listStale(ctx context.Context, startedAt time.Time) (map[string][]target, error) {
 	stale := map[string][]target{}
+	if r.allListedProduced() {
+		return stale, nil
+	}
 	seen := map[port.Key]bool{}
 	// Only keys (and relations, for the deletion order) are needed: ask for
 	// nothing else, so pages stay small whatever the entities carry.
@@ -223,6 +229,25 @@ func (r *Reconciler) listStale(ctx context.Context, startedAt time.Time) (map[st
 		}
 	}
 	return stale, nil
+}
+
+// allListedProduced reports whether the resync produced every entity its
+// snapshot listed. Then the reconciliation listing could only return produced
+// entities: it lists those owned and last updated before the resync began,
+// and each of them was owned when the snapshot was listed, after the resync
+// began (becoming owned is an update, and a deleted entity that comes back is
+// new). Where the two listings could disagree the snapshot holds more (what
+// changed since the start), which only makes this answer false. A key hash
+// two listed entities share leaves one of them unmarked: false too.
+func (r *Reconciler) allListedProduced() bool {
+	if r.snap == nil {
+		return false
+	}
+	n := 0
+	for _, w := range r.listedProduced {
+		n += bits.OnesCount64(w)
+	}
+	return n == r.snap.size()
 }
 
 // blueprints lists every blueprint seen: produced, mapped or stale.

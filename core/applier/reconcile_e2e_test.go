@@ -91,6 +91,22 @@ func TestReconcile(t *testing.T) {
 			kept:    []string{"person/p9"},
 		},
 		{
+			name: "leaves an owned entity a live event updates during the resync alone", threshold: 0.9,
+			seed:    persons("p1", "p2", "p3"),
+			produce: map[string][]port.Entity{"person": persons("p1")},
+			late:    persons("p3"),
+			gone:    []string{"person/p2"},
+			kept:    []string{"person/p1", "person/p3"},
+		},
+		{
+			// The snapshot holds nothing unproduced: no second listing.
+			name: "everything produced: an entity a live event creates stays", threshold: 0.9,
+			seed:    persons("p1", "p2"),
+			produce: map[string][]port.Entity{"person": persons("p1", "p2")},
+			late:    persons("p9"),
+			kept:    []string{"person/p1", "person/p2", "person/p9"},
+		},
+		{
 			name: "threshold per blueprint: an empty source skips only its blueprint", threshold: 0.9,
 			seed: append(persons("p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8", "p9", "p10"),
 				ent("department", "d1", nil, nil), ent("department", "d2", nil, nil)),

@@ -127,7 +127,7 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
-// Port answering 503 to bulk upserts and 429 to the reconciliation's query
+// Port answering 503 to bulk upserts and 429 to the owned-entity listing
 // for a while costs retries, not entities.
 func TestResyncRidesOutPortFaults(t *testing.T) {
 	h := oceantest.New(t, fakeapp.Setup, oceantest.Dir(".."), oceantest.Env("OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT=4"))
@@ -148,5 +148,5 @@ func TestResyncRidesOutPortFaults(t *testing.T) {
 		}
 	}
 	assert.True(t, retried["/blueprints/fake-department/entities/bulk 503"], "the departments' upsert met the 503s: %v", retried)
-	assert.True(t, retried["/blueprints/entities/datasource-entities 429"], "the reconciliation met the 429: %v", retried)
+	assert.True(t, retried["/blueprints/entities/datasource-entities 429"], "the owned-entity listing met the 429: %v", retried)
 }

@@ -13,6 +13,11 @@
 // the handler returns. When yield returns false the resync is over (it was
 // aborted or cancelled) and the handler must return.
 //
+// The resync reads one batch ahead: the handler runs in a goroutine of its
+// own and fetches its next page while the previous batch is mapped and
+// written. So yield returns once the resync took the batch, before it reached
+// Port, and a handler must not change a batch (or its items) once yielded.
+//
 // List and Stream adapt handlers that return a slice, or stream typed items
 // (structs are fine: items are converted to JSON values before mapping).
 //

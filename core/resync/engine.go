@@ -276,7 +276,8 @@ func (e *Engine) processResource(ctx context.Context, rc *appconfig.ResourceConf
 	var examples []any
 	misconfigured := map[string]string{}
 	for _, h := range hs {
-		for batch, err := range safeBatches(ctx, h, rc.Kind) {
+		batches := readAhead(ctx, func(ctx context.Context) iter.Seq2[[]any, error] { return safeBatches(ctx, h, rc.Kind) })
+		for batch, err := range batches {
 			if ctx.Err() != nil {
 				return ks
 			}

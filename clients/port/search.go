@@ -119,37 +119,167 @@ func (c *Client) OwnedEntitiesPaged(ctx context.Context, before time.Time, limit
 // itself (faster than into Entities, say): read gets each response body,
 // not to be kept, and returns the page's "next" cursor; nil or "" ends the
 // listing, as does an error, which is returned.
+//
+// While read works on a page, the next one is already requested when the
+// page ends with its cursor, as Port and the local Port write it
+// (trailingCursor): Port prepares a page while the caller reads the last.
+// The cursor read returns decides; a request made ahead for another one is
+// dropped.
 func (c *Client) OwnedEntitiesRaw(ctx context.Context, before time.Time, limit int, read func(body []byte) (next *string, err error), include ...string) error {
 	if limit <= 0 {
 		limit = c.cfg.OwnedEntitiesPage
 	}
 	prefix, suffix := c.datasource()
-	body := datasourceQuery{Prefix: prefix, Suffix: suffix, Limit: limit}
+	query := datasourceQuery{Prefix: prefix, Suffix: suffix, Limit: limit}
 	if !before.IsZero() {
-		body.Before = formatBefore(before)
+		query.Before = formatBefore(before)
 	}
 	var p params
 	for _, f := range include {
 		p = p.add("include", f)
 	}
-	for {
+	fetch := func(ctx context.Context, from string) ([]byte, error) {
+		q := query
+		q.From = from
 		var page []byte
-		if _, err := c.do(ctx, call{
-			method: http.MethodPost, path: "/blueprints/entities/datasource-entities", body: body,
+		_, err := c.do(ctx, call{
+			method: http.MethodPost, path: "/blueprints/entities/datasource-entities", body: q,
 			query: p, feature: true, retryable: true, read: true,
-		}, &page); err != nil {
-			return fmt.Errorf("port: list owned entities: %w", err)
-		}
-		next, err := read(page)
+		}, &page)
+		return page, err
+	}
+	var ahead *pageAhead
+	defer func() { ahead.drop() }()
+	from := ""
+	page, err := fetch(ctx, from)
+	for {
 		if err != nil {
 			return fmt.Errorf("port: list owned entities: %w", err)
 		}
-		if next == nil || *next == "" || *next == body.From {
+		if cursor, ok := trailingCursor(page); ok && cursor != "" && cursor != from {
+			ahead = startPage(ctx, cursor, fetch)
+		}
+		next, rerr := read(page)
+		if rerr != nil {
+			return fmt.Errorf("port: list owned entities: %w", rerr)
+		}
+		if next == nil || *next == "" || *next == from {
 			return nil
 		}
-		body.From = *next
+		from = *next
+		if ahead != nil && ahead.from == from {
+			page, err = ahead.wait()
+			ahead = nil
+			continue
+		}
+		ahead.drop()
+		ahead = nil
+		page, err = fetch(ctx, from)
 	}
 }
+
+// pageAhead is a listing page requested before its turn.
+type pageAhead struct {
+	from   string
+	cancel context.CancelFunc
+	done   chan struct{}
+	page   []byte
+	err    error
+}
+
+func startPage(ctx context.Context, from string, fetch func(context.Context, string) ([]byte, error)) *pageAhead {
+	ctx, cancel := context.WithCancel(ctx)
+	a := &pageAhead{from: from, cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(a.done)
+		a.page, a.err = fetch(ctx, from)
+	}()
+	return a
+}
+
+func (a *pageAhead) wait() ([]byte, error) {
+	<-a.done
+	a.cancel()
+	return a.page, a.err
+}
+
+// drop abandons the request and waits for it to end; a nil a does nothing.
+func (a *pageAhead) drop() {
+	if a == nil {
+		return
+	}
+	a.cancel()
+	<-a.done
+}
+
+// trailingCursor reads the "next" cursor of a listing page that has it among
+// the scalar members after its entities, as Port and the local Port write
+// their pages, without reading the page: it walks the object's members back
+// from its closing brace while they are scalars. ok is false when it meets
+// anything else first (a cursor with escapes included: read decides then);
+// a null cursor is "".
+func trailingCursor(page []byte) (cursor string, ok bool) {
+	b := trimSpace(page)
+	if len(b) == 0 || b[len(b)-1] != '}' {
+		return "", false
+	}
+	b = b[:len(b)-1]
+	for {
+		var value []byte
+		var quoted bool
+		if value, b, quoted = lastScalar(trimSpace(b)); value == nil {
+			return "", false
+		}
+		b = trimSpace(b)
+		if len(b) == 0 || b[len(b)-1] != ':' {
+			return "", false
+		}
+		key, rest, quoted2 := lastScalar(trimSpace(b[:len(b)-1]))
+		if !quoted2 {
+			return "", false
+		}
+		if string(key) == "next" {
+			switch {
+			case quoted:
+				return string(value), true
+			case string(value) == "null":
+				return "", true
+			}
+			return "", false
+		}
+		b = trimSpace(rest)
+		if len(b) == 0 || b[len(b)-1] != ',' {
+			return "", false // the first member, or not an object
+		}
+		b = b[:len(b)-1]
+	}
+}
+
+// lastScalar splits the scalar b ends with from what precedes it: a string
+// without escapes (its content, quoted) or a literal or number. value is nil
+// when b ends with anything else.
+func lastScalar(b []byte) (value, rest []byte, quoted bool) {
+	if len(b) == 0 {
+		return nil, b, false
+	}
+	if b[len(b)-1] == '"' {
+		open := bytes.LastIndexByte(b[:len(b)-1], '"')
+		if open < 0 || bytes.IndexByte(b[open+1:len(b)-1], '\\') >= 0 || open > 0 && b[open-1] == '\\' {
+			return nil, b, false
+		}
+		return b[open+1 : len(b)-1], b[:open], true
+	}
+	i := len(b)
+	for i > 0 && (b[i-1] >= 'a' && b[i-1] <= 'z' || b[i-1] >= '0' && b[i-1] <= '9' || b[i-1] == '.' || b[i-1] == '-' || b[i-1] == '+' || b[i-1] == 'E') {
+		i--
+	}
+	if i == len(b) {
+		return nil, b, false
+	}
+	return b[i:], b[:i], false
+}
+
+func trimSpace(b []byte) []byte { return bytes.TrimRight(b, " \t\r\n") }
 
 type datasourceQuery struct {
 	Prefix string `json:"datasource_prefix"`

@@ -97,12 +97,61 @@ func TestOwnedEntitiesPaging(t *testing.T) {
 		assert.Equal(t, before+3, env.rec.count("POST", "/datasource-entities", 0))
 	})
 
-	// Stopping early ends the iteration without further requests.
+	t.Run("the next page is requested while the caller reads one", func(t *testing.T) {
+		before := env.rec.count("POST", "/datasource-entities", 0)
+		pages := 0
+		err := env.c.OwnedEntitiesRaw(ctx, time.Time{}, 500, func(body []byte) (*string, error) {
+			var p struct{ Next *string }
+			if err := json.Unmarshal(body, &p); err != nil {
+				return nil, err
+			}
+			if pages++; pages == 1 {
+				assert.Eventually(t, func() bool { return env.rec.count("POST", "/datasource-entities", 0) == before+2 },
+					10*time.Second, time.Millisecond, "the second page was not requested during the first one's read")
+			}
+			return p.Next, nil
+		}, "identifier")
+		require.NoError(t, err)
+		assert.Equal(t, 3, pages)
+		assert.Equal(t, before+3, env.rec.count("POST", "/datasource-entities", 0), "each page requested once")
+	})
+
+	// Stopping early ends the iteration: the page requested ahead, if any, is
+	// dropped, and no other is requested.
 	before := env.rec.count("POST", "/datasource-entities", 0)
 	for range env.c.OwnedEntities(ctx, time.Time{}) {
 		break
 	}
-	assert.Equal(t, before+1, env.rec.count("POST", "/datasource-entities", 0))
+	assert.LessOrEqual(t, env.rec.count("POST", "/datasource-entities", 0), before+2)
+}
+
+func TestTrailingCursor(t *testing.T) {
+	tests := []struct {
+		page   string
+		cursor string
+		ok     bool
+	}{
+		{`{"ok":true,"entities":[],"next":"abc"}`, "abc", true},
+		{"{\"ok\":true,\"entities\":[] ,\n \"next\" : \"abc\" }\n", "abc", true},
+		{`{"ok":true,"entities":[],"next":null}`, "", true},
+		{`{"next":"abc"}`, "abc", true},
+		{`{"entities":[],"next":"abc","ok":true}`, "abc", true},    // the local Port's order
+		{`{"next":"abc","entities":[],"ok":true}`, "", false},      // before the entities
+		{`{"ok":true,"entities":[{"next":"x"}]}`, "", false},       // nested
+		{`{"ok":true,"x":"a,\"next\":\"abc"}`, "", false},          // inside a string
+		{`{"ok":true,"x":"a\\","next":"abc"}`, "abc", true},        // after an escaped backslash
+		{`{"ok":true,"entities":[],"next":"a\u0062c"}`, "", false}, // escapes: read decides
+		{`{"ok":true,"entities":[],"xnext":"abc"}`, "", false},     // another key
+		{`{"ok":true,"entities":[],"next":"abc"`, "", false},       // cut
+		{`{"ok":true,"entities":[],"next":42}`, "", false},         // not a cursor
+		{``, "", false},
+	}
+	for _, tt := range tests {
+		cursor, ok := trailingCursor([]byte(tt.page))
+		if cursor != tt.cursor || ok != tt.ok {
+			t.Errorf("trailingCursor(%s) = %q, %v; want %q, %v", tt.page, cursor, ok, tt.cursor, tt.ok)
+		}
+	}
 }
 
 func TestSearchEntities(t *testing.T) {

@@ -14,6 +14,7 @@ func TestEndpoint(t *testing.T) {
 		{"DELETE", "/v1/blueprints/fake-person/entities/person-1", "DELETE /v1/blueprints/{blueprint}/entities/{entity}"},
 		{"PATCH", "/v1/integration/bench/resync-state", "PATCH /v1/integration/{integration}/resync-state"},
 		{"GET", "/v1/organization", "GET /v1/organization"},
+		{"POST", "/v1/blueprints/entities/datasource-entities", "POST /v1/blueprints/entities/datasource-entities"},
 		{"POST", "/v1/integration/bench/kinds/fake-person/examples", "POST /v1/integration/{integration}/kinds/{kind}/examples"},
 		{"PUT", "/metrics/integration/bench/syncMetrics/resync/7058f240/kind/fake-person-1",
 			"PUT /metrics/integration/{integration}/syncMetrics/resync/{resync}/kind/{kind}"},

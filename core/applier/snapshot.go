@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"hash/maphash"
-	"maps"
 	"slices"
 	"strconv"
 	"time"
@@ -135,13 +134,8 @@ func (s *snapshot) digest(e *port.Entity) (uint64, bool) {
 		writeString(&h, t)
 	}
 	for _, fields := range []map[string]any{e.Properties, e.Relations} {
-		set := make(map[string]any, len(fields))
-		for k, v := range fields {
-			if v != nil {
-				set[k] = v
-			}
-		}
-		if !writeValue(&h, set) {
+		var buf [32]string
+		if !writeObject(&h, sortedKeys(buf[:0], fields, true), fields) {
 			return noDigest, false
 		}
 	}
@@ -166,9 +160,35 @@ func writeString(h *maphash.Hash, s string) {
 }
 
 func writeLen(h *maphash.Hash, tag byte, n int) {
-	_ = h.WriteByte(tag)
-	_, _ = h.WriteString(strconv.Itoa(n))
-	_ = h.WriteByte(':')
+	var buf [24]byte
+	b := append(buf[:0], tag)
+	b = strconv.AppendInt(b, int64(n), 10)
+	_, _ = h.Write(append(b, ':'))
+}
+
+// sortedKeys appends m's keys to dst, sorted; without those of null values
+// when dropNull.
+func sortedKeys(dst []string, m map[string]any, dropNull bool) []string {
+	for k, v := range m {
+		if v != nil || !dropNull {
+			dst = append(dst, k)
+		}
+	}
+	slices.Sort(dst)
+	return dst
+}
+
+// writeObject hashes the members of m named by keys, in that order, as
+// writeValue hashes an object of just them.
+func writeObject(h *maphash.Hash, keys []string, m map[string]any) bool {
+	writeLen(h, '{', len(keys))
+	for _, k := range keys {
+		writeString(h, k)
+		if !writeValue(h, m[k]) {
+			return false
+		}
+	}
+	return true
 }
 
 // writeValue hashes a JSON value as jsonEqual compares it: object keys in
@@ -191,13 +211,8 @@ func writeValue(h *maphash.Hash, v any) bool {
 			_ = h.WriteByte('f')
 		}
 	case map[string]any:
-		writeLen(h, '{', len(x))
-		for _, k := range slices.Sorted(maps.Keys(x)) {
-			writeString(h, k)
-			if !writeValue(h, x[k]) {
-				return false
-			}
-		}
+		var buf [16]string
+		return writeObject(h, sortedKeys(buf[:0], x, false), x)
 	case []any:
 		writeLen(h, '[', len(x))
 		for _, y := range x {

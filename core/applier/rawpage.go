@@ -129,7 +129,7 @@ func (s *snapshot) addRaw(r *jsonReader) bool {
 			return false
 		}
 		if (i == 5 || i == 6) && r.next() == '{' { // read once, not skipped first
-			ms, ok := readMembers(r)
+			ms, ok := readMembers(r, &s.members)
 			f[i], fields[i-5] = objectMark, ms
 			return ok
 		}
@@ -140,14 +140,16 @@ func (s *snapshot) addRaw(r *jsonReader) bool {
 	if !ok {
 		return false
 	}
-	identifier, title, icon, blueprint, team, props, rels := f[0], f[1], f[2], f[3], f[4], f[5], f[6]
-	for _, v := range append([][]byte{title, icon, blueprint}, f[7:]...) {
-		if v != nil && v[0] != '"' && v[0] != 'n' { // strings
-			return false
+	identifier, title, icon, blueprint, team := f[0], f[1], f[2], f[3], f[4]
+	for i, v := range f {
+		want := byte('"') // strings
+		switch i {
+		case 0, 4: // identifier and team: any JSON
+			continue
+		case 5, 6:
+			want = '{' // maps
 		}
-	}
-	for _, v := range [][]byte{props, rels} {
-		if v != nil && v[0] != '{' && v[0] != 'n' { // maps
+		if v != nil && v[0] != want && v[0] != 'n' {
 			return false
 		}
 	}
@@ -164,6 +166,7 @@ func (s *snapshot) addRaw(r *jsonReader) bool {
 		return false
 	}
 	d, ok := s.rawDigest(title, icon, team, fields)
+	s.members = s.members[:0] // the entity's members are digested
 	if !ok {
 		return false
 	}
@@ -206,7 +209,7 @@ func (s *snapshot) rawDigest(title, icon, team []byte, fields [2][]member) (uint
 		writeLen(&h, '{', len(ms))
 		for _, m := range ms {
 			writeBytes(&h, m.key)
-			if !writeRaw(&h, m.val) {
+			if !writeRaw(&h, m.val, &s.members) {
 				return 0, false
 			}
 		}
@@ -258,23 +261,25 @@ func writeBytes(h *maphash.Hash, b []byte) {
 }
 
 // writeRaw is writeValue of the JSON value v as encoding/json decodes it
-// (numbers as json.Number).
-func writeRaw(h *maphash.Hash, v []byte) bool {
+// (numbers as json.Number); nested objects' members go to arena (see
+// readMembers).
+func writeRaw(h *maphash.Hash, v []byte, arena *[]member) bool {
 	switch v[0] {
 	case '{':
-		ms, ok := members(v)
+		ms, ok := readMembers(&jsonReader{b: v}, arena)
 		if !ok {
 			return false
 		}
 		writeLen(h, '{', len(ms))
 		for _, m := range ms {
 			writeBytes(h, m.key)
-			if !writeRaw(h, m.val) {
+			if !writeRaw(h, m.val, arena) {
 				return false
 			}
 		}
 	case '[':
-		var elems [][]byte
+		var buf [8][]byte
+		elems := buf[:0]
 		r := jsonReader{b: v}
 		if !r.array(func(r *jsonReader) bool {
 			e, ok := r.value()
@@ -285,7 +290,7 @@ func writeRaw(h *maphash.Hash, v []byte) bool {
 		}
 		writeLen(h, '[', len(elems))
 		for _, e := range elems {
-			if !writeRaw(h, e) {
+			if !writeRaw(h, e, arena) {
 				return false
 			}
 		}
@@ -302,9 +307,10 @@ func writeRaw(h *maphash.Hash, v []byte) bool {
 	case 'n':
 		_ = h.WriteByte('z')
 	default:
-		n, _ := number(json.Number(v))
+		var buf [64]byte
+		n := appendNumberText(buf[:0], v)
 		writeLen(h, 'n', len(n))
-		_, _ = h.WriteString(n)
+		_, _ = h.Write(n)
 	}
 	return true
 }
@@ -312,22 +318,20 @@ func writeRaw(h *maphash.Hash, v []byte) bool {
 // member is a member of a JSON object: its key decoded, its value's JSON.
 type member struct{ key, val []byte }
 
-// members returns the members of the object obj (see readMembers).
-func members(obj []byte) ([]member, bool) {
-	return readMembers(&jsonReader{b: obj})
-}
-
 // readMembers reads an object's members as a map decodes them: sorted by
-// key, the last of a repeated key only.
-func readMembers(r *jsonReader) ([]member, bool) {
-	var ms []member
+// key, the last of a repeated key only. They are appended to arena, whose
+// room one entity's objects share, and stay valid until the caller truncates
+// it (growing it leaves earlier members where they are).
+func readMembers(r *jsonReader, arena *[]member) ([]member, bool) {
+	start := len(*arena)
 	if !r.object(func(k []byte, r *jsonReader) bool {
 		v, ok := r.value()
-		ms = append(ms, member{k, v})
+		*arena = append(*arena, member{k, v})
 		return ok
 	}) {
 		return nil, false
 	}
+	ms := (*arena)[start:len(*arena):len(*arena)]
 	slices.SortStableFunc(ms, func(a, b member) int { return bytes.Compare(a.key, b.key) })
 	out := ms[:0]
 	for i, m := range ms {

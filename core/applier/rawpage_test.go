@@ -128,3 +128,27 @@ func (s *snapshot) all() []snapshotEntry {
 	}
 	return out
 }
+
+// BenchmarkSnapshotRawPage reads a listing page of 1,000 entities shaped as
+// the fake integration's persons, as the snapshot of a resync does.
+func BenchmarkSnapshotRawPage(b *testing.B) {
+	var page bytes.Buffer
+	page.WriteString(`{"ok":true,"entities":[`)
+	for i := range 1000 {
+		if i > 0 {
+			page.WriteByte(',')
+		}
+		page.WriteString(`{"identifier":"person-` + strings.Repeat("7", i%5+1) + `","title":"Ada Lovelace","icon":null,"blueprint":"fake-person","team":[],` +
+			`"properties":{"name":"Ada Lovelace","email":"ada@example.com","age":36,"height":1.65,"status":"WORKING","bio":"` + strings.Repeat("x", 800) +
+			`","tags":["a","b"],"meta":{"n":1.5}},"relations":{"department":"hr"}}`)
+	}
+	page.WriteString(`],"next":"1000"}`)
+	body := page.Bytes()
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		s := &snapshot{seed: maphash.MakeSeed()}
+		if _, ok := s.addRawPage(body); !ok {
+			b.Fatal("not read in place")
+		}
+	}
+}

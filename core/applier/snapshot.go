@@ -30,6 +30,8 @@ type snapshot struct {
 	seed    maphash.Seed
 	buckets [snapshotBuckets][]snapshotEntry // by the key's top byte, each sorted by key
 	offsets [snapshotBuckets + 1]int         // position of each bucket's first entry, once sorted
+
+	members []member // room for the members of the entity a raw page read is at
 }
 
 const snapshotBuckets = 256
@@ -194,9 +196,10 @@ func writeObject(h *maphash.Hash, keys []string, m map[string]any) bool {
 // writeValue hashes a JSON value as jsonEqual compares it: object keys in
 // order, numbers by canonical decimal. false: v is not JSON.
 func writeValue(h *maphash.Hash, v any) bool {
-	if n, ok := number(v); ok {
+	var buf [64]byte
+	if n, ok := appendNumber(buf[:0], v); ok {
 		writeLen(h, 'n', len(n))
-		_, _ = h.WriteString(n)
+		_, _ = h.Write(n)
 		return true
 	}
 	switch x := v.(type) {

@@ -24,10 +24,6 @@ func (s *Server) datasourceEntities(c *call) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	data, err := c.body()
-	if err != nil {
-		return 0, nil, err
-	}
 	var req struct {
 		Prefix *string `json:"datasource_prefix"`
 		Suffix *string `json:"datasource_suffix"`
@@ -35,7 +31,7 @@ func (s *Server) datasourceEntities(c *call) (int, any, error) {
 		Before *string `json:"before"`
 		From   *string `json:"from"`
 	}
-	if err := decodeJSON(data, &req); err != nil {
+	if err := c.decodeBody(func(data []byte) error { return decodeJSON(data, &req) }); err != nil {
 		return 0, nil, err
 	}
 	if req.Prefix == nil || req.Suffix == nil {
@@ -85,7 +81,9 @@ func (s *Server) datasourceEntities(c *call) (int, any, error) {
 	// The answer is written here, the stored bodies copied into it: decoding
 	// and encoding them again was most of a listing's work.
 	plan := proj.plan()
-	out := append(make([]byte, 0, 64<<10), `{"entities":[`...)
+	buf := answerBuffers.get(64 << 10)
+	defer func() { answerBuffers.put(buf) }() // nil once the answer owns it
+	out := append(*buf, `{"entities":[`...)
 	n := 0
 	next := "null"
 	var lastID int64
@@ -109,10 +107,14 @@ func (s *Server) datasourceEntities(c *call) (int, any, error) {
 		n++
 		lastID = id
 	}
+	*buf = out // grown: the pool keeps the larger buffer
 	if err := rows.Err(); err != nil {
 		return 0, nil, err
 	}
 	out = append(out, `],"next":`...)
 	out = append(out, next...)
-	return http.StatusOK, encodedJSON(append(out, `,"ok":true}`+"\n"...)), nil
+	*buf = append(out, `,"ok":true}`+"\n"...)
+	answer := pooledJSON{buf}
+	buf = nil
+	return http.StatusOK, answer, nil
 }

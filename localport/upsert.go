@@ -266,9 +266,19 @@ func upsertOne(ctx context.Context, tx querier, bps *blueprints, bp *blueprint, 
 	if in.hasTeam || !o.merge || existingRow == nil {
 		e.Team = in.team
 	}
+	// Only a merge combines sent and stored maps: otherwise the entity takes
+	// the request's own (decoded for it alone) instead of a copy.
+	if e.Properties == nil {
+		e.Properties = in.properties
+	} else {
+		maps.Copy(e.Properties, in.properties)
+	}
+	if e.Relations == nil {
+		e.Relations = rels
+	} else {
+		maps.Copy(e.Relations, rels)
+	}
 	e.normalize()
-	maps.Copy(e.Properties, in.properties)
-	maps.Copy(e.Relations, rels)
 	if err := checkRequired(bp, e); err != nil {
 		return nil, err
 	}

@@ -70,3 +70,25 @@ CREATE INDEX entities_by_identifier ON entities (identifier);`)
 	require.NoError(t, err)
 	assert.Contains(t, plan, "USING INDEX sqlite_autoindex_entities_1 (blueprint=? AND identifier=?)")
 }
+
+// Writes validate against the blueprint as it is now, however often it
+// changed since it was compiled last.
+func TestWritesFollowBlueprintChanges(t *testing.T) {
+	_, c := start(t)
+	c.must(201, "POST", "/v1/blueprints", map[string]any{"identifier": "svc", "title": "Service",
+		"schema": map[string]any{"properties": map[string]any{"a": map[string]any{"type": "string"}}}})
+	write := func(prop string) int {
+		status, _ := c.call("POST", "/v1/blueprints/svc/entities?upsert=true", map[string]any{"identifier": "x", "properties": map[string]any{prop: "v"}})
+		return status
+	}
+	require.Equal(t, 201, write("a"))
+	require.Equal(t, 422, write("b"))
+	for range 2 {
+		c.must(200, "PATCH", "/v1/blueprints/svc", map[string]any{"schema": map[string]any{"properties": map[string]any{"b": map[string]any{"type": "string"}}}})
+		assert.Equal(t, 200, write("b"))
+		assert.Equal(t, 422, write("a"))
+		c.must(200, "PATCH", "/v1/blueprints/svc", map[string]any{"schema": map[string]any{"properties": map[string]any{"a": map[string]any{"type": "string"}}}})
+		assert.Equal(t, 200, write("a"))
+		assert.Equal(t, 422, write("b"))
+	}
+}

@@ -117,18 +117,32 @@ func loadCompiledBlueprint(ctx context.Context, q querier, id string) (*blueprin
 // write compiled its blueprint again (a twentieth of a bulk upsert's CPU).
 // A body always compiles to the same blueprint, so the cache is keyed by the
 // body and serves every server of the process; it is emptied when full.
-var compiledBlueprints = blueprintCache{m: map[string]*blueprint{}}
+var compiledBlueprints = blueprintCache{m: map[string]*blueprint{}, latest: map[string]*blueprint{}}
 
 const maxCompiledBlueprints = 256
 
 type blueprintCache struct {
 	mu sync.Mutex
 	m  map[string]*blueprint
+	// latest is the last blueprint compiled or found per identifier: a guess
+	// of what the writer will find, to check there (see preparedCreate).
+	latest map[string]*blueprint
+}
+
+// guess returns the blueprint last compiled or found with this identifier,
+// by any server: nil for none. It may be stale.
+func (c *blueprintCache) guess(id string) *blueprint {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.latest[id]
 }
 
 func (c *blueprintCache) decode(body string) (*blueprint, error) {
 	c.mu.Lock()
 	bp := c.m[body]
+	if bp != nil {
+		c.latest[bp.id] = bp
+	}
 	c.mu.Unlock()
 	if bp != nil {
 		return bp, nil
@@ -140,8 +154,10 @@ func (c *blueprintCache) decode(body string) (*blueprint, error) {
 	c.mu.Lock()
 	if len(c.m) >= maxCompiledBlueprints {
 		clear(c.m)
+		clear(c.latest)
 	}
 	c.m[body] = bp
+	c.latest[bp.id] = bp
 	c.mu.Unlock()
 	return bp, nil
 }

@@ -44,9 +44,12 @@ CREATE TABLE IF NOT EXISTS relations (
 	relation          TEXT NOT NULL,
 	target_blueprint  TEXT NOT NULL,
 	target_identifier TEXT NOT NULL,
-	PRIMARY KEY (src_blueprint, src_identifier, relation, target_identifier)
+	-- Identifiers first, as in the entities key: many entities point at one
+	-- (a department, an owner), and a key that began with their shared
+	-- blueprint compared it again at every step of every insert.
+	PRIMARY KEY (src_identifier, src_blueprint, relation, target_identifier)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS relations_by_target ON relations (target_blueprint, target_identifier);
+CREATE INDEX IF NOT EXISTS relations_by_target ON relations (target_identifier, target_blueprint);
 CREATE TABLE IF NOT EXISTS documents (
 	kind TEXT NOT NULL,
 	id   TEXT NOT NULL,

@@ -1,7 +1,6 @@
 package localport
 
 import (
-	"database/sql"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -87,9 +86,11 @@ func (s *Server) datasourceEntities(c *call) (int, any, error) {
 	n := 0
 	next := "null"
 	var lastID int64
-	var body sql.RawBytes // the driver's bytes, reused row after row
+	var id int64
+	// A string, not sql.RawBytes: the driver copies the text out of SQLite
+	// into a string already, which RawBytes would copy again.
+	var body string
 	for rows.Next() {
-		var id int64
 		if err := rows.Scan(&id, &body); err != nil {
 			return 0, nil, err
 		}
@@ -101,7 +102,7 @@ func (s *Server) datasourceEntities(c *call) (int, any, error) {
 			out = append(out, ',')
 		}
 		var decodable bool
-		if out, decodable = plan.appendEntity(out, body, proj); !decodable {
+		if out, decodable = plan.appendEntity(out, readOnlyBytes(body), proj); !decodable {
 			return 0, nil, fmt.Errorf("entity row %d: its stored body is not an entity", id)
 		}
 		n++

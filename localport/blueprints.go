@@ -73,9 +73,13 @@ func (s *Server) updateBlueprint(replace bool) handler {
 		ctx := c.r.Context()
 		var bp *blueprint
 		err = s.db.write(ctx, func(tx *cachedTx) error {
-			old, err := newBlueprints(ctx, tx).get(c.param("bp"))
+			// Its own copy, not the shared one: the patch changes its body.
+			old, err := loadBlueprint(ctx, tx, c.param("bp"))
 			if err != nil {
 				return err
+			}
+			if old == nil {
+				return notFound("Blueprint %q was not found", c.param("bp"))
 			}
 			if id, has := patch["identifier"]; has && id != old.id {
 				return invalid("identifier %s cannot change (blueprint %q)", compact(id), old.id)

@@ -1,7 +1,6 @@
 package localport
 
 import (
-	"database/sql"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -24,10 +23,6 @@ func (s *Server) datasourceEntities(c *call) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	data, err := c.body()
-	if err != nil {
-		return 0, nil, err
-	}
 	var req struct {
 		Prefix *string `json:"datasource_prefix"`
 		Suffix *string `json:"datasource_suffix"`
@@ -35,7 +30,7 @@ func (s *Server) datasourceEntities(c *call) (int, any, error) {
 		Before *string `json:"before"`
 		From   *string `json:"from"`
 	}
-	if err := decodeJSON(data, &req); err != nil {
+	if err := c.decodeBody(func(data []byte) error { return decodeJSON(data, &req) }); err != nil {
 		return 0, nil, err
 	}
 	if req.Prefix == nil || req.Suffix == nil {
@@ -85,13 +80,17 @@ func (s *Server) datasourceEntities(c *call) (int, any, error) {
 	// The answer is written here, the stored bodies copied into it: decoding
 	// and encoding them again was most of a listing's work.
 	plan := proj.plan()
-	out := append(make([]byte, 0, 64<<10), `{"entities":[`...)
+	buf := answerBuffers.get(64 << 10)
+	defer func() { answerBuffers.put(buf) }() // nil once the answer owns it
+	out := append(*buf, `{"entities":[`...)
 	n := 0
 	next := "null"
 	var lastID int64
-	var body sql.RawBytes // the driver's bytes, reused row after row
+	var id int64
+	// A string, not sql.RawBytes: the driver copies the text out of SQLite
+	// into a string already, which RawBytes would copy again.
+	var body string
 	for rows.Next() {
-		var id int64
 		if err := rows.Scan(&id, &body); err != nil {
 			return 0, nil, err
 		}
@@ -103,16 +102,20 @@ func (s *Server) datasourceEntities(c *call) (int, any, error) {
 			out = append(out, ',')
 		}
 		var decodable bool
-		if out, decodable = plan.appendEntity(out, body, proj); !decodable {
+		if out, decodable = plan.appendEntity(out, readOnlyBytes(body), proj); !decodable {
 			return 0, nil, fmt.Errorf("entity row %d: its stored body is not an entity", id)
 		}
 		n++
 		lastID = id
 	}
+	*buf = out // grown: the pool keeps the larger buffer
 	if err := rows.Err(); err != nil {
 		return 0, nil, err
 	}
 	out = append(out, `],"next":`...)
 	out = append(out, next...)
-	return http.StatusOK, encodedJSON(append(out, `,"ok":true}`+"\n"...)), nil
+	*buf = append(out, `,"ok":true}`+"\n"...)
+	answer := pooledJSON{buf}
+	buf = nil
+	return http.StatusOK, answer, nil
 }

@@ -229,6 +229,9 @@
 // Entity upserts that arrive while another write runs share the next
 // transaction, each in its own savepoint (a group commit): each is answered
 // once that transaction committed, and one that fails is rolled back alone.
+// The WAL is copied into the database file by a background checkpoint from a
+// reader connection, not by the writer after its commits (it does so only past
+// 16 MiB of WAL, as a backstop).
 // Options.DBPath "" gives a private throwaway database (a temporary file,
 // removed on Close) that behaves exactly like a persistent one.
 package localport

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Document kinds stored in the documents table.
@@ -98,6 +99,69 @@ func loadBlueprint(ctx context.Context, q querier, id string) (*blueprint, error
 	return decodeBlueprint(body)
 }
 
+// loadCompiledBlueprint is loadBlueprint through compiledBlueprints: the
+// blueprint it returns is shared, never to be changed.
+func loadCompiledBlueprint(ctx context.Context, q querier, id string) (*blueprint, error) {
+	var body string
+	err := q.QueryRowContext(ctx, "SELECT body FROM blueprints WHERE identifier = ?", id).Scan(&body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load blueprint %q: %w", id, err)
+	}
+	return compiledBlueprints.decode(body)
+}
+
+// compiledBlueprints are blueprints compiled from their stored bodies: every
+// write compiled its blueprint again (a twentieth of a bulk upsert's CPU).
+// A body always compiles to the same blueprint, so the cache is keyed by the
+// body and serves every server of the process; it is emptied when full.
+var compiledBlueprints = blueprintCache{m: map[string]*blueprint{}, latest: map[string]*blueprint{}}
+
+const maxCompiledBlueprints = 256
+
+type blueprintCache struct {
+	mu sync.Mutex
+	m  map[string]*blueprint
+	// latest is the last blueprint compiled or found per identifier: a guess
+	// of what the writer will find, to check there (see preparedCreate).
+	latest map[string]*blueprint
+}
+
+// guess returns the blueprint last compiled or found with this identifier,
+// by any server: nil for none. It may be stale.
+func (c *blueprintCache) guess(id string) *blueprint {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.latest[id]
+}
+
+func (c *blueprintCache) decode(body string) (*blueprint, error) {
+	c.mu.Lock()
+	bp := c.m[body]
+	if bp != nil {
+		c.latest[bp.id] = bp
+	}
+	c.mu.Unlock()
+	if bp != nil {
+		return bp, nil
+	}
+	bp, err := decodeBlueprint(body)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if len(c.m) >= maxCompiledBlueprints {
+		clear(c.m)
+		clear(c.latest)
+	}
+	c.m[body] = bp
+	c.latest[bp.id] = bp
+	c.mu.Unlock()
+	return bp, nil
+}
+
 func decodeBlueprint(body string) (*blueprint, error) {
 	var m map[string]any
 	if err := decodeJSON([]byte(body), &m); err != nil {
@@ -150,12 +214,13 @@ func newBlueprints(ctx context.Context, q querier) *blueprints {
 	return &blueprints{ctx: ctx, q: q, m: map[string]*blueprint{}}
 }
 
-// get returns the blueprint or a 404 not_found error.
+// get returns the blueprint or a 404 not_found error. It is shared: read
+// only (loadBlueprint gives one to change).
 func (b *blueprints) get(id string) (*blueprint, error) {
 	if bp, cached := b.m[id]; cached {
 		return bp, nil
 	}
-	bp, err := loadBlueprint(b.ctx, b.q, id)
+	bp, err := loadCompiledBlueprint(b.ctx, b.q, id)
 	if err != nil {
 		return nil, err
 	}

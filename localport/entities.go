@@ -31,7 +31,7 @@ func (s *Server) upsertEntity(c *call) (int, any, error) {
 		if err != nil {
 			return err
 		}
-		res, err = upsertOne(c.r.Context(), tx, bps, bp, in, o)
+		res, err = upsertOne(c.r.Context(), tx, bps, bp, in, nil, o)
 		return err
 	})
 	if err != nil {
@@ -72,6 +72,14 @@ func (s *Server) bulkUpsert(c *call) (int, any, error) {
 	successes := []bulkSuccess{}
 	failures := []bulkFailure{}
 	ctx := c.r.Context()
+	// Built and encoded here, in parallel with other requests, rather than in
+	// the writer, which only checks them (a first resync creates them all).
+	prepared := make([]*preparedCreate, len(items))
+	if bp := compiledBlueprints.guess(c.param("bp")); bp != nil {
+		for i, item := range items {
+			prepared[i] = prepareCreate(bp, item, o)
+		}
+	}
 	err = s.db.writeGrouped(ctx, func(tx *cachedTx) error {
 		bps := newBlueprints(ctx, tx)
 		bp, err := bps.get(c.param("bp"))
@@ -82,7 +90,7 @@ func (s *Server) bulkUpsert(c *call) (int, any, error) {
 			return err
 		}
 		for i, item := range items {
-			res, err := upsertItem(ctx, tx, bps, bp, item, o)
+			res, err := upsertItem(ctx, tx, bps, bp, item, prepared[i], o)
 			if err != nil {
 				ae := asAPIError(err)
 				if ae.status >= 500 {
@@ -109,12 +117,18 @@ func (s *Server) bulkUpsert(c *call) (int, any, error) {
 // writes (upsertOne), so one that fails wrote nothing and needs no savepoint
 // of its own; one that fails after it wrote fails the whole request, which
 // its group commit rolls back alone.
-func upsertItem(ctx context.Context, tx *cachedTx, bps *blueprints, bp *blueprint, item any, o writeOptions) (*upsertResult, error) {
+func upsertItem(ctx context.Context, tx *cachedTx, bps *blueprints, bp *blueprint, item any, pre *preparedCreate, o writeOptions) (*upsertResult, error) {
 	writes := o.seen.writes
-	in, err := parseEntityInput(item, bp.id)
+	var in *entityInput
+	var err error
+	if pre != nil {
+		in = pre.in
+	} else {
+		in, err = parseEntityInput(item, bp.id)
+	}
 	var res *upsertResult
 	if err == nil {
-		res, err = upsertOne(ctx, tx, bps, bp, in, o)
+		res, err = upsertOne(ctx, tx, bps, bp, in, pre, o)
 	}
 	if err != nil && o.seen.writes != writes {
 		return nil, fmt.Errorf("bulk item failed after it was partly written: %v", err) // not the item's own error: the request's

@@ -390,6 +390,6 @@ func TestLookUpUsesTheKey(t *testing.T) {
 	catalog(c)
 	plan, err := localport.QueryPlan(srv, localport.LookUpQuery(3), "service", "a", "b", "c")
 	require.NoError(t, err)
-	assert.Contains(t, plan, "USING INDEX sqlite_autoindex_entities_1 (blueprint=? AND identifier=?)")
+	assert.Contains(t, plan, "USING INDEX sqlite_autoindex_entities_1 (identifier=? AND blueprint=?)")
 	assert.NotContains(t, plan, "SCAN")
 }

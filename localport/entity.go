@@ -45,8 +45,18 @@ func (e *entity) normalize() {
 // encoding/json writes them with HTML escaping off, which is how answers
 // write them too, so that an answer can copy stored bytes (see render.go).
 func (e *entity) encode() (string, error) {
+	buf := encodeBuffers.get(2048)
+	defer encodeBuffers.put(buf)
+	b, err := e.appendEncoded(*buf)
+	*buf = b
+	if err != nil {
+		return "", err
+	}
+	return string(b), nil
+}
+
+func (e *entity) appendEncoded(b []byte) ([]byte, error) {
 	e.normalize()
-	b := make([]byte, 0, 512)
 	b = append(b, `{"identifier":`...)
 	b = rawjson.AppendString(b, e.Identifier)
 	b = append(b, `,"title":`...)
@@ -60,11 +70,11 @@ func (e *entity) encode() (string, error) {
 	var err error
 	b = append(b, `,"properties":`...)
 	if b, err = rawjson.Append(b, e.Properties); err != nil {
-		return "", err
+		return b, err
 	}
 	b = append(b, `,"relations":`...)
 	if b, err = rawjson.Append(b, e.Relations); err != nil {
-		return "", err
+		return b, err
 	}
 	for _, f := range []struct{ key, value string }{
 		{`,"createdAt":`, e.CreatedAt}, {`,"createdBy":`, e.CreatedBy}, {`,"updatedAt":`, e.UpdatedAt}, {`,"updatedBy":`, e.UpdatedBy},
@@ -72,7 +82,7 @@ func (e *entity) encode() (string, error) {
 		b = append(b, f.key...)
 		b = rawjson.AppendString(b, f.value)
 	}
-	return string(append(b, '}')), nil
+	return append(b, '}'), nil
 }
 
 func appendOptional(b []byte, s *string) []byte {
@@ -139,7 +149,7 @@ func (r *row) decodable() bool {
 	if r.decoded != nil {
 		return true
 	}
-	if _, split := splitStored([]byte(r.body)); split {
+	if _, split := splitStored(readOnlyBytes(r.body)); split {
 		return true
 	}
 	_, err := r.entity()

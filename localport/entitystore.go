@@ -55,7 +55,12 @@ func saveEntity(ctx context.Context, tx querier, e *entity, bp *blueprint, datas
 	if err != nil {
 		return fmt.Errorf("encode entity %s/%s: %w", e.Blueprint, e.Identifier, err)
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO entities (blueprint, identifier, datasource, updated_us, body) VALUES (?, ?, ?, ?, ?)
+	return saveEncoded(ctx, tx, e, body, bp, datasource, updatedUS, fresh)
+}
+
+// saveEncoded is saveEntity for e already encoded as body.
+func saveEncoded(ctx context.Context, tx querier, e *entity, body string, bp *blueprint, datasource string, updatedUS int64, fresh bool) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO entities (blueprint, identifier, datasource, updated_us, body) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (blueprint, identifier) DO UPDATE SET datasource = excluded.datasource, updated_us = excluded.updated_us, body = excluded.body`,
 		e.Blueprint, e.Identifier, datasource, updatedUS, body)
 	if err != nil {

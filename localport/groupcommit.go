@@ -113,5 +113,6 @@ func (d *db) runGroup(batch []*groupWrite, results []error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	d.wakeCheckpointer()
 	return nil
 }

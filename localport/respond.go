@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -84,6 +85,10 @@ func asAPIError(err error) *apiError {
 type encodedJSON []byte
 
 func writeJSON(w http.ResponseWriter, status int, body any) {
+	if pooled, encoded := body.(pooledJSON); encoded {
+		defer answerBuffers.put(pooled.buf)
+		body = encodedJSON(*pooled.buf)
+	}
 	if data, encoded := body.(encodedJSON); encoded {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.WriteHeader(status)
@@ -149,20 +154,40 @@ func ok(kv ...any) map[string]any {
 
 // readBody reads at most 1 MiB; a larger body is a 413.
 func readBody(r *http.Request) ([]byte, error) {
+	return readBodyInto(r, nil)
+}
+
+// readBodyInto is readBody appending to buf, which it grows to the announced
+// Content-Length at once rather than by doubling.
+func readBodyInto(r *http.Request, buf []byte) ([]byte, error) {
 	if r.Body == nil {
-		return nil, nil
+		return buf, nil
 	}
 	if r.ContentLength > maxBody {
 		return nil, errTooLarge
 	}
-	data, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	if err != nil {
-		return nil, newError(http.StatusBadRequest, codeInvalidJSON, "read request body: %v", err)
+	if r.ContentLength > 0 {
+		// One byte more than announced: the read that meets the end needs room.
+		buf = slices.Grow(buf, int(r.ContentLength)+1)
 	}
-	if len(data) > maxBody {
+	body := io.LimitReader(r.Body, maxBody+1)
+	for {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, 512)
+		}
+		n, err := body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, newError(http.StatusBadRequest, codeInvalidJSON, "read request body: %v", err)
+		}
+	}
+	if len(buf) > maxBody {
 		return nil, errTooLarge
 	}
-	return data, nil
+	return buf, nil
 }
 
 // decodeJSON decodes a body keeping numbers exact (json.Number). The body is

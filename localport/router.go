@@ -19,13 +19,26 @@ func (c *call) param(name string) string { return c.params[name] }
 
 func (c *call) body() ([]byte, error) { return readBody(c.r) }
 
-// object reads the body as a JSON object.
-func (c *call) object() (map[string]any, error) {
-	data, err := c.body()
+// decodeBody reads the body into a pooled buffer and passes it to decode,
+// which must keep nothing of it (decodeJSON copies what it decodes).
+func (c *call) decodeBody(decode func(data []byte) error) error {
+	buf := bodyBuffers.get(0)
+	defer bodyBuffers.put(buf)
+	data, err := readBodyInto(c.r, *buf)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return decodeObject(data)
+	*buf = data
+	return decode(data)
+}
+
+// object reads the body as a JSON object.
+func (c *call) object() (obj map[string]any, err error) {
+	err = c.decodeBody(func(data []byte) error {
+		obj, err = decodeObject(data)
+		return err
+	})
+	return obj, err
 }
 
 // entityList reads the body's "entities" array of 1 to max items; noun names

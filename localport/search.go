@@ -18,12 +18,8 @@ func (s *Server) searchEntities(c *call) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	data, err := c.body()
-	if err != nil {
-		return 0, nil, err
-	}
 	var raw any
-	if err := decodeJSON(data, &raw); err != nil {
+	if err := c.decodeBody(func(data []byte) error { return decodeJSON(data, &raw) }); err != nil {
 		return 0, nil, err
 	}
 	qu, err := query.Parse(raw, time.Now())
@@ -50,18 +46,25 @@ func (s *Server) searchEntities(c *call) (int, any, error) {
 	// Written here, the stored bodies copied into the answer (see render.go),
 	// with the keys in the order encoding/json gives a map.
 	plan := proj.plan()
-	out := append(make([]byte, 0, 1024*len(rows)+64), `{"entities":[`...)
+	size := 256 // the envelope and matchingBlueprints, mostly
+	for _, r := range rows {
+		size += len(r.body) + 1
+	}
+	buf := answerBuffers.get(size)
+	out := append(*buf, `{"entities":[`...)
 	for i, r := range rows {
 		if i > 0 {
 			out = append(out, ',')
 		}
-		out, _ = plan.appendEntity(out, []byte(r.body), proj) // findEntities only returns decodable rows
+		out, _ = plan.appendEntity(out, readOnlyBytes(r.body), proj) // findEntities only returns decodable rows
 	}
 	out = append(out, `],"matchingBlueprints":`...)
 	if out, err = rawjson.Append(out, matching); err != nil {
+		answerBuffers.put(buf)
 		return 0, nil, err
 	}
-	return http.StatusOK, encodedJSON(append(out, `,"ok":true}`+"\n"...)), nil
+	*buf = append(out, `,"ok":true}`+"\n"...)
+	return http.StatusOK, pooledJSON{buf}, nil
 }
 
 // matchingBlueprints: the existing blueprints the query can match.

@@ -219,8 +219,56 @@ type errFor struct {
 func (e errFor) Error() string { return e.err.Error() }
 func (e errFor) Unwrap() error { return e.err }
 
-// upsertOne validates and writes one entity inside tx.
-func upsertOne(ctx context.Context, tx querier, bps *blueprints, bp *blueprint, in *entityInput, o writeOptions) (_ *upsertResult, err error) {
+// preparedCreate is a bulk item built, checked and encoded as the entity it
+// creates when it does not exist yet, before its write takes the writer: the
+// writer only checks that it is absent and that the blueprint is the one it
+// was checked against (the same compiled blueprint, see compiledBlueprints).
+type preparedCreate struct {
+	bp   *blueprint
+	in   *entityInput
+	e    *entity
+	body string
+}
+
+// prepareCreate is the item's preparedCreate, or nil when the item needs the
+// transaction (a search identifier or relation) or fails a check: the write
+// then builds it, and reports what fails, as without preparation.
+func prepareCreate(bp *blueprint, item any, o writeOptions) *preparedCreate {
+	in, err := parseEntityInput(item, bp.id)
+	if err != nil {
+		return nil
+	}
+	id, isString := in.identifier.(string)
+	if !isString || checkEntityID(id) != nil {
+		return nil
+	}
+	rels := make(map[string]any, len(in.relations))
+	for name, v := range in.relations {
+		if _, isQuery := v.(map[string]any); isQuery || bp.relations[name] == nil {
+			return nil
+		}
+		rels[name] = v
+	}
+	if checkInput(bp, in.properties, rels) != nil {
+		return nil
+	}
+	now := stamp(o.now)
+	e := &entity{Identifier: id, Blueprint: bp.id, Title: in.title, Icon: in.icon, Team: in.team,
+		Properties: in.properties, Relations: rels, CreatedAt: now, CreatedBy: o.actor, UpdatedAt: now, UpdatedBy: o.actor}
+	e.normalize()
+	if checkRequired(bp, e) != nil {
+		return nil
+	}
+	body, err := e.encode()
+	if err != nil {
+		return nil
+	}
+	return &preparedCreate{bp: bp, in: in, e: e, body: body}
+}
+
+// upsertOne validates and writes one entity inside tx; pre (nil for none)
+// is the entity prepared for the case it does not exist.
+func upsertOne(ctx context.Context, tx querier, bps *blueprints, bp *blueprint, in *entityInput, pre *preparedCreate, o writeOptions) (_ *upsertResult, err error) {
 	id, err := resolveIdentifier(ctx, tx, bp, in.identifier)
 	if err != nil {
 		return nil, err
@@ -236,6 +284,9 @@ func upsertOne(ctx context.Context, tx querier, bps *blueprints, bp *blueprint, 
 	}
 	if existingRow != nil && !o.upsert {
 		return nil, conflict("Entity %q of blueprint %q already exists (send upsert=true to update it)", id, bp.id)
+	}
+	if pre != nil && existingRow == nil && pre.bp == bp {
+		return writeEntity(ctx, tx, bps, bp, pre.e, pre.body, pre.e.Relations, true, o)
 	}
 	rels, err := resolveRelations(ctx, tx, bp, in.relations)
 	if err != nil {
@@ -266,19 +317,36 @@ func upsertOne(ctx context.Context, tx querier, bps *blueprints, bp *blueprint, 
 	if in.hasTeam || !o.merge || existingRow == nil {
 		e.Team = in.team
 	}
+	// Only a merge combines sent and stored maps: otherwise the entity takes
+	// the request's own (decoded for it alone) instead of a copy.
+	if e.Properties == nil {
+		e.Properties = in.properties
+	} else {
+		maps.Copy(e.Properties, in.properties)
+	}
+	if e.Relations == nil {
+		e.Relations = rels
+	} else {
+		maps.Copy(e.Relations, rels)
+	}
 	e.normalize()
-	maps.Copy(e.Properties, in.properties)
-	maps.Copy(e.Relations, rels)
 	if err := checkRequired(bp, e); err != nil {
 		return nil, err
 	}
+	e.UpdatedAt, e.UpdatedBy = stamp(o.now), o.actor
+	return writeEntity(ctx, tx, bps, bp, e, "", rels, existingRow == nil, o)
+}
+
+// writeEntity checks that the entities rels (what the request sent) point
+// at exist, or creates them as placeholders, and saves e, encoded as body
+// ("": not yet), unless validating only.
+func writeEntity(ctx context.Context, tx querier, bps *blueprints, bp *blueprint, e *entity, body string, rels map[string]any, created bool, o writeOptions) (*upsertResult, error) {
 	placeholders, err := missingTargets(ctx, tx, bps, bp, rels, o)
 	if err != nil {
 		return nil, err
 	}
-	e.UpdatedAt, e.UpdatedBy = stamp(o.now), o.actor
 	if o.validationOnly {
-		return &upsertResult{entity: e, created: existingRow == nil}, nil
+		return &upsertResult{entity: e, created: created}, nil
 	}
 	// Every check is behind: from here only the database can fail, which
 	// fails the whole request (see upsertItem).
@@ -288,11 +356,16 @@ func upsertOne(ctx context.Context, tx querier, bps *blueprints, bp *blueprint, 
 		}
 		o.seen.wrote(p.entity)
 	}
-	if err := saveEntity(ctx, tx, e, bp, o.datasource, o.now.UnixMicro(), existingRow == nil); err != nil {
+	if body == "" {
+		err = saveEntity(ctx, tx, e, bp, o.datasource, o.now.UnixMicro(), created)
+	} else {
+		err = saveEncoded(ctx, tx, e, body, bp, o.datasource, o.now.UnixMicro(), created)
+	}
+	if err != nil {
 		return nil, err
 	}
 	o.seen.wrote(e)
-	return &upsertResult{entity: e, created: existingRow == nil}, nil
+	return &upsertResult{entity: e, created: created}, nil
 }
 
 // resolveIdentifier checks a string identifier, or finds the one entity of the

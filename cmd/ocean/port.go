@@ -66,7 +66,11 @@ Publishing never holds up the API: messages are queued (10,000 at most) and
 retried while the broker is down. --kafka-credentials USER:PASS authenticates
 with SCRAM-SHA-512 over SASL_PLAINTEXT and is what GET /v1/kafka-credentials
 hands to integrations (without it that route answers 404). The password is
-never logged, but a command line is visible to other users of this machine.`,
+never logged, but a command line is visible to other users of this machine.
+
+The server collects garbage at GOGC=400 with a soft memory limit of 64 MiB
+(GOMEMLIMIT) unless the environment sets either: its garbage is short-lived
+request data, and the limit keeps the heap bounded.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			log := logrus.New()
@@ -81,6 +85,7 @@ never logged, but a command line is visible to other users of this machine.`,
 				return err
 			}
 			opts.Kafka = kafka
+			tuneServeGC()
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			return servePort(ctx, log, addr, opts)

@@ -1,0 +1,59 @@
+package localport
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"testing/iotest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestReadBodyInto(t *testing.T) {
+	body := strings.Repeat("x", 3000)
+	for _, tc := range []struct {
+		name          string
+		body          io.Reader
+		contentLength int64
+		want          string
+		wantErr       bool
+	}{
+		{name: "announced length", body: strings.NewReader(body), contentLength: 3000, want: body},
+		{name: "unknown length, read a byte at a time", body: iotest.OneByteReader(strings.NewReader(body)), contentLength: -1, want: body},
+		{name: "empty", body: http.NoBody, contentLength: 0, want: ""},
+		{name: "past the limit, unannounced", body: strings.NewReader(strings.Repeat("x", maxBody+1)), contentLength: -1, wantErr: true},
+		{name: "past the limit, announced", body: strings.NewReader(body), contentLength: maxBody + 1, wantErr: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodPost, "/", tc.body)
+			r.ContentLength = tc.contentLength
+			buf := []byte("kept:")
+			got, err := readBodyInto(r, buf)
+			if tc.wantErr {
+				require.ErrorIs(t, err, errTooLarge)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, "kept:"+tc.want, string(got))
+		})
+	}
+}
+
+func TestBufferPoolKeepsBoundedBuffers(t *testing.T) {
+	p := newBufferPool(1, 1024)
+	small := p.get(100)
+	assert.GreaterOrEqual(t, cap(*small), 100)
+	*small = append(*small, "used"...)
+	p.put(small)
+	again := p.get(10)
+	assert.Same(t, small, again, "a returned buffer is reused")
+	assert.Empty(t, *again, "and comes back empty")
+
+	huge := p.get(4096)
+	p.put(huge)
+	p.put(nil)
+	assert.NotSame(t, huge, p.get(0), "a buffer past max is not kept")
+}

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/stretchr/testify/require"
 )
@@ -121,6 +123,44 @@ func FuzzDecode(f *testing.F) {
 		}
 		if err == nil {
 			require.NoError(t, Members([]byte(`{"k":`+in+`}`), func(_, _ []byte) {}))
+			ordered, err := DecodeOrdered([]byte(in), func(obj map[string]any, keys []string) {
+				for _, k := range keys {
+					require.Contains(t, obj, k)
+				}
+				require.GreaterOrEqual(t, len(keys), len(obj))
+			})
+			require.NoError(t, err)
+			require.Equal(t, got, ordered)
 		}
 	})
+}
+
+func TestDecodeOrdered(t *testing.T) {
+	type told struct {
+		obj  map[string]any
+		keys []string
+	}
+	var got []told
+	v, err := DecodeOrdered([]byte(`[{"b":1,"a":{"y":[{"q":0,"p":1}],"x":2,"y":3},"c":{"only":1}},{"b":2,"a":0}]`),
+		func(obj map[string]any, keys []string) { got = append(got, told{obj, slices.Clone(keys)}) })
+	require.NoError(t, err)
+	items := v.([]any)
+	first, second := items[0].(map[string]any), items[1].(map[string]any)
+	inner := first["a"].(map[string]any)
+	// Innermost first, each once complete; one-member objects are not told.
+	require.Len(t, got, 4)
+	require.Equal(t, []string{"q", "p"}, got[0].keys)
+	require.Equal(t, told{inner, []string{"y", "x", "y"}}, got[1])
+	require.Equal(t, told{first, []string{"b", "a", "c"}}, got[2])
+	require.Equal(t, told{second, []string{"b", "a"}}, got[3])
+
+	// A key repeated across objects is one string.
+	var keys []string
+	for k := range first {
+		keys = append(keys, k)
+	}
+	for k := range second {
+		i := slices.Index(keys, k)
+		require.Equal(t, unsafe.StringData(keys[i]), unsafe.StringData(k), k)
+	}
 }

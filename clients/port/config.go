@@ -204,6 +204,9 @@ func defaultHTTPClient(timeout time.Duration) *http.Client {
 	t.MaxIdleConns = 100
 	t.MaxIdleConnsPerHost = 50
 	t.MaxConnsPerHost = 100
+	// Room for a whole bulk body behind the headers: a body that overflows
+	// the buffer is copied through a fresh buffer of up to 32 KiB per request.
+	t.WriteBufferSize = 64 << 10
 	return &http.Client{Timeout: timeout, Transport: t}
 }
 

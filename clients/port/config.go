@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	gocache "github.com/patrickmn/go-cache"
@@ -109,6 +110,10 @@ type Client struct {
 
 	blueprints *gocache.Cache
 	org        *gocache.Cache
+
+	// entitySize is about what the last UpsertEntities encoded per entity,
+	// to size the next one's buffer.
+	entitySize atomic.Int64
 }
 
 // New validates cfg, applies defaults and returns a Client. No request is made

@@ -149,13 +149,22 @@ type upsertGroup struct {
 func (c *Client) groupForUpsert(entities []Entity, results []UpsertResult, done []bool) ([]byte, []*upsertGroup) {
 	var groups []*upsertGroup
 	byBP := map[string]*upsertGroup{}
-	buf := bufpool.Get(encodedSizeHint * len(entities))
+	size := max(int(c.entitySize.Load()), minEntitySize)
+	buf := bufpool.Get(size * len(entities))
 	type span struct{ start, end int }
 	spans := make([]span, len(entities))
+	largest := minEntitySize
 	for i := range entities {
 		results[i].Entity = entities[i]
 		e := &entities[i]
 		err := validateEntity(e)
+		if cap(buf)-len(buf) < 2*largest {
+			// Grown here, from bufpool, rather than by append inside
+			// appendJSON: buf stays a buffer bufpool can lend again.
+			grown := append(bufpool.Get(2*cap(buf)), buf...)
+			bufpool.Put(buf)
+			buf = grown
+		}
 		start := len(buf)
 		if err == nil {
 			var out []byte
@@ -171,6 +180,7 @@ func (c *Client) groupForUpsert(entities []Entity, results []UpsertResult, done 
 			continue
 		}
 		spans[i] = span{start, len(buf)}
+		largest = max(largest, len(buf)-start)
 		g := byBP[e.Blueprint]
 		if g == nil {
 			g = &upsertGroup{blueprint: e.Blueprint}
@@ -178,6 +188,9 @@ func (c *Client) groupForUpsert(entities []Entity, results []UpsertResult, done 
 			groups = append(groups, g)
 		}
 		g.idx = append(g.idx, i)
+	}
+	if n := len(entities); n > 0 {
+		c.entitySize.Store(int64(len(buf)/n + len(buf)/n/8))
 	}
 	// Cut once encoding is over: growing buf moved what it held.
 	for _, g := range groups {
@@ -189,9 +202,9 @@ func (c *Client) groupForUpsert(entities []Entity, results []UpsertResult, done 
 	return buf, groups
 }
 
-// encodedSizeHint is about what an encoded entity takes, to size the buffer
-// of a call's entities before they are encoded.
-const encodedSizeHint = 1 << 10
+// minEntitySize is what the buffer of a call's entities is sized by before
+// any was encoded.
+const minEntitySize = 1 << 10
 
 // planUpserts splits the groups into tasks and builds their bodies into one
 // lent buffer: a bulk task's body and its entities' bytes inside it (sent

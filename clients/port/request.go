@@ -207,7 +207,7 @@ func newRequest(ctx context.Context, cl call, target string, body []byte) (*http
 	if cl.lent == nil {
 		return http.NewRequestWithContext(ctx, cl.method, target, bytes.NewReader(body))
 	}
-	req, err := http.NewRequestWithContext(ctx, cl.method, target, cl.lent.reader(body))
+	req, err := http.NewRequestWithContext(cl.lent.traced(ctx), cl.method, target, cl.lent.reader(body))
 	if err != nil {
 		return nil, err
 	}

@@ -50,29 +50,25 @@ type decoder struct {
 }
 
 // name reads an object key, the same string as the last key of that text
-// that fell in its slot of names.
+// that fell in its slot of names. A key with escapes, control or multi-byte
+// characters is read in full by str.
 func (d *decoder) name() (string, error) {
 	start := d.i + 1
-	for j := start; j < len(d.b); j++ {
-		c := d.b[j]
-		if c == '"' {
-			raw := d.b[start:j]
-			h := len(raw)
-			if h > 0 {
-				h = h*31 + int(raw[0])*7 + int(raw[h-1])
-			}
-			slot := &d.names[h&(len(d.names)-1)]
-			if *slot != string(raw) {
-				*slot = string(raw)
-			}
-			d.i = j + 1
-			return *slot, nil
-		}
-		if c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
-			break // escapes, control and multi-byte characters: the full check
-		}
+	end := start + plain(d.b, start)
+	if end >= len(d.b) || d.b[end] != '"' {
+		return d.str()
 	}
-	return d.str()
+	raw := d.b[start:end]
+	h := len(raw)
+	if h > 0 {
+		h = h*31 + int(raw[0])*7 + int(raw[h-1])
+	}
+	slot := &d.names[h&(len(d.names)-1)]
+	if *slot != string(raw) {
+		*slot = string(raw)
+	}
+	d.i = end + 1
+	return *slot, nil
 }
 
 func (d *decoder) space() {
@@ -218,6 +214,9 @@ func (d *decoder) str() (string, error) {
 	d.i++ // "
 	start := d.i
 	for d.i < len(d.b) {
+		if d.i += plain(d.b, d.i); d.i == len(d.b) {
+			break
+		}
 		c := d.b[d.i]
 		switch {
 		case c == '"':

@@ -3,6 +3,7 @@ package rawjson
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"reflect"
 	"slices"
@@ -162,5 +163,74 @@ func TestDecodeOrdered(t *testing.T) {
 	for k := range second {
 		i := slices.Index(keys, k)
 		require.Equal(t, unsafe.StringData(keys[i]), unsafe.StringData(k), k)
+	}
+}
+
+// plain stops at the first byte a JSON string cannot hold as is, wherever it
+// falls in a word of eight.
+func TestPlain(t *testing.T) {
+	for c := range 256 {
+		want := c >= 0x20 && c != '"' && c != '\\' && c < 0x80
+		for at := range 19 {
+			s := []byte(strings.Repeat("a", at) + string(rune(0)) + strings.Repeat("b", 9))
+			s[at] = byte(c)
+			n := plain(s, 0)
+			if want {
+				require.Equal(t, len(s), n, "byte %#x at %d", c, at)
+			} else {
+				require.Equal(t, at, n, "byte %#x at %d", c, at)
+			}
+			require.Equal(t, n, plain(string(s), 0))
+		}
+	}
+	require.Equal(t, 0, plain(`xy"ab`, 2), "from an offset")
+	require.Equal(t, 2, plain(`xy"ab`, 3), "from an offset")
+}
+
+func FuzzAppendString(f *testing.F) {
+	for _, in := range corpus {
+		f.Add(in)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		require.NoError(t, enc.Encode(in))
+		require.Equal(t, strings.TrimSuffix(want.String(), "\n"), string(AppendString(nil, in)))
+	})
+}
+
+// A page of a thousand raw items of about 1 KB, as a third-party API sends
+// them.
+var page = func() []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"results":[`)
+	for i := range 1000 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"id":"hr-%06d","name":"Ann Lee","email":"ann.lee%d@example.com","status":"WORKING","age":%d,"department":{"id":"hr","name":"hr"},"bio":%q}`,
+			i, i, 20+i%80, strings.Repeat("Lorem ipsum dolor sit amet, consectetur. ", 25))
+	}
+	b.WriteString(`],"total":1000}`)
+	return b.Bytes()
+}()
+
+func BenchmarkDecodePage(b *testing.B) {
+	b.SetBytes(int64(len(page)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Decode(page); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkAppendString(b *testing.B) {
+	s := strings.Repeat("Lorem ipsum dolor sit amet, consectetur. ", 25)
+	b.SetBytes(int64(len(s)))
+	buf := make([]byte, 0, 2*len(s))
+	for b.Loop() {
+		buf = AppendString(buf[:0], s)
 	}
 }

@@ -63,7 +63,8 @@ func appendPerson(dst []byte, p *fakeorg.Person) []byte {
 // the same but for HTML escaping, so a string with '<', '>' or '&' (no
 // generated one has any) goes through encoding/json.
 func appendString(dst []byte, s string) []byte {
-	if strings.ContainsAny(s, "<>&") {
+	// Three vectorised scans: faster than ContainsAny's byte by byte.
+	if strings.IndexByte(s, '<') >= 0 || strings.IndexByte(s, '>') >= 0 || strings.IndexByte(s, '&') >= 0 {
 		b, _ := json.Marshal(s) // a string always encodes
 		return append(dst, b...)
 	}

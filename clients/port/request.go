@@ -174,7 +174,11 @@ func (c *Client) do(ctx context.Context, cl call, out any) (int, error) {
 				return status, nil
 			}
 			if out != nil && len(bytes.TrimSpace(respBody)) > 0 {
-				if err := decodeJSON(respBody, out); err != nil {
+				decode := decodeJSON
+				if d, ok := out.(bodyDecoder); ok {
+					decode = func(b []byte, _ any) error { return d.decodeBody(b) }
+				}
+				if err := decode(respBody, out); err != nil {
 					return status, fmt.Errorf("port: %s %s: decode response: %w", cl.method, logPath, err)
 				}
 			}
@@ -270,6 +274,9 @@ func encodeBody(b any) ([]byte, error) {
 	}
 	return json.Marshal(b)
 }
+
+// bodyDecoder is an answer that decodes itself, faster than encoding/json.
+type bodyDecoder interface{ decodeBody([]byte) error }
 
 // decodeJSON keeps numbers exact (json.Number) so that entity properties
 // round-trip without float rounding.

@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime/debug"
 	rtmetrics "runtime/metrics"
+	"sync"
 	"time"
 )
 
@@ -45,8 +46,7 @@ func limitMemory(ctx context.Context) (stop func()) {
 	}
 	restoreGC := func() {}
 	if _, set := os.LookupEnv("GOGC"); !set {
-		previous := debug.SetGCPercent(raisedGCPercent)
-		restoreGC = func() { debug.SetGCPercent(previous) }
+		restoreGC = raiseGCPercent()
 	}
 	ctx, stop = context.WithCancel(ctx)
 	sample := []rtmetrics.Sample{
@@ -83,6 +83,31 @@ func limitMemory(ctx context.Context) (stop func()) {
 		}
 	}()
 	return stop
+}
+
+// gcRaise counts the limits kept at once (Apps sharing a process): GOGC is
+// raised by the first and restored by the last.
+var gcRaise struct {
+	sync.Mutex
+	holders  int
+	previous int
+}
+
+// raiseGCPercent sets GOGC to raisedGCPercent until restore is called.
+func raiseGCPercent() (restore func()) {
+	gcRaise.Lock()
+	defer gcRaise.Unlock()
+	if gcRaise.holders == 0 {
+		gcRaise.previous = debug.SetGCPercent(raisedGCPercent)
+	}
+	gcRaise.holders++
+	return func() {
+		gcRaise.Lock()
+		defer gcRaise.Unlock()
+		if gcRaise.holders--; gcRaise.holders == 0 {
+			debug.SetGCPercent(gcRaise.previous)
+		}
+	}
 }
 
 // memoryLimit is the limit for a live heap of live bytes, when the runtime

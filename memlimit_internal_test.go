@@ -37,7 +37,7 @@ func TestLimitMemoryRaisesGOGCUntilStopped(t *testing.T) {
 			t.Skipf("%s is set: the runtime is left as the user set it", env)
 		}
 	}
-	gogc := func() int64 {
+	gogc := func() int64 { // read without setting it
 		s := []rtmetrics.Sample{{Name: "/gc/gogc:percent"}}
 		rtmetrics.Read(s)
 		return int64(s[0].Value.Uint64())
@@ -47,4 +47,11 @@ func TestLimitMemoryRaisesGOGCUntilStopped(t *testing.T) {
 	require.Equal(t, int64(raisedGCPercent), gogc())
 	stop()
 	require.Eventually(t, func() bool { return gogc() == before }, 10*time.Second, time.Millisecond)
+
+	// Two Apps of one process: the last one to stop restores it.
+	first, second := raiseGCPercent(), raiseGCPercent()
+	first()
+	require.Equal(t, int64(raisedGCPercent), gogc(), "raised while a limit is kept")
+	second()
+	require.Equal(t, before, gogc())
 }

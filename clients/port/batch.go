@@ -40,19 +40,18 @@ func planBatches(items [][]byte, maxLen, maxBytes int) (batches [][]int, oversiz
 	return batches, oversize
 }
 
-// bulkBody assembles the bulk-upsert body of the given items.
-func bulkBody(items [][]byte, idx []int) []byte {
-	n := len(bulkPrefix) + len(bulkSuffix) + len(idx)
-	for _, i := range idx {
-		n += len(items[i])
-	}
-	b := make([]byte, 0, n)
-	b = append(b, bulkPrefix...)
+// appendBulkBody appends the bulk-upsert body of the given items to dst, and
+// returns where in it each item's bytes are.
+func appendBulkBody(dst []byte, items [][]byte, idx []int) ([]byte, [][2]int) {
+	spans := make([][2]int, len(idx))
+	dst = append(dst, bulkPrefix...)
 	for k, i := range idx {
 		if k > 0 {
-			b = append(b, ',')
+			dst = append(dst, ',')
 		}
-		b = append(b, items[i]...)
+		start := len(dst)
+		dst = append(dst, items[i]...)
+		spans[k] = [2]int{start, len(dst)}
 	}
-	return append(b, bulkSuffix...)
+	return append(dst, bulkSuffix...), spans
 }

@@ -63,7 +63,7 @@ func TestPlanBatches(t *testing.T) {
 			assert.Equal(t, tt.wantBatches, batches)
 			assert.Equal(t, tt.wantOversize, oversize)
 			for _, b := range batches {
-				body := bulkBody(its, b)
+				body, _ := appendBulkBody(nil, its, b)
 				assert.LessOrEqual(t, len(body), tt.maxBytes)
 				assert.LessOrEqual(t, len(b), tt.maxLen)
 			}
@@ -84,7 +84,7 @@ func TestPlanBatchesProperties(t *testing.T) {
 	assert.Empty(t, oversize)
 	var seen []int
 	for k, b := range batches {
-		body := bulkBody(its, b)
+		body, _ := appendBulkBody(nil, its, b)
 		var decoded struct{ Entities []map[string]any }
 		require.NoError(t, json.Unmarshal(body, &decoded))
 		assert.Len(t, decoded.Entities, len(b))

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	gocache "github.com/patrickmn/go-cache"
@@ -109,6 +110,10 @@ type Client struct {
 
 	blueprints *gocache.Cache
 	org        *gocache.Cache
+
+	// entitySize is about what the last UpsertEntities encoded per entity,
+	// to size the next one's buffer.
+	entitySize atomic.Int64
 }
 
 // New validates cfg, applies defaults and returns a Client. No request is made
@@ -204,6 +209,9 @@ func defaultHTTPClient(timeout time.Duration) *http.Client {
 	t.MaxIdleConns = 100
 	t.MaxIdleConnsPerHost = 50
 	t.MaxConnsPerHost = 100
+	// Room for a whole bulk body behind the headers: a body that overflows
+	// the buffer is copied through a fresh buffer of up to 32 KiB per request.
+	t.WriteBufferSize = 64 << 10
 	return &http.Client{Timeout: timeout, Transport: t}
 }
 

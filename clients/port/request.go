@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ocean-go/ocean/clients/retry"
+	"github.com/ocean-go/ocean/internal/bufpool"
 )
 
 // call describes one logical request; do turns it into attempts.
@@ -21,7 +22,8 @@ type call struct {
 	path   string // escaped path below /v1 ("/blueprints/x"), or an absolute URL when abs
 	abs    bool
 	query  params
-	body   any // JSON-encoded once; []byte is sent as is
+	body   any       // JSON-encoded once; []byte is sent as is
+	lent   *lentBody // the buffer a []byte body is part of, when lent
 	header http.Header
 
 	feature   bool // User-Agent with the entity-call feature
@@ -125,7 +127,7 @@ func (c *Client) do(ctx context.Context, cl call, out any) (int, error) {
 				return 0, ctxErr(ctx, err)
 			}
 		}
-		req, err := http.NewRequestWithContext(ctx, cl.method, target, bytes.NewReader(body))
+		req, err := newRequest(ctx, cl, target, body)
 		if err != nil {
 			return 0, fmt.Errorf("port: %s %s: %w", cl.method, logPath, err)
 		}
@@ -166,18 +168,24 @@ func (c *Client) do(ctx context.Context, cl call, out any) (int, error) {
 			return 0, fmt.Errorf("port: %s %s: %w", cl.method, logPath, err)
 		}
 		if status >= 200 && status < 300 {
+			defer bufpool.Put(respBody) // decoding copies what it keeps
 			if raw, ok := out.(*[]byte); ok {
-				*raw = respBody
+				*raw = bytes.Clone(respBody)
 				return status, nil
 			}
 			if out != nil && len(bytes.TrimSpace(respBody)) > 0 {
-				if err := decodeJSON(respBody, out); err != nil {
+				decode := decodeJSON
+				if d, ok := out.(bodyDecoder); ok {
+					decode = func(b []byte, _ any) error { return d.decodeBody(b) }
+				}
+				if err := decode(respBody, out); err != nil {
 					return status, fmt.Errorf("port: %s %s: decode response: %w", cl.method, logPath, err)
 				}
 			}
 			return status, nil
 		}
 		apiErr := parseAPIError(cl.method, logPath, status, hdr.Get("X-Trace-Id"), respBody)
+		bufpool.Put(respBody)
 		if status == http.StatusUnauthorized && !cl.noAuth && !refreshed {
 			// The token may have expired server-side earlier than we thought:
 			// refresh once and replay once, whatever the method.
@@ -198,15 +206,30 @@ func (c *Client) do(ctx context.Context, cl call, out any) (int, error) {
 	}
 }
 
+// newRequest returns one attempt's request of cl with body.
+func newRequest(ctx context.Context, cl call, target string, body []byte) (*http.Request, error) {
+	if cl.lent == nil {
+		return http.NewRequestWithContext(ctx, cl.method, target, bytes.NewReader(body))
+	}
+	req, err := http.NewRequestWithContext(cl.lent.traced(ctx), cl.method, target, cl.lent.reader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.ContentLength = int64(len(body))
+	req.GetBody = func() (io.ReadCloser, error) { return cl.lent.reader(body), nil }
+	return req, nil
+}
+
 // send performs one attempt and reads the whole body, so that a body cut short
-// counts as a transport error (and is retried) rather than a decode error.
+// counts as a transport error (and is retried) rather than a decode error. The
+// body is lent by bufpool, to be given back once read.
 func (c *Client) send(req *http.Request) (int, []byte, http.Header, error) {
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return 0, nil, nil, err
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
+	b, err := bufpool.ReadAll(resp.Body, resp.ContentLength, maxResponseBody)
 	if err != nil {
 		return 0, nil, nil, fmt.Errorf("read response: %w", err)
 	}
@@ -251,6 +274,9 @@ func encodeBody(b any) ([]byte, error) {
 	}
 	return json.Marshal(b)
 }
+
+// bodyDecoder is an answer that decodes itself, faster than encoding/json.
+type bodyDecoder interface{ decodeBody([]byte) error }
 
 // decodeJSON keeps numbers exact (json.Number) so that entity properties
 // round-trip without float rounding.

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ocean-go/ocean/core/jsonorder"
+	"github.com/ocean-go/ocean/internal/rawjson"
 )
 
 // Entity is one catalog entity: the body of an upsert and an element of search
@@ -52,17 +53,25 @@ func (e *Entity) appendJSON(dst []byte) ([]byte, error) {
 			}
 		}
 	}
+	// Strings are written directly: boxed into an any they cost an
+	// allocation each.
+	text := func(name, v string) {
+		if err == nil {
+			dst = append(append(append(dst, ",\""...), name...), "\":"...)
+			dst = rawjson.AppendString(dst, v)
+		}
+	}
 	dst = append(dst, `{"identifier":`...)
 	if dst, err = jsonorder.Append(dst, e.Identifier, nil); err != nil {
 		return nil, fmt.Errorf("identifier: %w", err)
 	}
 	if e.Title != nil {
-		field("title", *e.Title)
+		text("title", *e.Title)
 	}
 	if e.Icon != nil {
-		field("icon", *e.Icon)
+		text("icon", *e.Icon)
 	}
-	field("blueprint", e.Blueprint)
+	text("blueprint", e.Blueprint)
 	if e.Team != nil {
 		field("team", e.Team)
 	}
@@ -76,7 +85,7 @@ func (e *Entity) appendJSON(dst []byte) ([]byte, error) {
 		{"createdAt", e.CreatedAt}, {"createdBy", e.CreatedBy}, {"updatedAt", e.UpdatedAt}, {"updatedBy", e.UpdatedBy},
 	} {
 		if meta.v != "" {
-			field(meta.name, meta.v)
+			text(meta.name, meta.v)
 		}
 	}
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestEntityKey(t *testing.T) {
@@ -54,5 +55,36 @@ func TestApplyBulkErrorShapes(t *testing.T) {
 	if assert.ErrorAs(t, results[2].Err, &third) {
 		assert.Equal(t, "not_found", third.Code)
 		assert.Equal(t, "related entity missing", third.Message)
+	}
+}
+
+// A bulk answer decodes as encoding/json decodes it, on the fast path or not.
+func TestBulkResponseDecodesAsEncodingJSON(t *testing.T) {
+	for _, body := range []string{
+		`{"entities":[{"index":0,"identifier":"a","created":true},{"index":1,"identifier":"b\u00e9","created":false}],"errors":[]}`,
+		`{"entities":[{"index":0,"identifier":"a","created":true,"extra":{"x":1}}]}`,
+		`{"ok":true,"entities":[]}`,
+		`{"entities":null,"errors":null}`,
+		`{"entities":[{"index":1,"identifier":{"combinator":"and","rules":[]},"created":true}]}`,
+		`{"entities":[{"Index":3,"IDENTIFIER":"c","created":true}]}`,
+		`{"Entities":[{"index":3,"identifier":"c","created":true}]}`,
+		`{"entities":[{"index":0,"identifier":"a","created":true}],"errors":[{"index":1,"identifier":"b","statusCode":422,"error":"invalid","message":"no"}]}`,
+		`{"entities":[{"index":0,"identifier":"a","created":null}]}`,
+		`{"entities":[{"index":-0,"identifier":"a","created":true}],"entities":[{"index":2,"identifier":"z","created":false}]}`,
+		`{"entities":[{"index":1.5,"identifier":"a","created":true}]}`,
+		`{"entities":[{"index":99999999999999999999,"identifier":"a","created":true}]}`,
+		`{"entities":[{"index":0,"identifier":"a","created":true}]} trailing`,
+	} {
+		t.Run(body, func(t *testing.T) {
+			var want, got bulkResponse
+			wantErr := decodeJSON([]byte(body), &want)
+			gotErr := got.decodeBody([]byte(body))
+			if wantErr != nil {
+				require.Error(t, gotErr)
+				return
+			}
+			require.NoError(t, gotErr)
+			require.Equal(t, want, got)
+		})
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/ocean-go/ocean/core/jsonorder"
+	"github.com/ocean-go/ocean/internal/bufpool"
 )
 
 // maxBody bounds what is read of one answer: a runaway body must not exhaust
@@ -37,6 +38,7 @@ func Do(c *http.Client, req *http.Request, out any) (http.Header, error) {
 	if err != nil {
 		return hdr, err
 	}
+	defer bufpool.Put(body) // decoding copies what it keeps
 	if out != nil && len(bytes.TrimSpace(body)) > 0 {
 		if err := decode(body, out); err != nil {
 			return hdr, fmt.Errorf("rest: %s %s: decode answer: %w", req.Method, Redact(req.URL), err)
@@ -45,7 +47,8 @@ func Do(c *http.Client, req *http.Request, out any) (http.Header, error) {
 	return hdr, nil
 }
 
-// fetch sends req and reads its whole 2xx body.
+// fetch sends req and reads its whole 2xx body into a buffer lent by bufpool,
+// to be given back once decoded.
 func fetch(c *http.Client, req *http.Request) ([]byte, http.Header, error) {
 	if c == nil {
 		c = http.DefaultClient
@@ -67,7 +70,7 @@ func fetch(c *http.Client, req *http.Request) ([]byte, http.Header, error) {
 			Body: strings.TrimSpace(string(b)),
 		}
 	}
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	b, err := bufpool.ReadAll(resp.Body, resp.ContentLength, maxBody)
 	if err != nil {
 		return nil, resp.Header, fmt.Errorf("rest: %s: read answer: %w", where, err)
 	}

@@ -10,9 +10,12 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/ocean-go/ocean/internal/bufpool"
 )
 
-// Page is one fetched page, as a Strategy sees it to choose the next.
+// Page is one fetched page, as a Strategy sees it to choose the next. Its
+// body is kept only during Next: Field's answers are copies.
 type Page struct {
 	URL    *url.URL    // the page's request URL
 	Header http.Header // the answer's headers
@@ -26,7 +29,11 @@ type Page struct {
 // ("meta.next_cursor"); false when it is absent. The empty path is the body.
 func (p Page) Field(path string) (json.RawMessage, bool) {
 	if p.tree == nil {
-		return lookup(p.body, p.top, path)
+		raw, ok := lookup(p.body, p.top, path)
+		if path == "" {
+			raw = bytes.Clone(raw) // the body itself, lent until Next returns
+		}
+		return raw, ok
 	}
 	v, ok := walkTree(p.tree, path)
 	if !ok {
@@ -78,9 +85,11 @@ func Pages[T any](ctx context.Context, p Pager, rawURL string) iter.Seq2[[]T, er
 				return
 			}
 			if len(items) > 0 && !yield(items, nil) {
+				bufpool.Put(page.body)
 				return
 			}
 			next, err := s.Next(page)
+			bufpool.Put(page.body)
 			if err == nil && next != nil && next.String() == u.String() {
 				err = fmt.Errorf("the next page is the same page")
 			}
@@ -106,8 +115,19 @@ func fetchPage[T any](ctx context.Context, p Pager, u *url.URL) ([]T, Page, erro
 		return nil, Page{}, err
 	}
 	if _, raw := any((*T)(nil)).(*any); raw {
+		defer bufpool.Put(body) // the decoded tree holds copies
 		return rawPage[T](u, hdr, body, p.Items)
 	}
+	items, page, err := typedPage[T](u, hdr, body, p.Items)
+	if err != nil {
+		bufpool.Put(body)
+	}
+	return items, page, err
+}
+
+// typedPage decodes a page of items of type T; the page keeps the body for
+// Next.
+func typedPage[T any](u *url.URL, hdr http.Header, body []byte, path string) ([]T, Page, error) {
 	// Members are split once: the items, a total and a cursor are all looked
 	// up in the same, possibly large, body.
 	var top map[string]json.RawMessage
@@ -116,9 +136,9 @@ func fetchPage[T any](ctx context.Context, p Pager, u *url.URL) ([]T, Page, erro
 			return nil, Page{}, fmt.Errorf("rest: GET %s: decode answer: %w", Redact(u), err)
 		}
 	}
-	raw, ok := lookup(body, top, p.Items)
+	raw, ok := lookup(body, top, path)
 	if !ok {
-		return nil, Page{}, fmt.Errorf("rest: GET %s: the answer has no %q", Redact(u), p.Items)
+		return nil, Page{}, fmt.Errorf("rest: GET %s: the answer has no %q", Redact(u), path)
 	}
 	var items []T
 	if err := decode(raw, &items); err != nil {
@@ -128,7 +148,8 @@ func fetchPage[T any](ctx context.Context, p Pager, u *url.URL) ([]T, Page, erro
 }
 
 // rawPage reads a page of raw objects (T is any) in one decoding of the body:
-// pages can be large, and raw objects are what decoding gives.
+// pages can be large, and raw objects are what decoding gives. The page does
+// not keep the body: its fields are read from the tree.
 func rawPage[T any](u *url.URL, hdr http.Header, body []byte, path string) ([]T, Page, error) {
 	var tree any
 	if err := decode(body, &tree); err != nil {
@@ -146,7 +167,7 @@ func rawPage[T any](u *url.URL, hdr http.Header, body []byte, path string) ([]T,
 	default:
 		return nil, Page{}, fmt.Errorf("rest: GET %s: decode items: %q is not an array", Redact(u), path)
 	}
-	return items, Page{URL: u, Header: hdr, Items: len(items), body: body, tree: tree}, nil
+	return items, Page{URL: u, Header: hdr, Items: len(items), tree: tree}, nil
 }
 
 // walkTree walks a dot path of decoded JSON objects.

@@ -59,7 +59,9 @@ func recorded(m map[string]any) ([]string, bool) {
 }
 
 // Keys returns m's keys in their recorded order, sorted when there is none.
-// A key the record does not name (m changed since) comes last, sorted.
+// A key the record does not name (m changed since) comes last, sorted. The
+// slice may be the record itself, shared by objects decoded alike: it must
+// not be changed.
 func Keys(m map[string]any) []string {
 	keys, ok := recorded(m)
 	if ok && len(keys) == len(m) && allIn(keys, m) {
@@ -123,8 +125,8 @@ func Derive(dst, src map[string]any) {
 // without encoding/json's per-byte scanner (raw items come by the million);
 // what rawjson refuses goes to encoding/json, for its verdict and message.
 func Unmarshal(data []byte) (any, error) {
-	if v, err := rawjson.Decode(data); err == nil {
-		RecordFrom(data, v)
+	var lists keyLists
+	if v, err := rawjson.DecodeOrdered(data, lists.record); err == nil {
 		return v, nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -138,6 +140,34 @@ func Unmarshal(data []byte) (any, error) {
 	}
 	RecordFrom(data, v)
 	return v, nil
+}
+
+// keyLists records the orders rawjson tells in one decoding, objects with
+// the same keys in the same order (the items of a page) sharing one list.
+type keyLists struct {
+	recent [4][]string
+	next   int
+}
+
+func (l *keyLists) record(m map[string]any, keys []string) {
+	if slices.IsSorted(keys) {
+		return // the order Keys gives unrecorded
+	}
+	for _, r := range l.recent {
+		if slices.Equal(r, keys) {
+			Record(m, r)
+			return
+		}
+	}
+	own := slices.Clone(keys)
+	if len(own) > len(m) {
+		own = slices.Clip(unique(own))
+	}
+	if len(own) == len(keys) {
+		l.recent[l.next] = own
+		l.next = (l.next + 1) % len(l.recent)
+	}
+	Record(m, own)
 }
 
 // RecordFrom records the key order of the objects in v, which encoding/json

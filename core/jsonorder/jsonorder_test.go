@@ -17,6 +17,7 @@ func TestUnmarshalKeepsKeyOrder(t *testing.T) {
 		{"numbers exact", `{"n":12345678901234567890,"f":1.10}`, `{"n":12345678901234567890,"f":1.10}`},
 		{"spaces", " {\n \"b\" : [ 1 , {\"d\":1, \"c\":2} ] ,\t\"a\":\"x,}]\" } ", `{"b":[1,{"d":1,"c":2}],"a":"x,}]"}`},
 		{"empty", `{"b":{},"a":[]}`, `{"b":{},"a":[]}`},
+		{"items alike and not", `[{"b":1,"a":2},{"a":1,"b":2},{"b":3,"a":4},{"c":0,"b":1,"a":2,"b":3}]`, `[{"b":1,"a":2},{"a":1,"b":2},{"b":3,"a":4},{"c":0,"b":3,"a":2}]`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			v, err := Unmarshal([]byte(tc.in))

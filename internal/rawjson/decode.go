@@ -17,7 +17,15 @@ const maxDepth = 10000
 // into nil, bool, json.Number, string, []any or map[string]any. A repeated
 // key keeps its last value.
 func Decode(b []byte) (any, error) {
-	d := decoder{b: b}
+	return DecodeOrdered(b, nil)
+}
+
+// DecodeOrdered is Decode that also tells order (when not nil) of every
+// object of two or more members, once the object is complete: its keys in
+// the order of the text, a repeated key each time it appears. keys is valid
+// only during the call.
+func DecodeOrdered(b []byte, order func(obj map[string]any, keys []string)) (any, error) {
+	d := decoder{b: b, order: order}
 	d.space()
 	v, err := d.value(0)
 	if err != nil {
@@ -33,6 +41,34 @@ func Decode(b []byte) (any, error) {
 type decoder struct {
 	b []byte
 	i int
+
+	order func(map[string]any, []string)
+	keys  []string // the keys of the objects being read, innermost last
+	// names interns object keys: raw items repeat the same keys by the
+	// thousand, one allocation each without it.
+	names [32]string
+}
+
+// name reads an object key, the same string as the last key of that text
+// that fell in its slot of names. A key with escapes, control or multi-byte
+// characters is read in full by str.
+func (d *decoder) name() (string, error) {
+	start := d.i + 1
+	end := start + plain(d.b, start)
+	if end >= len(d.b) || d.b[end] != '"' {
+		return d.str()
+	}
+	raw := d.b[start:end]
+	h := len(raw)
+	if h > 0 {
+		h = h*31 + int(raw[0])*7 + int(raw[h-1])
+	}
+	slot := &d.names[h&(len(d.names)-1)]
+	if *slot != string(raw) {
+		*slot = string(raw)
+	}
+	d.i = end + 1
+	return *slot, nil
 }
 
 func (d *decoder) space() {
@@ -92,14 +128,18 @@ func (d *decoder) object(depth int) (any, error) {
 		d.i++
 		return m, nil
 	}
+	first := len(d.keys)
 	for {
 		d.space()
 		if d.i >= len(d.b) || d.b[d.i] != '"' {
 			return nil, ErrSyntax
 		}
-		k, err := d.str()
+		k, err := d.name()
 		if err != nil {
 			return nil, err
+		}
+		if d.order != nil {
+			d.keys = append(d.keys, k)
 		}
 		d.space()
 		if d.i >= len(d.b) || d.b[d.i] != ':' {
@@ -121,6 +161,12 @@ func (d *decoder) object(depth int) (any, error) {
 			d.i++
 		case '}':
 			d.i++
+			if d.order != nil {
+				if len(d.keys)-first > 1 {
+					d.order(m, d.keys[first:])
+				}
+				d.keys = d.keys[:first]
+			}
 			return m, nil
 		default:
 			return nil, ErrSyntax
@@ -168,6 +214,9 @@ func (d *decoder) str() (string, error) {
 	d.i++ // "
 	start := d.i
 	for d.i < len(d.b) {
+		if d.i += plain(d.b, d.i); d.i == len(d.b) {
+			break
+		}
 		c := d.b[d.i]
 		switch {
 		case c == '"':

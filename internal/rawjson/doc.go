@@ -1,6 +1,7 @@
 // Package rawjson reads and writes JSON without reflection, for the hot paths
 // of the local Port and of the entities the Port client sends: Decode turns a request body into the generic values
-// encoding/json would give with UseNumber, Members splits a stored object into
+// encoding/json would give with UseNumber (DecodeOrdered also tells each
+// object's key order, for jsonorder's raw items), Members splits a stored object into
 // its members' raw bytes (so that an answer can copy them instead of decoding
 // and encoding again), and Append encodes generic values the way
 // encoding/json does with HTML escaping off.

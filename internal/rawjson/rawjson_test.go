@@ -3,11 +3,14 @@ package rawjson
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/stretchr/testify/require"
 )
@@ -121,6 +124,113 @@ func FuzzDecode(f *testing.F) {
 		}
 		if err == nil {
 			require.NoError(t, Members([]byte(`{"k":`+in+`}`), func(_, _ []byte) {}))
+			ordered, err := DecodeOrdered([]byte(in), func(obj map[string]any, keys []string) {
+				for _, k := range keys {
+					require.Contains(t, obj, k)
+				}
+				require.GreaterOrEqual(t, len(keys), len(obj))
+			})
+			require.NoError(t, err)
+			require.Equal(t, got, ordered)
 		}
 	})
+}
+
+func TestDecodeOrdered(t *testing.T) {
+	type told struct {
+		obj  map[string]any
+		keys []string
+	}
+	var got []told
+	v, err := DecodeOrdered([]byte(`[{"b":1,"a":{"y":[{"q":0,"p":1}],"x":2,"y":3},"c":{"only":1}},{"b":2,"a":0}]`),
+		func(obj map[string]any, keys []string) { got = append(got, told{obj, slices.Clone(keys)}) })
+	require.NoError(t, err)
+	items := v.([]any)
+	first, second := items[0].(map[string]any), items[1].(map[string]any)
+	inner := first["a"].(map[string]any)
+	// Innermost first, each once complete; one-member objects are not told.
+	require.Len(t, got, 4)
+	require.Equal(t, []string{"q", "p"}, got[0].keys)
+	require.Equal(t, told{inner, []string{"y", "x", "y"}}, got[1])
+	require.Equal(t, told{first, []string{"b", "a", "c"}}, got[2])
+	require.Equal(t, told{second, []string{"b", "a"}}, got[3])
+
+	// A key repeated across objects is one string.
+	var keys []string
+	for k := range first {
+		keys = append(keys, k)
+	}
+	for k := range second {
+		i := slices.Index(keys, k)
+		require.Equal(t, unsafe.StringData(keys[i]), unsafe.StringData(k), k)
+	}
+}
+
+// plain stops at the first byte a JSON string cannot hold as is, wherever it
+// falls in a word of eight.
+func TestPlain(t *testing.T) {
+	for c := range 256 {
+		want := c >= 0x20 && c != '"' && c != '\\' && c < 0x80
+		for at := range 19 {
+			s := []byte(strings.Repeat("a", at) + string(rune(0)) + strings.Repeat("b", 9))
+			s[at] = byte(c)
+			n := plain(s, 0)
+			if want {
+				require.Equal(t, len(s), n, "byte %#x at %d", c, at)
+			} else {
+				require.Equal(t, at, n, "byte %#x at %d", c, at)
+			}
+			require.Equal(t, n, plain(string(s), 0))
+		}
+	}
+	require.Equal(t, 0, plain(`xy"ab`, 2), "from an offset")
+	require.Equal(t, 2, plain(`xy"ab`, 3), "from an offset")
+}
+
+func FuzzAppendString(f *testing.F) {
+	for _, in := range corpus {
+		f.Add(in)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		require.NoError(t, enc.Encode(in))
+		require.Equal(t, strings.TrimSuffix(want.String(), "\n"), string(AppendString(nil, in)))
+	})
+}
+
+// A page of a thousand raw items of about 1 KB, as a third-party API sends
+// them.
+var page = func() []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"results":[`)
+	for i := range 1000 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"id":"hr-%06d","name":"Ann Lee","email":"ann.lee%d@example.com","status":"WORKING","age":%d,"department":{"id":"hr","name":"hr"},"bio":%q}`,
+			i, i, 20+i%80, strings.Repeat("Lorem ipsum dolor sit amet, consectetur. ", 25))
+	}
+	b.WriteString(`],"total":1000}`)
+	return b.Bytes()
+}()
+
+func BenchmarkDecodePage(b *testing.B) {
+	b.SetBytes(int64(len(page)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Decode(page); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkAppendString(b *testing.B) {
+	s := strings.Repeat("Lorem ipsum dolor sit amet, consectetur. ", 25)
+	b.SetBytes(int64(len(s)))
+	buf := make([]byte, 0, 2*len(s))
+	for b.Loop() {
+		buf = AppendString(buf[:0], s)
+	}
 }

@@ -197,6 +197,7 @@ func TestServerCapsPageSize(t *testing.T) {
 			require.NoError(t, err)
 			defer resp.Body.Close()
 			require.Equal(t, http.StatusOK, resp.StatusCode)
+			assert.Positive(t, resp.ContentLength, "a page declares its length")
 			var p struct {
 				Results []json.RawMessage `json:"results"`
 				Limit   int               `json:"limit"`

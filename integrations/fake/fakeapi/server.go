@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ocean-go/ocean/integrations/fake/fakeorg"
+	"github.com/ocean-go/ocean/internal/bufpool"
 )
 
 // MaxPageKB bounds one page of employees: its bios total at most 16 MiB
@@ -17,6 +18,9 @@ import (
 // Jira's maxResults are: a client pages on by the results it got, and any
 // thirdPartyBatchSize keeps working.
 const MaxPageKB = 16 << 10
+
+// personOverhead is about what a person takes on a page besides its bio.
+const personOverhead = 256
 
 // Register mounts the fake API's routes on r.
 func Register(r gin.IRoutes) {
@@ -75,11 +79,13 @@ func employees(c *gin.Context) {
 	}
 	q.limit = min(q.limit, max(MaxPageKB/max(q.kb, 1), 1))
 	n := min(q.limit, max(q.amount-max(q.offset, 0), 0))
-	c.JSON(http.StatusOK, gin.H{
-		"results": fakeorg.Persons(dept, max(q.offset, 0), n, q.kb),
-		"total":   q.amount,
-		"limit":   q.limit,
-	})
+	page := bufpool.Get(n * (max(q.kb, 1)*1024 + personOverhead))
+	page = appendPersonsPage(page, fakeorg.Persons(dept, max(q.offset, 0), n, q.kb), q.amount, q.limit)
+	// Declared, so that the page is not chunked and the client reads it
+	// into a buffer of the right size.
+	c.Header("Content-Length", strconv.Itoa(len(page)))
+	c.Data(http.StatusOK, "application/json; charset=utf-8", page)
+	bufpool.Put(page) // written: the response keeps no reference
 }
 
 // delay sleeps the latency the caller asked for; false when the caller left.

@@ -111,6 +111,9 @@ func FuzzDecode(f *testing.F) {
 		f.Add(in)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
+		if Members([]byte(in), func(_, _ []byte) {}) == nil && !(json.Valid([]byte(in)) && strings.TrimLeft(in, " \t\r\n")[0] == '{') {
+			t.Fatalf("Members took %q, which is not one JSON object", in)
+		}
 		got, err := Decode([]byte(in))
 		want, wantErr := stdDecode(in)
 		if wantErr != nil {
@@ -221,6 +224,18 @@ func BenchmarkDecodePage(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := Decode(page); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkMembersPage splits a page into its members, skipping (checking)
+// the array of items.
+func BenchmarkMembersPage(b *testing.B) {
+	b.SetBytes(int64(len(page)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := Members(page, func(_, _ []byte) {}); err != nil {
 			b.Fatal(err)
 		}
 	}

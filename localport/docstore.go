@@ -88,13 +88,9 @@ func deleteDoc(ctx context.Context, tx querier, kind, id string) (found bool, er
 
 // loadBlueprint returns the compiled blueprint, or nil when it does not exist.
 func loadBlueprint(ctx context.Context, q querier, id string) (*blueprint, error) {
-	var body string
-	err := q.QueryRowContext(ctx, "SELECT body FROM blueprints WHERE identifier = ?", id).Scan(&body)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("load blueprint %q: %w", id, err)
+	body, found, err := storedBlueprint(ctx, q, id)
+	if err != nil || !found {
+		return nil, err
 	}
 	return decodeBlueprint(body)
 }
@@ -102,15 +98,24 @@ func loadBlueprint(ctx context.Context, q querier, id string) (*blueprint, error
 // loadCompiledBlueprint is loadBlueprint through compiledBlueprints: the
 // blueprint it returns is shared, never to be changed.
 func loadCompiledBlueprint(ctx context.Context, q querier, id string) (*blueprint, error) {
-	var body string
-	err := q.QueryRowContext(ctx, "SELECT body FROM blueprints WHERE identifier = ?", id).Scan(&body)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("load blueprint %q: %w", id, err)
+	body, found, err := storedBlueprint(ctx, q, id)
+	if err != nil || !found {
+		return nil, err
 	}
 	return compiledBlueprints.decode(body)
+}
+
+// storedBlueprint reads a blueprint's stored body; found is false when it
+// does not exist.
+func storedBlueprint(ctx context.Context, q querier, id string) (body string, found bool, err error) {
+	err = q.QueryRowContext(ctx, "SELECT body FROM blueprints WHERE identifier = ?", id).Scan(&body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("load blueprint %q: %w", id, err)
+	}
+	return body, true, nil
 }
 
 // compiledBlueprints are blueprints compiled from their stored bodies: every

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestReadBodyInto(t *testing.T) {
+func TestReadBody(t *testing.T) {
 	body := strings.Repeat("x", 3000)
 	for _, tc := range []struct {
 		name          string
@@ -30,30 +30,13 @@ func TestReadBodyInto(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			r := httptest.NewRequest(http.MethodPost, "/", tc.body)
 			r.ContentLength = tc.contentLength
-			buf := []byte("kept:")
-			got, err := readBodyInto(r, buf)
+			got, err := readBody(r)
 			if tc.wantErr {
 				require.ErrorIs(t, err, errTooLarge)
 				return
 			}
 			require.NoError(t, err)
-			assert.Equal(t, "kept:"+tc.want, string(got))
+			assert.Equal(t, tc.want, string(got))
 		})
 	}
-}
-
-func TestBufferPoolKeepsBoundedBuffers(t *testing.T) {
-	p := newBufferPool(1, 1024)
-	small := p.get(100)
-	assert.GreaterOrEqual(t, cap(*small), 100)
-	*small = append(*small, "used"...)
-	p.put(small)
-	again := p.get(10)
-	assert.Same(t, small, again, "a returned buffer is reused")
-	assert.Empty(t, *again, "and comes back empty")
-
-	huge := p.get(4096)
-	p.put(huge)
-	p.put(nil)
-	assert.NotSame(t, huge, p.get(0), "a buffer past max is not kept")
 }

@@ -1,6 +1,8 @@
 package localport
 
 import (
+	"github.com/ocean-go/ocean/internal/bufpool"
+
 	"fmt"
 	"net/http"
 	"strconv"
@@ -80,9 +82,8 @@ func (s *Server) datasourceEntities(c *call) (int, any, error) {
 	// The answer is written here, the stored bodies copied into it: decoding
 	// and encoding them again was most of a listing's work.
 	plan := proj.plan()
-	buf := answerBuffers.get(64 << 10)
-	defer func() { answerBuffers.put(buf) }() // nil once the answer owns it
-	out := append(*buf, `{"entities":[`...)
+	out := append(bufpool.Get(64<<10), `{"entities":[`...)
+	defer func() { bufpool.Put(out) }() // nil once the answer owns it
 	n := 0
 	next := "null"
 	var lastID int64
@@ -101,6 +102,7 @@ func (s *Server) datasourceEntities(c *call) (int, any, error) {
 		if n > 0 {
 			out = append(out, ',')
 		}
+		out = bufpool.Grow(out, len(body)+1) // a lent buffer, not one append grew
 		var decodable bool
 		if out, decodable = plan.appendEntity(out, readOnlyBytes(body), proj); !decodable {
 			return 0, nil, fmt.Errorf("entity row %d: its stored body is not an entity", id)
@@ -108,14 +110,12 @@ func (s *Server) datasourceEntities(c *call) (int, any, error) {
 		n++
 		lastID = id
 	}
-	*buf = out // grown: the pool keeps the larger buffer
 	if err := rows.Err(); err != nil {
 		return 0, nil, err
 	}
 	out = append(out, `],"next":`...)
 	out = append(out, next...)
-	*buf = append(out, `,"ok":true}`+"\n"...)
-	answer := pooledJSON{buf}
-	buf = nil
+	answer := lentJSON(append(out, `,"ok":true}`+"\n"...))
+	out = nil
 	return http.StatusOK, answer, nil
 }

@@ -1,6 +1,8 @@
 package localport
 
 import (
+	"github.com/ocean-go/ocean/internal/bufpool"
+
 	"encoding/json"
 	"strings"
 	"time"
@@ -45,10 +47,8 @@ func (e *entity) normalize() {
 // encoding/json writes them with HTML escaping off, which is how answers
 // write them too, so that an answer can copy stored bytes (see render.go).
 func (e *entity) encode() (string, error) {
-	buf := encodeBuffers.get(2048)
-	defer encodeBuffers.put(buf)
-	b, err := e.appendEncoded(*buf)
-	*buf = b
+	b, err := e.appendEncoded(bufpool.Get(2048))
+	defer bufpool.Put(b)
 	if err != nil {
 		return "", err
 	}

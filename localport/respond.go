@@ -7,10 +7,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/ocean-go/ocean/internal/bufpool"
 
 	"github.com/ocean-go/ocean/internal/httpbody"
 	"github.com/ocean-go/ocean/internal/rawjson"
@@ -85,9 +86,9 @@ func asAPIError(err error) *apiError {
 type encodedJSON []byte
 
 func writeJSON(w http.ResponseWriter, status int, body any) {
-	if pooled, encoded := body.(pooledJSON); encoded {
-		defer answerBuffers.put(pooled.buf)
-		body = encodedJSON(*pooled.buf)
+	if lent, encoded := body.(lentJSON); encoded {
+		defer bufpool.Put(lent)
+		body = encodedJSON(lent)
 	}
 	if data, encoded := body.(encodedJSON); encoded {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
@@ -152,42 +153,25 @@ func ok(kv ...any) map[string]any {
 	return m
 }
 
-// readBody reads at most 1 MiB; a larger body is a 413.
+// readBody reads at most 1 MiB into a buffer lent by bufpool, which the
+// caller may give back with bufpool.Put once nothing uses it; a larger body
+// is a 413.
 func readBody(r *http.Request) ([]byte, error) {
-	return readBodyInto(r, nil)
-}
-
-// readBodyInto is readBody appending to buf, which it grows to the announced
-// Content-Length at once rather than by doubling.
-func readBodyInto(r *http.Request, buf []byte) ([]byte, error) {
 	if r.Body == nil {
-		return buf, nil
+		return nil, nil
 	}
 	if r.ContentLength > maxBody {
 		return nil, errTooLarge
 	}
-	if r.ContentLength > 0 {
-		// One byte more than announced: the read that meets the end needs room.
-		buf = slices.Grow(buf, int(r.ContentLength)+1)
+	data, err := bufpool.ReadAll(r.Body, r.ContentLength, maxBody+1)
+	if err != nil {
+		return nil, newError(http.StatusBadRequest, codeInvalidJSON, "read request body: %v", err)
 	}
-	body := io.LimitReader(r.Body, maxBody+1)
-	for {
-		if len(buf) == cap(buf) {
-			buf = slices.Grow(buf, 512)
-		}
-		n, err := body.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, newError(http.StatusBadRequest, codeInvalidJSON, "read request body: %v", err)
-		}
-	}
-	if len(buf) > maxBody {
+	if len(data) > maxBody {
+		bufpool.Put(data)
 		return nil, errTooLarge
 	}
-	return buf, nil
+	return data, nil
 }
 
 // decodeJSON decodes a body keeping numbers exact (json.Number). The body is

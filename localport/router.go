@@ -1,6 +1,8 @@
 package localport
 
 import (
+	"github.com/ocean-go/ocean/internal/bufpool"
+
 	"net/http"
 	"net/url"
 	"strconv"
@@ -19,16 +21,14 @@ func (c *call) param(name string) string { return c.params[name] }
 
 func (c *call) body() ([]byte, error) { return readBody(c.r) }
 
-// decodeBody reads the body into a pooled buffer and passes it to decode,
-// which must keep nothing of it (decodeJSON copies what it decodes).
+// decodeBody reads the body and passes it to decode, which must keep
+// nothing of it (decodeJSON copies what it decodes): its buffer is lent again.
 func (c *call) decodeBody(decode func(data []byte) error) error {
-	buf := bodyBuffers.get(0)
-	defer bodyBuffers.put(buf)
-	data, err := readBodyInto(c.r, *buf)
+	data, err := c.body()
 	if err != nil {
 		return err
 	}
-	*buf = data
+	defer bufpool.Put(data)
 	return decode(data)
 }
 

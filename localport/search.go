@@ -1,6 +1,8 @@
 package localport
 
 import (
+	"github.com/ocean-go/ocean/internal/bufpool"
+
 	"context"
 	"fmt"
 	"net/http"
@@ -50,8 +52,7 @@ func (s *Server) searchEntities(c *call) (int, any, error) {
 	for _, r := range rows {
 		size += len(r.body) + 1
 	}
-	buf := answerBuffers.get(size)
-	out := append(*buf, `{"entities":[`...)
+	out := append(bufpool.Get(size), `{"entities":[`...)
 	for i, r := range rows {
 		if i > 0 {
 			out = append(out, ',')
@@ -60,11 +61,10 @@ func (s *Server) searchEntities(c *call) (int, any, error) {
 	}
 	out = append(out, `],"matchingBlueprints":`...)
 	if out, err = rawjson.Append(out, matching); err != nil {
-		answerBuffers.put(buf)
+		bufpool.Put(out)
 		return 0, nil, err
 	}
-	*buf = append(out, `,"ok":true}`+"\n"...)
-	return http.StatusOK, pooledJSON{buf}, nil
+	return http.StatusOK, lentJSON(append(out, `,"ok":true}`+"\n"...)), nil
 }
 
 // matchingBlueprints: the existing blueprints the query can match.

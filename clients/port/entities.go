@@ -161,13 +161,9 @@ func (c *Client) groupForUpsert(entities []Entity, results []UpsertResult, done 
 		results[i].Entity = entities[i]
 		e := &entities[i]
 		err := validateEntity(e)
-		if cap(buf)-len(buf) < 2*largest {
-			// Grown here, from bufpool, rather than by append inside
-			// appendJSON: buf stays a buffer bufpool can lend again.
-			grown := append(bufpool.Get(2*cap(buf)), buf...)
-			bufpool.Put(buf)
-			buf = grown
-		}
+		// Grown here, from bufpool, rather than by append inside
+		// appendJSON: buf stays a buffer bufpool can lend again.
+		buf = bufpool.Grow(buf, 2*largest)
 		start := len(buf)
 		if err == nil {
 			var out []byte

@@ -66,6 +66,19 @@ func Put(b []byte) {
 	free.kept += n
 }
 
+// Grow returns b with room for n more bytes: b itself when it has it, else
+// its bytes in a lent buffer of at least twice its capacity, b given back.
+// Growing a lent buffer so, rather than by append, keeps it one Put lends
+// again.
+func Grow(b []byte, n int) []byte {
+	if cap(b)-len(b) >= n {
+		return b
+	}
+	grown := append(Get(max(2*cap(b), len(b)+n)), b...)
+	Put(b)
+	return grown
+}
+
 // unknownSize is the first buffer of a body of unknown length.
 const unknownSize = 32 << 10
 
@@ -84,9 +97,7 @@ func ReadAll(r io.Reader, size, limit int64) ([]byte, error) {
 			return b, nil
 		}
 		if len(b) == cap(b) {
-			grown := append(Get(2*cap(b)), b...)
-			Put(b)
-			b = grown
+			b = Grow(b, 1)
 		}
 		m, err := r.Read(b[len(b):min(cap(b), int(limit))])
 		b = b[:len(b)+m]

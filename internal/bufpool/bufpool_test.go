@@ -79,3 +79,12 @@ func TestReadAll(t *testing.T) {
 	_, err := ReadAll(io.MultiReader(bytes.NewReader(body), iotest.ErrReader(broken)), -1, 1<<20)
 	assert.ErrorIs(t, err, broken)
 }
+
+func TestGrow(t *testing.T) {
+	b := append(Get(4096), "abc"...)
+	assert.Equal(t, &b[:1][0], &Grow(b, 100)[:1][0], "room enough: b itself")
+	grown := Grow(b, 5000)
+	assert.Equal(t, "abc", string(grown))
+	assert.GreaterOrEqual(t, cap(grown)-len(grown), 5000)
+	assert.Equal(t, 0, cap(grown)&(cap(grown)-1), "a size class: lent again once put")
+}

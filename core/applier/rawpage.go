@@ -2,7 +2,6 @@ package applier
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"hash/maphash"
 	"slices"
@@ -10,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ocean-go/ocean/clients/port"
+	"github.com/ocean-go/ocean/internal/rawjson"
 )
 
 // The snapshot's listing is most of what an unchanged resync reads: a
@@ -498,7 +498,7 @@ func (r *jsonReader) str() ([]byte, bool) {
 	start := r.i
 	r.i++
 	for {
-		r.i += plainPrefix(r.b[r.i:])
+		r.i += rawjson.Plain(r.b, r.i)
 		if r.i >= len(r.b) {
 			return nil, false
 		}
@@ -533,26 +533,6 @@ func (r *jsonReader) str() ([]byte, bool) {
 			r.i++
 		}
 	}
-}
-
-// plainPrefix is how many bytes b starts with, in whole words of 8, that
-// are ASCII and neither a control character, '"' nor '\\': those a string
-// holds as they are.
-func plainPrefix(b []byte) int {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	n := 0
-	for ; len(b)-n >= 8; n += 8 {
-		x := binary.LittleEndian.Uint64(b[n:])
-		quote, backslash := x^(ones*'"'), x^(ones*'\\')
-		special := (x-ones*0x20)&^x | // a byte below 0x20
-			(quote-ones)&^quote | // a zero byte, for each
-			(backslash-ones)&^backslash |
-			x // a byte from 0x80
-		if special&highs != 0 {
-			break
-		}
-	}
-	return n
 }
 
 // number reads a number as JSON's grammar has it.
@@ -595,7 +575,7 @@ func (r *jsonReader) number() bool {
 // (no escape, valid UTF-8) is returned in place.
 func unquote(tok []byte) ([]byte, bool) {
 	inner := tok[1 : len(tok)-1]
-	if rest := inner[plainPrefix(inner):]; bytes.IndexByte(rest, '\\') < 0 && utf8.Valid(rest) {
+	if rest := inner[rawjson.Plain(inner, 0):]; bytes.IndexByte(rest, '\\') < 0 && utf8.Valid(rest) {
 		return inner, true
 	}
 	var s string

@@ -96,29 +96,6 @@ func TestSnapshotRawPageMalformed(t *testing.T) {
 	}
 }
 
-func TestPlainPrefix(t *testing.T) {
-	naive := func(b []byte) int {
-		n := 0
-		for ; len(b)-n >= 8; n += 8 {
-			for _, c := range b[n : n+8] {
-				if c < 0x20 || c >= 0x80 || c == '"' || c == '\\' {
-					return n
-				}
-			}
-		}
-		return n
-	}
-	base := "abcdefghijklmnopqrstuvwxyz0123456789 ~!#$%&'()*+,-./:;<=>?@[]^_`{|}"
-	for _, special := range []string{"", "\"", "\\", "\x00", "\x1f", "\n", "\x7f", "\x80", "é", "\xff"} {
-		for at := 0; at <= len(base); at++ {
-			b := []byte(base[:at] + special + base[at:])
-			if got, want := plainPrefix(b), naive(b); got != want {
-				t.Errorf("plainPrefix(%q) = %d, want %d", b, got, want)
-			}
-		}
-	}
-}
-
 // all is every entry, sorted.
 func (s *snapshot) all() []snapshotEntry {
 	s.sort()

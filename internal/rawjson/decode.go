@@ -54,7 +54,7 @@ type decoder struct {
 // characters is read in full by str.
 func (d *decoder) name() (string, error) {
 	start := d.i + 1
-	end := start + plain(d.b, start)
+	end := start + Plain(d.b, start)
 	if end >= len(d.b) || d.b[end] != '"' {
 		return d.str()
 	}
@@ -214,7 +214,7 @@ func (d *decoder) str() (string, error) {
 	d.i++ // "
 	start := d.i
 	for d.i < len(d.b) {
-		if d.i += plain(d.b, d.i); d.i == len(d.b) {
+		if d.i += Plain(d.b, d.i); d.i == len(d.b) {
 			break
 		}
 		c := d.b[d.i]

@@ -131,7 +131,7 @@ func AppendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
-		if i += plain(s, i); i == len(s) {
+		if i += Plain(s, i); i == len(s) {
 			break
 		}
 		c := s[i]

@@ -201,7 +201,7 @@ func (d *decoder) skip(depth int) error {
 func (d *decoder) skipString() error {
 	d.i++ // "
 	for d.i < len(d.b) {
-		if d.i += plain(d.b, d.i); d.i == len(d.b) {
+		if d.i += Plain(d.b, d.i); d.i == len(d.b) {
 			break
 		}
 		c := d.b[d.i]

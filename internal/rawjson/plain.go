@@ -1,9 +1,9 @@
 package rawjson
 
-// plain returns how many bytes of s from i on a JSON string holds as they
+// Plain returns how many bytes of s from i on a JSON string holds as they
 // are: ASCII, not a control character, '"' or '\\'. It reads eight bytes at a
 // time, for the long runs of plain text of names and descriptions.
-func plain[T string | []byte](s T, i int) int {
+func Plain[T string | []byte](s T, i int) int {
 	start := i
 	for ; i+8 <= len(s); i += 8 {
 		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |

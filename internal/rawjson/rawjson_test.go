@@ -177,17 +177,17 @@ func TestPlain(t *testing.T) {
 		for at := range 19 {
 			s := []byte(strings.Repeat("a", at) + string(rune(0)) + strings.Repeat("b", 9))
 			s[at] = byte(c)
-			n := plain(s, 0)
+			n := Plain(s, 0)
 			if want {
 				require.Equal(t, len(s), n, "byte %#x at %d", c, at)
 			} else {
 				require.Equal(t, at, n, "byte %#x at %d", c, at)
 			}
-			require.Equal(t, n, plain(string(s), 0))
+			require.Equal(t, n, Plain(string(s), 0))
 		}
 	}
-	require.Equal(t, 0, plain(`xy"ab`, 2), "from an offset")
-	require.Equal(t, 2, plain(`xy"ab`, 3), "from an offset")
+	require.Equal(t, 0, Plain(`xy"ab`, 2), "from an offset")
+	require.Equal(t, 2, Plain(`xy"ab`, 3), "from an offset")
 }
 
 func FuzzAppendString(f *testing.F) {

@@ -1,14 +1,13 @@
 package localport
 
 import (
-	"github.com/ocean-go/ocean/internal/bufpool"
-
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/ocean-go/ocean/internal/bufpool"
 	"github.com/ocean-go/ocean/localport/internal/query"
 )
 

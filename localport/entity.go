@@ -1,12 +1,11 @@
 package localport
 
 import (
-	"github.com/ocean-go/ocean/internal/bufpool"
-
 	"encoding/json"
 	"strings"
 	"time"
 
+	"github.com/ocean-go/ocean/internal/bufpool"
 	"github.com/ocean-go/ocean/internal/rawjson"
 	"github.com/ocean-go/ocean/localport/internal/query"
 )

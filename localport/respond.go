@@ -12,7 +12,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/ocean-go/ocean/internal/bufpool"
-
 	"github.com/ocean-go/ocean/internal/httpbody"
 	"github.com/ocean-go/ocean/internal/rawjson"
 )

@@ -1,12 +1,12 @@
 package localport
 
 import (
-	"github.com/ocean-go/ocean/internal/bufpool"
-
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/ocean-go/ocean/internal/bufpool"
 )
 
 // call is one request as a handler sees it.

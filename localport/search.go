@@ -1,8 +1,6 @@
 package localport
 
 import (
-	"github.com/ocean-go/ocean/internal/bufpool"
-
 	"context"
 	"fmt"
 	"net/http"
@@ -10,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ocean-go/ocean/internal/bufpool"
 	"github.com/ocean-go/ocean/internal/rawjson"
 	"github.com/ocean-go/ocean/localport/internal/query"
 )

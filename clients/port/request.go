@@ -88,7 +88,8 @@ func seg(s string) string {
 const maxResponseBody = 256 << 20
 
 // do sends c with retries and token refresh, decodes a 2xx JSON body into out
-// (when non-nil; a *[]byte gets the body undecoded) and returns the status. A non-2xx answer is an *APIError.
+// (when non-nil; a *[]byte gets the body undecoded, in a buffer lent by
+// bufpool for the caller to give back) and returns the status. A non-2xx answer is an *APIError.
 func (c *Client) do(ctx context.Context, cl call, out any) (int, error) {
 	if c.cfg.ReadOnly && !cl.reads() {
 		return 0, fmt.Errorf("%w: %s %s", ErrReadOnly, cl.method, cl.path)
@@ -168,11 +169,11 @@ func (c *Client) do(ctx context.Context, cl call, out any) (int, error) {
 			return 0, fmt.Errorf("port: %s %s: %w", cl.method, logPath, err)
 		}
 		if status >= 200 && status < 300 {
-			defer bufpool.Put(respBody) // decoding copies what it keeps
 			if raw, ok := out.(*[]byte); ok {
-				*raw = bytes.Clone(respBody)
+				*raw = respBody // the caller's now, to give back
 				return status, nil
 			}
+			defer bufpool.Put(respBody) // decoding copies what it keeps
 			if out != nil && len(bytes.TrimSpace(respBody)) > 0 {
 				decode := decodeJSON
 				if d, ok := out.(bodyDecoder); ok {

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/ocean-go/ocean/internal/bufpool"
 )
 
 // defaultInclude is what Ocean asks for when the caller names no field.
@@ -160,6 +162,7 @@ func (c *Client) OwnedEntitiesRaw(ctx context.Context, before time.Time, limit i
 			ahead = startPage(ctx, cursor, fetch)
 		}
 		next, rerr := read(page)
+		bufpool.Put(page)
 		if rerr != nil {
 			return fmt.Errorf("port: list owned entities: %w", rerr)
 		}
@@ -210,6 +213,7 @@ func (a *pageAhead) drop() {
 	}
 	a.cancel()
 	<-a.done
+	bufpool.Put(a.page)
 }
 
 // trailingCursor reads the "next" cursor of a listing page that has it among

@@ -210,34 +210,18 @@ func (d *decoder) array(depth int) (any, error) {
 
 // str reads a string; text that is not valid UTF-8 and escapes of half a
 // surrogate pair are errors (encoding/json would put U+FFFD in their place).
+// checkString checks it; one with escapes is then decoded by escaped.
 func (d *decoder) str() (string, error) {
-	d.i++ // "
-	start := d.i
-	for d.i < len(d.b) {
-		if d.i += Plain(d.b, d.i); d.i == len(d.b) {
-			break
-		}
-		c := d.b[d.i]
-		switch {
-		case c == '"':
-			s := string(d.b[start:d.i])
-			d.i++
-			return s, nil
-		case c == '\\':
-			return d.escaped(start)
-		case c < 0x20:
-			return "", ErrSyntax
-		case c < utf8.RuneSelf:
-			d.i++
-		default:
-			r, size := utf8.DecodeRune(d.b[d.i:])
-			if r == utf8.RuneError && size == 1 {
-				return "", ErrSyntax
-			}
-			d.i += size
-		}
+	start := d.i + 1
+	escape, err := d.checkString()
+	if err != nil {
+		return "", err
 	}
-	return "", ErrSyntax
+	if escape < 0 {
+		return string(d.b[start : d.i-1]), nil
+	}
+	d.i = escape
+	return d.escaped(start)
 }
 
 // escaped finishes a string that holds escapes, from its first one.

@@ -1,7 +1,6 @@
 package rawjson
 
 import (
-	"bytes"
 	"unicode/utf8"
 )
 
@@ -104,12 +103,12 @@ func (d *decoder) end() error {
 // key reads an object key: a key without escapes is a slice of the input.
 func (d *decoder) key() ([]byte, error) {
 	start := d.i + 1
-	if err := d.skipString(); err != nil {
+	escape, err := d.checkString()
+	if err != nil {
 		return nil, err
 	}
-	raw := d.b[start : d.i-1]
-	if bytes.IndexByte(raw, '\\') < 0 {
-		return raw, nil
+	if escape < 0 {
+		return d.b[start : d.i-1], nil
 	}
 	k, err := (&decoder{b: d.b[start-1 : d.i]}).str()
 	return []byte(k), err
@@ -199,6 +198,14 @@ func (d *decoder) skip(depth int) error {
 
 // skipString checks a string without building it.
 func (d *decoder) skipString() error {
+	_, err := d.checkString()
+	return err
+}
+
+// checkString is skipString that also tells where the string's first escape
+// is, or -1 when it has none.
+func (d *decoder) checkString() (firstEscape int, err error) {
+	firstEscape = -1
 	d.i++ // "
 	for d.i < len(d.b) {
 		if d.i += Plain(d.b, d.i); d.i == len(d.b) {
@@ -208,10 +215,13 @@ func (d *decoder) skipString() error {
 		switch {
 		case c == '"':
 			d.i++
-			return nil
+			return firstEscape, nil
 		case c == '\\':
 			if d.i+1 >= len(d.b) {
-				return ErrSyntax
+				return -1, ErrSyntax
+			}
+			if firstEscape < 0 {
+				firstEscape = d.i
 			}
 			switch d.b[d.i+1] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
@@ -220,34 +230,34 @@ func (d *decoder) skipString() error {
 				d.i += 2
 				r, ok := d.hex4()
 				if !ok {
-					return ErrSyntax
+					return -1, ErrSyntax
 				}
 				if r >= 0xd800 && r < 0xdc00 { // a high half needs its low half
 					if d.i+1 >= len(d.b) || d.b[d.i] != '\\' || d.b[d.i+1] != 'u' {
-						return ErrSyntax
+						return -1, ErrSyntax
 					}
 					d.i += 2
 					low, ok := d.hex4()
 					if !ok || low < 0xdc00 || low > 0xdfff {
-						return ErrSyntax
+						return -1, ErrSyntax
 					}
 				} else if r >= 0xdc00 && r <= 0xdfff {
-					return ErrSyntax
+					return -1, ErrSyntax
 				}
 			default:
-				return ErrSyntax
+				return -1, ErrSyntax
 			}
 		case c < 0x20:
-			return ErrSyntax
+			return -1, ErrSyntax
 		case c < 0x80:
 			d.i++
 		default:
 			r, size := utf8.DecodeRune(d.b[d.i:])
 			if r == utf8.RuneError && size == 1 {
-				return ErrSyntax
+				return -1, ErrSyntax
 			}
 			d.i += size
 		}
 	}
-	return ErrSyntax
+	return -1, ErrSyntax
 }
